@@ -1,0 +1,15 @@
+// Package hooks binds Roster's rules to PocketBase events, so they hold on every path
+// (Roster's API, PocketBase's API and dashboard, the CLI, Go code): the sign-in gate,
+// last sign-in time, one owner per organisation, and the append-only audit log.
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Register binds every hook to app.
+func Register(app core.App) {
+	bindAuthGate(app)
+	bindOwnerInvariant(app)
+	bindAuditImmutable(app)
+}

@@ -1,0 +1,70 @@
+package api
+
+import (
+	"database/sql"
+	"errors"
+
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/router"
+
+	"roster/internal/fail"
+)
+
+// handle wraps a handler so that every error it returns goes through toAPIError.
+func handle(fn func(*core.RequestEvent) error) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		if err := fn(e); err != nil {
+			return toAPIError(e, err)
+		}
+		return nil
+	}
+}
+
+// toAPIError is the one mapping from errors to DESIGN §7's responses:
+// 400 invalid field (data.<field>.code), 401 not signed in, 403 refused (data.code),
+// 404 not found, 409 precondition (data.code + details). Anything else is logged and
+// answered 500 without its internals.
+func toAPIError(e *core.RequestEvent, err error) error {
+	if fe, ok := fail.As(err); ok {
+		return fromFail(fe)
+	}
+	var ve validation.Errors
+	if errors.As(err, &ve) {
+		return apis.NewBadRequestError("Some fields are invalid.", ve)
+	}
+	var ae *router.ApiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return apis.NewNotFoundError("Not found.", nil)
+	}
+	e.App.Logger().Error("request failed", "path", e.Request.URL.Path, "error", err)
+	return apis.NewInternalServerError("Something went wrong on our side; it has been logged.", nil)
+}
+
+var statuses = map[fail.Kind]int{
+	fail.KindInvalid: 400, fail.KindUnauthenticated: 401, fail.KindForbidden: 403,
+	fail.KindNotFound: 404, fail.KindConflict: 409,
+}
+
+// fromFail builds the response directly: PocketBase's constructors keep only
+// validation errors in data, and we need data.code and the details as they are.
+func fromFail(fe *fail.Error) *router.ApiError {
+	data := map[string]any{}
+	if fe.Kind == fail.KindInvalid {
+		data[fe.Field] = map[string]any{"code": fe.Code, "message": fe.Message}
+	} else {
+		for k, v := range fe.Details {
+			data[k] = v
+		}
+		data["code"] = fe.Code
+	}
+	status, ok := statuses[fe.Kind]
+	if !ok {
+		status = 500
+	}
+	return &router.ApiError{Status: status, Message: fe.Message, Data: data}
+}

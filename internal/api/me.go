@@ -1,0 +1,76 @@
+package api
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
+	"roster/internal/members"
+)
+
+// me answers who is signed in, in which organisation, and what they may do there.
+func me(e *core.RequestEvent) error {
+	a := actor(e)
+	org, err := e.App.FindRecordById("organizations", a.Org)
+	if err != nil {
+		return err
+	}
+	u := a.User
+	perms := access.Permissions(a.Member)
+	if perms == nil {
+		perms = []access.Action{}
+	}
+	restrictions := a.Restrictions
+	if restrictions == nil {
+		restrictions = []string{}
+	}
+	return e.JSON(200, map[string]any{
+		"user": map[string]any{
+			"id": u.Id, "email": u.Email(), "username": u.GetString("username"),
+			"givenName": u.GetString("givenName"), "familyName": u.GetString("familyName"),
+			"name": displayName(u), "language": u.GetString("language"), "units": u.GetString("units"),
+			"avatar": u.GetString("avatar"), "mfaEnabled": u.GetBool("totpEnabled"),
+		},
+		"org": map[string]any{
+			"id": org.Id, "name": org.GetString("name"), "slug": org.GetString("slug"),
+			"defaultLanguage": org.GetString("defaultLanguage"), "logo": org.GetString("logo"),
+			"mfaEnabled": org.GetBool("mfaEnabled"), "mfaRequired": org.GetBool("mfaRequired"),
+		},
+		"membership": map[string]any{
+			"id": a.ID, "role": a.Role, "userType": a.UserType, "status": a.Status,
+		},
+		"permissions":  perms,
+		"restrictions": restrictions,
+	})
+}
+
+func displayName(u *core.Record) string {
+	if n := u.GetString("givenName") + " " + u.GetString("familyName"); n != " " {
+		return n
+	}
+	return u.GetString("username")
+}
+
+// orgSummary is the organisation's public face for its members.
+func orgSummary(e *core.RequestEvent) error {
+	org, err := e.App.FindRecordById("organizations", actor(e).Org)
+	if err != nil {
+		return err
+	}
+	return e.JSON(200, map[string]any{
+		"id": org.Id, "name": org.GetString("name"), "slug": org.GetString("slug"),
+		"defaultLanguage": org.GetString("defaultLanguage"), "logo": org.GetString("logo"),
+	})
+}
+
+// updateOwnProfile edits the signed-in member's own profile.
+func updateOwnProfile(e *core.RequestEvent) error {
+	var p members.Profile
+	if err := e.BindBody(&p); err != nil {
+		return err
+	}
+	a := actor(e)
+	if err := members.UpdateProfile(e.App, a, a.Membership, p, e.RealIP()); err != nil {
+		return err
+	}
+	return e.NoContent(204)
+}

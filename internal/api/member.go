@@ -1,0 +1,52 @@
+package api
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
+	"roster/internal/fail"
+	"roster/internal/members"
+)
+
+const actorKey = "roster.actor"
+
+// loadActor finds the signed-in member. A disabled member is refused here, on the very
+// next request after being disabled, whatever token they hold.
+func loadActor(e *core.RequestEvent) error {
+	a, err := members.ActorFor(e.App, e.Auth)
+	if err != nil {
+		return toAPIError(e, err)
+	}
+	if a.Status != access.Active {
+		return fromFail(fail.Forbidden("account_disabled", "This account is disabled. Contact your organisation's administrator."))
+	}
+	e.Set(actorKey, a)
+	return e.Next()
+}
+
+// inOrg answers 404 for an organisation the member does not belong to: outsiders
+// cannot even learn that it exists.
+func inOrg(e *core.RequestEvent) error {
+	if actor(e).Org != e.Request.PathValue("org") {
+		return fromFail(fail.NotFound("Organisation not found."))
+	}
+	return e.Next()
+}
+
+// unrestricted refuses a restricted session (password change or MFA enrolment pending)
+// everything but the routes that lift the restriction.
+func unrestricted(e *core.RequestEvent) error {
+	if r := actor(e).Restrictions; len(r) > 0 {
+		msg := "Change your password before continuing."
+		if r[0] == members.MfaEnrollmentRequired {
+			msg = "Your organisation requires two-factor authentication: set it up before continuing."
+		}
+		return fromFail(fail.Forbidden(r[0], msg))
+	}
+	return e.Next()
+}
+
+func actor(e *core.RequestEvent) *members.Actor {
+	a, _ := e.Get(actorKey).(*members.Actor)
+	return a
+}

@@ -1,0 +1,78 @@
+// Package members owns what an organisation knows about its members: who is acting, the
+// member list and directory, profiles, disable/enable, user types, roles, removal and
+// bulk actions. Every entry point takes the acting member first and asks internal/access.
+package members
+
+import (
+	"database/sql"
+	"errors"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
+	"roster/internal/audit"
+	"roster/internal/fail"
+)
+
+// Restrictions a session can carry until the member fixes them.
+const (
+	PasswordChangeRequired = "password_change_required"
+	MfaEnrollmentRequired  = "mfa_enrollment_required"
+)
+
+// Actor is a signed-in member: the policy's view plus what services need to record it.
+type Actor struct {
+	access.Member
+	Org          string
+	User         *core.Record
+	Membership   *core.Record
+	Label        string
+	Restrictions []string
+}
+
+// ToMember turns a membership record into the policy's view of it.
+func ToMember(m *core.Record) access.Member {
+	return access.Member{
+		ID:       m.Id,
+		Role:     access.Role(m.GetString("role")),
+		UserType: access.UserType(m.GetString("userType")),
+		Status:   access.Status(m.GetString("status")),
+	}
+}
+
+// MembershipOf returns the user's membership, or a 404 when the account has none.
+func MembershipOf(app core.App, userID string) (*core.Record, error) {
+	m, err := app.FindFirstRecordByFilter("memberships", "user = {:u}", dbx.Params{"u": userID})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fail.NotFound("This account belongs to no organisation.")
+	}
+	return m, err
+}
+
+// ActorFor loads the acting member for a signed-in user, with the restrictions that
+// apply to the session (password change, MFA enrolment).
+func ActorFor(app core.App, user *core.Record) (*Actor, error) {
+	m, err := MembershipOf(app, user.Id)
+	if err != nil {
+		return nil, err
+	}
+	org, err := app.FindRecordById("organizations", m.GetString("org"))
+	if err != nil {
+		return nil, err
+	}
+	a := &Actor{
+		Member:     ToMember(m),
+		Org:        org.Id,
+		User:       user,
+		Membership: m,
+		Label:      audit.Label(user.GetString("givenName"), user.GetString("familyName"), user.Email()),
+	}
+	if user.GetBool("mustChangePassword") {
+		a.Restrictions = append(a.Restrictions, PasswordChangeRequired)
+	}
+	if org.GetBool("mfaRequired") && !user.GetBool("totpEnabled") {
+		a.Restrictions = append(a.Restrictions, MfaEnrollmentRequired)
+	}
+	return a, nil
+}

@@ -1,0 +1,20 @@
+// Roster: an organisation's members tab in one binary. This file is wiring only.
+package main
+
+import (
+	"os"
+
+	"github.com/pocketbase/pocketbase"
+
+	"roster/hooks"
+	"roster/internal/api"
+	"roster/internal/cli"
+	_ "roster/pb_migrations"
+)
+
+func main() {
+	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false, DefaultDataDir: cli.DataDir()})
+	hooks.Register(app)
+	api.Register(app)
+	os.Exit(cli.Execute(app))
+}
