@@ -1,0 +1,143 @@
+package api_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"roster/internal/access"
+	"roster/internal/testapp"
+)
+
+func permissions(r testapp.Response) []string {
+	var out []string
+	for _, p := range r.JSON["permissions"].([]any) {
+		out = append(out, p.(string))
+	}
+	return out
+}
+
+func TestMe(t *testing.T) {
+	app := testapp.New(t)
+	c := testapp.Serve(t, app)
+	org := testapp.CreateOrg(t, app, "Acme", "")
+	member := testapp.AddMember(t, app, org, access.RoleMember, access.Viewer)
+
+	t.Run("not signed in is a 401", func(t *testing.T) {
+		if r := c.Do("GET", "/api/me", "", nil); r.Status != 401 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+	})
+	t.Run("the owner sees billing and settings", func(t *testing.T) {
+		r := c.Do("GET", "/api/me", org.Owner.Token(t), nil)
+		p := permissions(r)
+		if r.Status != 200 || !slices.Contains(p, "billing.manage") || !slices.Contains(p, "org.settings") {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+	})
+	t.Run("a member sees the directory but not the list, billing or the audit log", func(t *testing.T) {
+		r := c.Do("GET", "/api/me", member.Token(t), nil)
+		p := permissions(r)
+		if r.Status != 200 || !slices.Contains(p, "members.directory") {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		for _, no := range []string{"members.list", "billing.manage", "audit.view", "members.invite", "content.create"} {
+			if slices.Contains(p, no) {
+				t.Errorf("member has %s", no)
+			}
+		}
+	})
+	t.Run("hidden fields never leave the server", func(t *testing.T) {
+		r := c.Do("GET", "/api/me", member.Token(t), nil)
+		for _, secret := range []string{"totpSecret", "recoveryCodes", "tokenKey", "password", "failedLogins"} {
+			if strings.Contains(r.Raw, secret) {
+				t.Errorf("/api/me exposes %s", secret)
+			}
+		}
+	})
+	t.Run("a disabled member is refused at once, token or not", func(t *testing.T) {
+		tok := member.Token(t)
+		testapp.SetStatus(t, app, member, access.Disabled)
+		defer testapp.SetStatus(t, app, member, access.Active)
+		if r := c.Do("GET", "/api/me", tok, nil); r.Status != 403 || r.Code() != "account_disabled" {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		if r := c.Do("GET", "/api/orgs/"+org.ID, tok, nil); r.Status != 403 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+	})
+}
+
+func TestOrganisationScope(t *testing.T) {
+	app := testapp.New(t)
+	c := testapp.Serve(t, app)
+	acme := testapp.CreateOrg(t, app, "Acme", "")
+	other := testapp.CreateOrg(t, app, "Other", "")
+	member := testapp.AddMember(t, app, acme, access.RoleMember, access.Creator)
+
+	if r := c.Do("GET", "/api/orgs/"+acme.ID, member.Token(t), nil); r.Status != 200 || r.JSON["name"] != "Acme" {
+		t.Fatalf("own organisation: %d %s", r.Status, r.Raw)
+	}
+	t.Run("another organisation is a 404, even for its owner's peers", func(t *testing.T) {
+		for _, tok := range []string{member.Token(t), acme.Owner.Token(t)} {
+			if r := c.Do("GET", "/api/orgs/"+other.ID, tok, nil); r.Status != 404 {
+				t.Fatalf("%d %s", r.Status, r.Raw)
+			}
+		}
+	})
+	t.Run("an unknown organisation id is a 404", func(t *testing.T) {
+		if r := c.Do("GET", "/api/orgs/doesnotexist123", member.Token(t), nil); r.Status != 404 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+	})
+	t.Run("a restricted session can read /api/me but nothing else", func(t *testing.T) {
+		member.User.Set("mustChangePassword", true)
+		if err := app.Save(member.User); err != nil {
+			t.Fatal(err)
+		}
+		tok := member.Token(t)
+		r := c.Do("GET", "/api/me", tok, nil)
+		if r.Status != 200 || !strings.Contains(r.Raw, "password_change_required") {
+			t.Fatalf("me: %d %s", r.Status, r.Raw)
+		}
+		if r := c.Do("GET", "/api/orgs/"+acme.ID, tok, nil); r.Status != 403 || r.Code() != "password_change_required" {
+			t.Fatalf("org: %d %s", r.Status, r.Raw)
+		}
+		if r := c.Do("PATCH", "/api/account/profile", tok, map[string]string{"language": "fr"}); r.Status != 403 {
+			t.Fatalf("profile: %d %s", r.Status, r.Raw)
+		}
+	})
+}
+
+func TestOwnProfile(t *testing.T) {
+	app := testapp.New(t)
+	c := testapp.Serve(t, app)
+	org := testapp.CreateOrg(t, app, "Acme", "")
+	member := testapp.AddMember(t, app, org, access.RoleMember, access.Viewer)
+	tok := member.Token(t)
+
+	if r := c.Do("PATCH", "/api/account/profile", tok, map[string]string{"language": "fr", "givenName": "Hélène"}); r.Status != 204 {
+		t.Fatalf("%d %s", r.Status, r.Raw)
+	}
+	u, _ := app.FindRecordById("users", member.User.Id)
+	if u.GetString("language") != "fr" || u.GetString("givenName") != "Hélène" {
+		t.Fatalf("not saved: %v", u)
+	}
+	rows, _ := app.FindAllRecords("auditLog")
+	last := rows[len(rows)-1]
+	if last.GetString("action") != "members.updateProfile" || !strings.Contains(last.GetString("details"), "Hélène") {
+		t.Fatalf("audit: %v", last)
+	}
+	t.Run("an unknown language is a 400 naming the field", func(t *testing.T) {
+		r := c.Do("PATCH", "/api/account/profile", tok, map[string]string{"language": "de"})
+		if r.Status != 400 || r.FieldCode("language") != "invalid_choice" {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+	})
+	t.Run("a too long description is a 400 naming the field", func(t *testing.T) {
+		r := c.Do("PATCH", "/api/account/profile", tok, map[string]string{"description": strings.Repeat("é", 2001)})
+		if r.Status != 400 || r.FieldCode("description") != "too_long" {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+	})
+}
