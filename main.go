@@ -9,11 +9,13 @@ import (
 	"roster/hooks"
 	"roster/internal/api"
 	"roster/internal/cli"
+	"roster/internal/mail"
 	_ "roster/pb_migrations"
 )
 
 func main() {
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false, DefaultDataDir: cli.DataDir()})
+	mail.Register(app)
 	hooks.Register(app)
 	api.Register(app)
 	os.Exit(cli.Execute(app))

@@ -15,6 +15,7 @@ import (
 	"roster/hooks"
 	"roster/internal/access"
 	"roster/internal/api"
+	"roster/internal/mail"
 	"roster/internal/orgs"
 	_ "roster/pb_migrations"
 )
@@ -56,6 +57,7 @@ func New(t testing.TB) *tests.TestApp {
 	if err != nil {
 		t.Fatal(err)
 	}
+	mail.Register(app)
 	hooks.Register(app)
 	api.Register(app)
 	t.Cleanup(app.Cleanup)
