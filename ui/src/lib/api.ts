@@ -1,0 +1,80 @@
+// The PocketBase client, the shape of GET /api/me and one way to read an error.
+import PocketBase, { ClientResponseError } from 'pocketbase'
+import { i18n, t, type Lang } from './i18n/index.svelte'
+
+export const pb = new PocketBase(window.location.origin)
+
+// Screens may load the same resource twice at once (a retry, a re-render); the SDK would
+// otherwise abort the first request.
+pb.autoCancellation(false)
+
+pb.beforeSend = (url, options) => {
+  options.headers = { ...options.headers, 'Accept-Language': i18n.lang }
+  return { url, options }
+}
+
+// A 401 means the session is gone (expired, revoked, account disabled): forget it. The app
+// then sends the user to /signin, since no signed-in page shows without a session.
+pb.afterSend = (response, data) => {
+  if (response.status === 401 && pb.authStore.token) pb.authStore.clear()
+  return data
+}
+
+export type Role = 'owner' | 'admin' | 'member'
+export type UserType = 'viewer' | 'contributor' | 'creator' | 'professional'
+
+export interface Me {
+  user: {
+    id: string
+    email: string
+    username: string
+    givenName: string
+    familyName: string
+    name: string
+    language: Lang | ''
+    units: string
+    avatar: string
+  }
+  org: { id: string; name: string; slug: string; defaultLanguage: Lang | ''; logo: string }
+  membership: { id: string; role: Role; userType: UserType; status: 'active' | 'disabled' }
+  permissions: string[]
+  restrictions: string[]
+}
+
+// Problem is an API error in PocketBase's shape ({status, message, data}); status 0 means the
+// server could not be reached.
+export interface Problem {
+  status: number
+  message: string
+  code: string
+  fields: Record<string, string>
+  data: Record<string, unknown>
+}
+
+export function problem(err: unknown): Problem {
+  const status = err instanceof ClientResponseError ? err.status : 0
+  const body: Record<string, unknown> = err instanceof ClientResponseError ? err.response : {}
+  const data = isObject(body.data) ? body.data : {}
+  const fields: Record<string, string> = {}
+  for (const [name, value] of Object.entries(data)) {
+    if (isObject(value) && typeof value.message === 'string') fields[name] = value.message
+  }
+  return {
+    status,
+    message: typeof body.message === 'string' ? body.message : '',
+    code: typeof data.code === 'string' ? data.code : '',
+    fields,
+    data,
+  }
+}
+
+// describe is the sentence to show for a problem, in the current language when the server
+// gave none.
+export function describe(p: Problem): string {
+  if (p.status === 0 || (p.status >= 500 && !p.message)) return t('common.unreachable')
+  return p.message || t('common.unexpected')
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

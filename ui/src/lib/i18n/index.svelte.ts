@@ -1,0 +1,43 @@
+// The current language and t(). Reading i18n.lang or calling t() in a component makes it
+// re-render when the language changes.
+import { fr, type Messages } from './fr'
+import { en } from './en'
+
+export type Lang = 'fr' | 'en'
+export type MessageKey = keyof Messages
+
+const dictionaries: Record<Lang, Messages> = { fr, en }
+const storageKey = 'roster.lang'
+
+export function browserLang(): Lang {
+  return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en'
+}
+
+function storedLang(): Lang | null {
+  const value = localStorage.getItem(storageKey)
+  return value === 'fr' || value === 'en' ? value : null
+}
+
+const initial = storedLang() ?? browserLang()
+let current = $state<Lang>(initial)
+document.documentElement.lang = initial
+
+export const i18n = {
+  get lang(): Lang {
+    return current
+  },
+}
+
+// setLang switches the UI and remembers the choice for the next visit, signed in or not.
+export function setLang(lang: Lang): void {
+  current = lang
+  localStorage.setItem(storageKey, lang)
+  document.documentElement.lang = lang
+}
+
+// t returns the message for key in the current language, with {name} placeholders filled from params.
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const text = dictionaries[current][key]
+  if (!params) return text
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => String(params[name] ?? match))
+}
