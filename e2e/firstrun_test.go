@@ -59,9 +59,13 @@ func TestBrowserFirstRun(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#signin-password"), "wrong password"),
 		chromedp.Click(chromedp.CSS("#signin-submit")),
 	)
-	waitText(t, ctx, "main", "")
+	do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`[role="alert"]`)))
+	if got := text(t, ctx, `[role="alert"]`); !strings.Contains(got, "incorrect") {
+		t.Errorf("a wrong password shows %q, want the generic French message", got)
+	}
 	do(t, ctx,
-		chromedp.SetValue(chromedp.CSS("#signin-password"), ""),
+		chromedp.Navigate(s.URL+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#signin-email"), "helene@example.com"),
 		chromedp.SendKeys(chromedp.CSS("#signin-password"), "un mot de passe sûr"),
 		chromedp.Click(chromedp.CSS("#signin-submit")),
 		chromedp.WaitVisible(chromedp.CSS("nav#main-nav")),
