@@ -28,6 +28,8 @@ func routes(r *router.Router[*core.RequestEvent]) {
 
 	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
 	org.GET("", handle(orgSummary))
+	memberRoutes(org)
+	memberActionRoutes(org)
 
 	// Without this, the web app's catch-all would answer unknown GET /api/… with index.html.
 	r.GET("/api/{path...}", func(e *core.RequestEvent) error {

@@ -1,0 +1,385 @@
+package members
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
+	"roster/internal/fail"
+)
+
+// MaxPerPage is the largest page a list answers.
+const MaxPerPage = 200
+
+// Filter is what a member list is asked for (DESIGN §7). The zero value lists
+// everyone, sorted by name, 50 a page.
+type Filter struct {
+	Search          string
+	Roles           []access.Role
+	UserTypes       []access.UserType
+	Statuses        []access.Status
+	Group           string
+	License         string
+	LastLoginBefore time.Time
+	LastLoginAfter  time.Time
+	NeverSignedIn   *bool
+	PartnerAccess   *bool
+	CreditsMin      *float64
+	CreditsMax      *float64
+	Sort            string // a sort key, "-" first for descending
+	Page            int
+	PerPage         int
+	SkipTotal       bool
+}
+
+// sortKeys maps each sort key to its SQL ordering (ascending).
+var sortKeys = map[string]string{
+	"name":             "u.familyName COLLATE NOCASE {dir}, u.givenName COLLATE NOCASE {dir}",
+	"username":         "u.username COLLATE NOCASE {dir}",
+	"email":            "u.email COLLATE NOCASE {dir}",
+	"role":             rankCase("m.role", roleNames()) + " {dir}",
+	"userType":         rankCase("m.userType", typeNames()) + " {dir}",
+	"added":            "m.added {dir}",
+	"lastLogin":        "u.lastLogin {dir}",
+	"creditsRemaining": creditsRemainingSQL + " {dir}",
+}
+
+// A member with no credit limit has, for filtering and sorting, all the credits.
+const creditsRemainingSQL = "(CASE WHEN m.creditsLimited THEN m.creditsAllocated - m.creditsUsed ELSE 1e18 END)"
+
+func roleNames() []string {
+	var out []string
+	for _, r := range access.Roles {
+		out = append(out, string(r))
+	}
+	return out
+}
+
+func typeNames() []string {
+	var out []string
+	for _, t := range access.UserTypes {
+		out = append(out, string(t))
+	}
+	return out
+}
+
+// rankCase orders a column by the position of its value in values (lowest first).
+func rankCase(col string, values []string) string {
+	var b strings.Builder
+	b.WriteString("(CASE " + col)
+	for i, v := range values {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", v, i+1)
+	}
+	b.WriteString(" ELSE 0 END)")
+	return b.String()
+}
+
+// ParseFilter reads a filter from query parameters; a bad value is a 400 naming it.
+func ParseFilter(q url.Values) (Filter, error) {
+	f := Filter{Search: strings.TrimSpace(q.Get("search")), Group: q.Get("group"), License: q.Get("license"),
+		Sort: q.Get("sort"), Page: 1, PerPage: 50, SkipTotal: q.Get("skipTotal") == "true" || q.Get("skipTotal") == "1"}
+	if utf8.RuneCountInString(f.Search) > 200 {
+		return f, fail.Invalid("search", "too_long", "The search text is too long.")
+	}
+	for _, v := range list(q, "role") {
+		r := access.Role(v)
+		if !r.Valid() {
+			return f, fail.Invalid("role", "invalid_choice", "Unknown role "+strconv.Quote(v)+".")
+		}
+		f.Roles = append(f.Roles, r)
+	}
+	for _, v := range list(q, "userType") {
+		t := access.UserType(v)
+		if !t.Valid() {
+			return f, fail.Invalid("userType", "invalid_choice", "Unknown user type "+strconv.Quote(v)+".")
+		}
+		f.UserTypes = append(f.UserTypes, t)
+	}
+	for _, v := range list(q, "status") {
+		s := access.Status(v)
+		if s != access.Active && s != access.Disabled {
+			return f, fail.Invalid("status", "invalid_choice", "Status is active or disabled.")
+		}
+		f.Statuses = append(f.Statuses, s)
+	}
+	var err error
+	if f.LastLoginBefore, err = date(q, "lastLoginBefore"); err != nil {
+		return f, err
+	}
+	if f.LastLoginAfter, err = date(q, "lastLoginAfter"); err != nil {
+		return f, err
+	}
+	if f.NeverSignedIn, err = boolean(q, "neverSignedIn"); err != nil {
+		return f, err
+	}
+	if f.PartnerAccess, err = boolean(q, "partnerAccess"); err != nil {
+		return f, err
+	}
+	if f.CreditsMin, err = number(q, "creditsMin"); err != nil {
+		return f, err
+	}
+	if f.CreditsMax, err = number(q, "creditsMax"); err != nil {
+		return f, err
+	}
+	if f.Sort != "" {
+		if _, ok := sortKeys[strings.TrimPrefix(f.Sort, "-")]; !ok {
+			return f, fail.Invalid("sort", "invalid_choice", "Sort by name, username, email, role, userType, added, lastLogin or creditsRemaining.")
+		}
+	}
+	if v := q.Get("page"); v != "" {
+		if f.Page, err = strconv.Atoi(v); err != nil || f.Page < 1 {
+			return f, fail.Invalid("page", "invalid", "page is a whole number from 1.")
+		}
+	}
+	if v := q.Get("perPage"); v != "" {
+		if f.PerPage, err = strconv.Atoi(v); err != nil || f.PerPage < 1 || f.PerPage > MaxPerPage {
+			return f, fail.Invalid("perPage", "invalid", fmt.Sprintf("perPage is a whole number from 1 to %d.", MaxPerPage))
+		}
+	}
+	return f, nil
+}
+
+func list(q url.Values, name string) []string {
+	var out []string
+	for _, v := range q[name] {
+		for _, part := range strings.Split(v, ",") {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, part)
+			}
+		}
+	}
+	return out
+}
+
+func date(q url.Values, name string) (time.Time, error) {
+	v := q.Get(name)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fail.Invalid(name, "invalid_date", name+" is a date (2006-01-02) or a timestamp (RFC 3339).")
+}
+
+func boolean(q url.Values, name string) (*bool, error) {
+	v := q.Get(name)
+	if v == "" {
+		return nil, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return nil, fail.Invalid(name, "invalid_bool", name+" is true or false.")
+	}
+	return &b, nil
+}
+
+func number(q url.Values, name string) (*float64, error) {
+	v := q.Get(name)
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return nil, fail.Invalid(name, "invalid_number", name+" is a number.")
+	}
+	return &n, nil
+}
+
+// where turns a filter into SQL conditions on memberships m JOIN users u.
+func (f Filter) where(org string) dbx.Expression {
+	conds := []dbx.Expression{dbx.HashExp{"m.org": org}}
+	if len(f.Roles) > 0 {
+		conds = append(conds, dbx.In("m.role", anys(f.Roles)...))
+	}
+	if len(f.UserTypes) > 0 {
+		conds = append(conds, dbx.In("m.userType", anys(f.UserTypes)...))
+	}
+	if len(f.Statuses) > 0 {
+		conds = append(conds, dbx.In("m.status", anys(f.Statuses)...))
+	}
+	if f.Group != "" {
+		conds = append(conds, dbx.NewExp("m.id IN (SELECT j.value FROM groups g, json_each(g.members) j WHERE g.id = {:group} AND g.org = {:org})",
+			dbx.Params{"group": f.Group, "org": org}))
+	}
+	if f.License != "" {
+		conds = append(conds, dbx.NewExp("EXISTS (SELECT 1 FROM licenseAssignments la WHERE la.membership = m.id AND la.license = {:license})",
+			dbx.Params{"license": f.License}))
+	}
+	if !f.LastLoginBefore.IsZero() {
+		conds = append(conds, dbx.NewExp("u.lastLogin != '' AND u.lastLogin < {:before}", dbx.Params{"before": f.LastLoginBefore.Format(dbTime)}))
+	}
+	if !f.LastLoginAfter.IsZero() {
+		conds = append(conds, dbx.NewExp("u.lastLogin >= {:after}", dbx.Params{"after": f.LastLoginAfter.Format(dbTime)}))
+	}
+	if f.NeverSignedIn != nil {
+		op := "="
+		if !*f.NeverSignedIn {
+			op = "!="
+		}
+		conds = append(conds, dbx.NewExp("u.lastLogin "+op+" ''"))
+	}
+	if f.PartnerAccess != nil {
+		conds = append(conds, dbx.HashExp{"m.partnerAccess": *f.PartnerAccess})
+	}
+	if f.CreditsMin != nil {
+		conds = append(conds, dbx.NewExp(creditsRemainingSQL+" >= {:cmin}", dbx.Params{"cmin": *f.CreditsMin}))
+	}
+	if f.CreditsMax != nil {
+		conds = append(conds, dbx.NewExp(creditsRemainingSQL+" <= {:cmax}", dbx.Params{"cmax": *f.CreditsMax}))
+	}
+	if f.Search != "" {
+		conds = append(conds, searchExp(f.Search, org))
+	}
+	return dbx.And(conds...)
+}
+
+const dbTime = "2006-01-02 15:04:05.000Z"
+
+// searchExp matches every word of the search, accent- and case-blind: words of three
+// characters or more through the trigram index, shorter ones as a prefix of a name,
+// the username or the email.
+func searchExp(search, org string) dbx.Expression {
+	var trigrams []string
+	var conds []dbx.Expression
+	for i, w := range strings.Fields(search) {
+		if utf8.RuneCountInString(w) >= 3 {
+			trigrams = append(trigrams, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+			continue
+		}
+		p := fmt.Sprintf("p%d", i)
+		like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w) + "%"
+		conds = append(conds, dbx.NewExp(fmt.Sprintf(`(u.givenName LIKE {:%[1]s} ESCAPE '\' OR u.familyName LIKE {:%[1]s} ESCAPE '\' OR u.username LIKE {:%[1]s} ESCAPE '\' OR u.email LIKE {:%[1]s} ESCAPE '\')`, p),
+			dbx.Params{p: like}))
+	}
+	if len(trigrams) > 0 {
+		conds = append(conds, dbx.NewExp("m.id IN (SELECT membership FROM membersSearch WHERE membersSearch MATCH {:match} AND org = {:org})",
+			dbx.Params{"match": strings.Join(trigrams, " "), "org": org}))
+	}
+	return dbx.And(conds...)
+}
+
+func anys[T ~string](xs []T) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+// orderBy is the filter's ordering, with the membership id as the last tie-breaker.
+func (f Filter) orderBy() string {
+	key, dir := strings.TrimPrefix(f.Sort, "-"), "ASC"
+	if strings.HasPrefix(f.Sort, "-") {
+		dir = "DESC"
+	}
+	expr, ok := sortKeys[key]
+	if !ok {
+		expr = sortKeys["name"]
+	}
+	return strings.ReplaceAll(expr, "{dir}", dir) + ", m.id " + dir
+}
+
+// Page is one page of a list, in PocketBase's shape.
+type Page[T any] struct {
+	Page       int `json:"page"`
+	PerPage    int `json:"perPage"`
+	TotalItems int `json:"totalItems"`
+	TotalPages int `json:"totalPages"`
+	Items      []T `json:"items"`
+}
+
+// row is what the list reads for each member.
+type row struct {
+	ID               string  `db:"id"`
+	UserID           string  `db:"userId"`
+	Username         string  `db:"username"`
+	GivenName        string  `db:"givenName"`
+	FamilyName       string  `db:"familyName"`
+	Email            string  `db:"email"`
+	Avatar           string  `db:"avatar"`
+	Role             string  `db:"role"`
+	UserType         string  `db:"userType"`
+	Status           string  `db:"status"`
+	Added            string  `db:"added"`
+	LastLogin        string  `db:"lastLogin"`
+	TotpEnabled      bool    `db:"totpEnabled"`
+	AuthSource       string  `db:"authSource"`
+	CreditsLimited   bool    `db:"creditsLimited"`
+	CreditsAllocated float64 `db:"creditsAllocated"`
+	CreditsUsed      float64 `db:"creditsUsed"`
+	PartnerAccess    bool    `db:"partnerAccess"`
+	Description      string  `db:"description"`
+	Visibility       string  `db:"visibility"`
+	Language         string  `db:"language"`
+	Units            string  `db:"units"`
+}
+
+var rowColumns = strings.Join([]string{"m.id AS id", "u.id AS userId", "u.username AS username", "u.givenName AS givenName",
+	"u.familyName AS familyName", "u.email AS email", "u.avatar AS avatar", "m.role AS role", "m.userType AS userType",
+	"m.status AS status", "m.added AS added", "u.lastLogin AS lastLogin", "u.totpEnabled AS totpEnabled",
+	"u.authSource AS authSource", "m.creditsLimited AS creditsLimited", "m.creditsAllocated AS creditsAllocated",
+	"m.creditsUsed AS creditsUsed", "m.partnerAccess AS partnerAccess", "u.description AS description",
+	"u.visibility AS visibility", "u.language AS language", "u.units AS units"}, ", ")
+
+// sqlBuilder renders dbx expressions to SQLite text; it is never used to run a query.
+var sqlBuilder = dbx.NewFromDB(nil, "sqlite")
+
+// selectRows reads members matching where, in order, with SQL for the parts dbx's
+// builder would quote wrongly (the ORDER BY expressions).
+func selectRows(app core.App, where dbx.Expression, order string, limit, offset int) ([]row, error) {
+	params := dbx.Params{"limit": limit, "offset": offset}
+	sql := "SELECT " + rowColumns + " FROM memberships m JOIN users u ON u.id = m.user WHERE " +
+		where.Build(sqlBuilder, params)
+	if order != "" {
+		sql += " ORDER BY " + order
+	}
+	var rows []row
+	err := app.DB().NewQuery(sql + " LIMIT {:limit} OFFSET {:offset}").Bind(params).All(&rows)
+	return rows, err
+}
+
+// find reads the rows of one page of f, and the total unless skipped (then -1).
+func find(app core.App, org string, f Filter) ([]row, int, error) {
+	if f.PerPage == 0 {
+		f.PerPage = 50
+	}
+	if f.Page == 0 {
+		f.Page = 1
+	}
+	where := f.where(org)
+	rows, err := selectRows(app, where, f.orderBy(), f.PerPage, (f.Page-1)*f.PerPage)
+	if err != nil {
+		return nil, 0, err
+	}
+	total := -1
+	if !f.SkipTotal {
+		params := dbx.Params{}
+		err = app.DB().NewQuery("SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user WHERE " +
+			where.Build(sqlBuilder, params)).Bind(params).Row(&total)
+	}
+	return rows, total, err
+}
+
+func pageOf[T any](f Filter, total int, items []T) Page[T] {
+	if items == nil {
+		items = []T{}
+	}
+	p := Page[T]{Page: max(f.Page, 1), PerPage: f.PerPage, TotalItems: total, TotalPages: -1, Items: items}
+	if p.PerPage == 0 {
+		p.PerPage = 50
+	}
+	if total >= 0 {
+		p.TotalPages = (total + p.PerPage - 1) / p.PerPage
+	}
+	return p
+}
