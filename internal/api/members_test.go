@@ -273,7 +273,6 @@ func mustRecord(t *testing.T, app core.App, collection string, data map[string]a
 	return r
 }
 
-
 func toJSON(v any) string {
 	b, _ := json.Marshal(v)
 	return string(b)
