@@ -8,6 +8,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/pocketbase/dbx"
+
 	"roster/internal/access"
 )
 
@@ -187,7 +189,7 @@ func (s *seeder) writeItems(ms []member, gs []group) (int, error) {
 		}
 		when := ms[owner].added.Add(time.Duration(s.rng.Int64N(int64(s.now.Sub(ms[owner].added)) + 1)))
 		t.add(newID(), date(when), date(when), s.org.Id, ms[owner].membershipID, kind, capitalize(title), sharing, jsonText(shared))
-		if len(t.rows) == rowsPerInsert*10 {
+		if len(t.rows) == rowsPerInsert {
 			if err := t.flush(s.tx.DB()); err != nil {
 				return 0, err
 			}
@@ -218,7 +220,7 @@ var catalogue = []licence{
 func (s *seeder) writeLicences(ms []member) (licences, assignments int, err error) {
 	var have []string
 	if err := s.tx.DB().NewQuery("SELECT code FROM licenses WHERE org = {:org}").
-		Bind(map[string]any{"org": s.org.Id}).Column(&have); err != nil {
+		Bind(dbx.Params{"org": s.org.Id}).Column(&have); err != nil {
 		return 0, 0, err
 	}
 	taken := map[string]bool{}
