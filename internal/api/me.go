@@ -64,12 +64,12 @@ func orgSummary(e *core.RequestEvent) error {
 
 // updateOwnProfile edits the signed-in member's own profile.
 func updateOwnProfile(e *core.RequestEvent) error {
-	var p members.Profile
-	if err := e.BindBody(&p); err != nil {
+	p, err := decodeProfile(e)
+	if err != nil {
 		return err
 	}
 	a := actor(e)
-	if err := members.UpdateProfile(e.App, a, a.Membership, p, e.RealIP()); err != nil {
+	if err := members.UpdateProfile(e.App, a, a.ID, p, e.RealIP()); err != nil {
 		return err
 	}
 	return e.NoContent(204)

@@ -1,10 +1,185 @@
 package api
 
 import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"roster/internal/access"
+	"roster/internal/fail"
+	"roster/internal/members"
 )
 
-// memberActionRoutes are the changes an administrator makes to members.
+// memberActionRoutes are the changes an administrator makes to members. Each answers
+// the member as it now is, except bulk, which answers the per-member results.
 func memberActionRoutes(org *router.RouterGroup[*core.RequestEvent]) {
+	org.POST("/members/bulk", handle(bulkMembers))
+	org.PATCH("/members/{id}", handle(editMember))
+	org.POST("/members/{id}/disable", handle(statusAction(members.Disable)))
+	org.POST("/members/{id}/enable", handle(statusAction(members.Enable)))
+	org.POST("/members/{id}/user-type", handle(changeUserType))
+	org.POST("/members/{id}/partner-access", handle(setPartnerAccess))
+	org.POST("/members/{id}/credits", handle(setCredits))
+}
+
+// statusAction is a body-less action on one member (disable, enable).
+func statusAction(fn func(core.App, *members.Actor, string, string) error) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		id := e.Request.PathValue("id")
+		if err := fn(e.App, actor(e), id, e.RealIP()); err != nil {
+			return err
+		}
+		return memberAnswer(e, id)
+	}
+}
+
+func changeUserType(e *core.RequestEvent) error {
+	var in struct {
+		UserType string `json:"userType"`
+	}
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	id := e.Request.PathValue("id")
+	if err := members.ChangeUserType(e.App, actor(e), id, access.UserType(in.UserType), e.RealIP()); err != nil {
+		return err
+	}
+	return memberAnswer(e, id)
+}
+
+func setPartnerAccess(e *core.RequestEvent) error {
+	var in struct {
+		Enabled *bool `json:"enabled"`
+	}
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	if in.Enabled == nil {
+		return fail.Invalid("enabled", "required", "Say whether partner access is enabled (true or false).")
+	}
+	id := e.Request.PathValue("id")
+	if err := members.SetPartnerAccess(e.App, actor(e), id, *in.Enabled, e.RealIP()); err != nil {
+		return err
+	}
+	return memberAnswer(e, id)
+}
+
+func setCredits(e *core.RequestEvent) error {
+	var in struct {
+		Allocated json.RawMessage `json:"allocated"`
+	}
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	allocated, err := numberOrNull("allocated", in.Allocated)
+	if err != nil {
+		return err
+	}
+	id := e.Request.PathValue("id")
+	if err := members.SetCredits(e.App, actor(e), id, allocated, e.RealIP()); err != nil {
+		return err
+	}
+	return memberAnswer(e, id)
+}
+
+// editMember is the profile edit (JSON, or multipart with an avatar file).
+func editMember(e *core.RequestEvent) error {
+	p, err := decodeProfile(e)
+	if err != nil {
+		return err
+	}
+	id := e.Request.PathValue("id")
+	if err := members.UpdateProfile(e.App, actor(e), id, p, e.RealIP()); err != nil {
+		return err
+	}
+	return memberAnswer(e, id)
+}
+
+func bulkMembers(e *core.RequestEvent) error {
+	var in members.BulkRequest
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	out, err := members.Bulk(e.App, actor(e), in, e.RealIP())
+	if err != nil {
+		return err
+	}
+	return e.JSON(200, out)
+}
+
+func memberAnswer(e *core.RequestEvent, id string) error {
+	m, err := members.Get(e.App, actor(e), id)
+	if err != nil {
+		return err
+	}
+	return e.JSON(200, m)
+}
+
+// decodeJSON reads a JSON body; a value of the wrong type is a 400 naming its field.
+func decodeJSON(e *core.RequestEvent, dst any) error {
+	err := e.BindBody(dst)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te) && te.Field != "":
+		return fail.Invalid(te.Field, "invalid_type", "This value has the wrong type.")
+	default:
+		return fail.Invalid("body", "invalid_json", "The request body is not valid JSON.")
+	}
+}
+
+// numberOrNull reads a JSON number, or null (nil). A missing value is a 400.
+func numberOrNull(field string, raw json.RawMessage) (*float64, error) {
+	s := strings.TrimSpace(string(raw))
+	if s == "" {
+		return nil, fail.Invalid(field, "required", field+" is a number, or null for no limit.")
+	}
+	if s == "null" {
+		return nil, nil
+	}
+	n, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, fail.Invalid(field, "invalid_number", field+" is a number, or null for no limit.")
+	}
+	return &n, nil
+}
+
+// decodeProfile reads a profile edit: JSON, or a multipart form whose avatar part is
+// the new picture. Only the fields sent change.
+func decodeProfile(e *core.RequestEvent) (members.Profile, error) {
+	var p members.Profile
+	if !strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/form-data") {
+		return p, decodeJSON(e, &p)
+	}
+	if err := e.Request.ParseMultipartForm(router.DefaultMaxMemory); err != nil {
+		return p, fail.Invalid("body", "invalid_form", "The form could not be read.")
+	}
+	// Through JSON, so that a field not sent stays nil (PocketBase's form binder sets them all).
+	fields := map[string]any{}
+	for k, v := range e.Request.MultipartForm.Value {
+		if len(v) > 0 {
+			fields[k] = v[0]
+		}
+	}
+	if v, ok := fields["deleteAvatar"].(string); ok {
+		fields["deleteAvatar"] = v == "true" || v == "1" || v == "on"
+	}
+	raw, _ := json.Marshal(fields)
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return p, fail.Invalid("body", "invalid_form", "The form could not be read.")
+	}
+	files, err := e.FindUploadedFiles("avatar")
+	switch {
+	case err == nil:
+		p.AvatarFile = files[0]
+	case !errors.Is(err, http.ErrMissingFile):
+		return p, fail.Invalid("avatar", "invalid_file", "The picture could not be read.")
+	}
+	return p, nil
 }

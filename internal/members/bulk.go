@@ -1,0 +1,165 @@
+package members
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
+	"roster/internal/fail"
+)
+
+// MaxBulk is the most members one bulk action takes (DESIGN §5).
+const MaxBulk = 100
+
+// Bulk actions.
+const (
+	BulkDisable  = "disable"
+	BulkEnable   = "enable"
+	BulkUserType = "userType"
+)
+
+// BulkRequest is one action on up to MaxBulk members.
+type BulkRequest struct {
+	Action         string   `json:"action"`
+	IDs            []string `json:"ids"`
+	UserType       string   `json:"userType"`
+	SkipIneligible bool     `json:"skipIneligible"`
+}
+
+// BulkResult is what happened, or would have happened, to one member. OK with code
+// "unchanged" means the member already was as asked.
+type BulkResult struct {
+	ID      string `json:"id"`
+	OK      bool   `json:"ok"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// BulkOutcome lists a result per distinct id, in the order asked, and how many members changed.
+type BulkOutcome struct {
+	Results []BulkResult `json:"results"`
+	Changed int          `json:"changed"`
+}
+
+// Bulk applies one action (disable, enable or userType) to several members of actor's
+// organisation, with the very rules of the single action: every member is checked
+// (policy and preconditions; unknown ids and other organisations' are not_found), then
+// the eligible ones change, all in one transaction with one audit row each. Without
+// SkipIneligible it is all or nothing: if any member is ineligible nothing changes.
+// Errors: 400 ids (none, or more than MaxBulk once duplicates collapse), 400 action,
+// 400 userType; 403 when the actor may not take the action on anyone; 409 bulk_ineligible with the per-id results in details.
+func Bulk(app core.App, actor *Actor, req BulkRequest, ip string) (*BulkOutcome, error) {
+	ids := distinct(req.IDs)
+	if len(ids) == 0 || len(ids) > MaxBulk {
+		return nil, fail.Invalid("ids", "count", fmt.Sprintf("Select from 1 to %d members.", MaxBulk))
+	}
+	var o op
+	var action access.Action
+	switch req.Action {
+	case BulkDisable:
+		o, action = disableOp(actor, ip), access.MembersDisable
+	case BulkEnable:
+		o, action = enableOp(actor, ip), access.MembersEnable
+	case BulkUserType:
+		t := access.UserType(req.UserType)
+		if err := validUserType(t); err != nil {
+			return nil, err
+		}
+		o, action = userTypeOp(actor, t, ip), access.MembersChangeUserType
+	default:
+		return nil, fail.Invalid("action", "invalid_choice", "Choose one of: disable, enable, userType.")
+	}
+	// An actor who may not take this action on anyone is refused outright, not per member.
+	if !slices.Contains(access.Permissions(actor.Member), action) {
+		return nil, access.Can(actor.Member, action, &access.Member{Role: access.RoleMember})
+	}
+	out := &BulkOutcome{}
+	err := app.RunInTransaction(func(tx core.App) error {
+		results, eligible, err := checkAll(tx, actor, ids, o)
+		if err != nil {
+			return err
+		}
+		if !req.SkipIneligible && anyRefused(results) {
+			return fail.Conflict("bulk_ineligible", "Some members cannot take this action; nothing was changed.",
+				map[string]any{"results": results, "changed": 0})
+		}
+		for _, t := range eligible {
+			if err := o.apply(tx, t); err != nil {
+				return err
+			}
+		}
+		out.Results, out.Changed = results, len(eligible)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkAll loads and checks every id, reading what the checks need once for all.
+func checkAll(tx core.App, actor *Actor, ids []string, o op) ([]BulkResult, []*target, error) {
+	found, err := loadTargets(tx, actor.Org, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	ts := make([]*target, 0, len(found))
+	for _, id := range ids {
+		if t, ok := found[id]; ok {
+			ts = append(ts, t)
+		}
+	}
+	if o.prepare != nil {
+		if err := o.prepare(tx, ts); err != nil {
+			return nil, nil, err
+		}
+	}
+	results := make([]BulkResult, len(ids))
+	var eligible []*target
+	for i, id := range ids {
+		results[i] = BulkResult{ID: id, OK: true}
+		t, ok := found[id]
+		if !ok {
+			results[i] = BulkResult{ID: id, Code: "not_found", Message: "Member not found."}
+			continue
+		}
+		err := o.check(tx, t)
+		var fe *fail.Error
+		switch {
+		case err == nil:
+			eligible = append(eligible, t)
+		case errors.Is(err, errUnchanged):
+			results[i].Code = "unchanged"
+		case errors.As(err, &fe):
+			results[i] = BulkResult{ID: id, Code: fe.Code, Message: fe.Message}
+		default:
+			return nil, nil, err
+		}
+	}
+	return results, eligible, nil
+}
+
+func anyRefused(results []BulkResult) bool {
+	for _, r := range results {
+		if !r.OK {
+			return true
+		}
+	}
+	return false
+}
+
+// distinct drops repeated ids, keeping the first occurrence's place.
+func distinct(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,38 @@
+package members
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
+	"roster/internal/fail"
+)
+
+// SetPartnerAccess switches member id's partner access (access to the vendor's own
+// resources with their name and email shared) on or off. Unchanged is a no-op.
+// Access: members.partnerAccess (never one's own).
+// Errors: 404, 403 from the policy, 409 member_disabled to switch it on for a disabled
+// member (disabling a member switches it off).
+func SetPartnerAccess(app core.App, actor *Actor, id string, enabled bool, ip string) error {
+	return runOne(app, actor, id, op{
+		check: func(_ core.App, t *target) error {
+			if err := can(actor, access.MembersPartnerAccess, t); err != nil {
+				return err
+			}
+			if t.m.GetBool("partnerAccess") == enabled {
+				return errUnchanged
+			}
+			if enabled && access.Status(t.m.GetString("status")) != access.Active {
+				return fail.Conflict("member_disabled", "A disabled member cannot have partner access; enable them first.", nil)
+			}
+			return nil
+		},
+		apply: func(tx core.App, t *target) error {
+			t.m.Set("partnerAccess", enabled)
+			if err := tx.Save(t.m); err != nil {
+				return err
+			}
+			return record(tx, actor, access.MembersPartnerAccess, t,
+				map[string]any{"partnerAccess": !enabled}, map[string]any{"partnerAccess": enabled}, ip)
+		},
+	})
+}
