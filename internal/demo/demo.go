@@ -168,6 +168,10 @@ func Run(app core.App, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	// Fresh statistics, so that SQLite's planner picks the member index's best paths.
+	if _, err := app.DB().NewQuery("ANALYZE").Execute(); err != nil {
+		return Result{}, err
+	}
 	if res.Org, err = app.FindRecordById("organizations", orgID); err != nil {
 		return Result{}, err
 	}

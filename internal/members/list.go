@@ -13,6 +13,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
+	"roster/internal/fold"
 )
 
 // MaxPerPage is the largest page a list answers.
@@ -39,46 +40,16 @@ type Filter struct {
 	SkipTotal       bool
 }
 
-// sortKeys maps each sort key to its SQL ordering (ascending).
+// sortKeys maps each sort key to its column in the member index (ascending).
 var sortKeys = map[string]string{
-	"name":             "u.familyName COLLATE NOCASE {dir}, u.givenName COLLATE NOCASE {dir}",
-	"username":         "u.username COLLATE NOCASE {dir}",
-	"email":            "u.email COLLATE NOCASE {dir}",
-	"role":             rankCase("m.role", roleNames()) + " {dir}",
-	"userType":         rankCase("m.userType", typeNames()) + " {dir}",
-	"added":            "m.added {dir}",
-	"lastLogin":        "u.lastLogin {dir}",
-	"creditsRemaining": creditsRemainingSQL + " {dir}",
-}
-
-// A member with no credit limit has, for filtering and sorting, all the credits.
-const creditsRemainingSQL = "(CASE WHEN m.creditsLimited THEN m.creditsAllocated - m.creditsUsed ELSE 1e18 END)"
-
-func roleNames() []string {
-	var out []string
-	for _, r := range access.Roles {
-		out = append(out, string(r))
-	}
-	return out
-}
-
-func typeNames() []string {
-	var out []string
-	for _, t := range access.UserTypes {
-		out = append(out, string(t))
-	}
-	return out
-}
-
-// rankCase orders a column by the position of its value in values (lowest first).
-func rankCase(col string, values []string) string {
-	var b strings.Builder
-	b.WriteString("(CASE " + col)
-	for i, v := range values {
-		fmt.Fprintf(&b, " WHEN '%s' THEN %d", v, i+1)
-	}
-	b.WriteString(" ELSE 0 END)")
-	return b.String()
+	"name":             "x.sortName",
+	"username":         "x.username",
+	"email":            "x.email",
+	"role":             "x.roleRank",
+	"userType":         "x.typeRank",
+	"added":            "x.added",
+	"lastLogin":        "x.lastLogin",
+	"creditsRemaining": "x.credits",
 }
 
 // ParseFilter reads a filter from query parameters; a bad value is a 400 naming it.
@@ -195,47 +166,48 @@ func number(q url.Values, name string) (*float64, error) {
 	return &n, nil
 }
 
-// where turns a filter into SQL conditions on memberships m JOIN users u.
+// where turns a filter into SQL conditions on the member index x (see the migration
+// 1795600005_member_index.go), which holds every filterable and sortable field.
 func (f Filter) where(org string) dbx.Expression {
-	conds := []dbx.Expression{dbx.HashExp{"m.org": org}}
+	conds := []dbx.Expression{dbx.HashExp{"x.org": org}}
 	if len(f.Roles) > 0 {
-		conds = append(conds, dbx.In("m.role", anys(f.Roles)...))
+		conds = append(conds, dbx.In("x.role", anys(f.Roles)...))
 	}
 	if len(f.UserTypes) > 0 {
-		conds = append(conds, dbx.In("m.userType", anys(f.UserTypes)...))
+		conds = append(conds, dbx.In("x.userType", anys(f.UserTypes)...))
 	}
 	if len(f.Statuses) > 0 {
-		conds = append(conds, dbx.In("m.status", anys(f.Statuses)...))
+		conds = append(conds, dbx.In("x.status", anys(f.Statuses)...))
 	}
 	if f.Group != "" {
-		conds = append(conds, dbx.NewExp("m.id IN (SELECT j.value FROM groups g, json_each(g.members) j WHERE g.id = {:group} AND g.org = {:org})",
+		conds = append(conds, dbx.NewExp("x.membership IN (SELECT gm.membership FROM groupMembers gm JOIN groups g ON g.id = gm.grp WHERE gm.grp = {:group} AND g.org = {:org})",
 			dbx.Params{"group": f.Group, "org": org}))
 	}
 	if f.License != "" {
-		conds = append(conds, dbx.NewExp("EXISTS (SELECT 1 FROM licenseAssignments la WHERE la.membership = m.id AND la.license = {:license})",
+		conds = append(conds, dbx.NewExp("x.membership IN (SELECT la.membership FROM licenseAssignments la WHERE la.license = {:license})",
 			dbx.Params{"license": f.License}))
 	}
 	if !f.LastLoginBefore.IsZero() {
-		conds = append(conds, dbx.NewExp("u.lastLogin != '' AND u.lastLogin < {:before}", dbx.Params{"before": f.LastLoginBefore.Format(dbTime)}))
+		conds = append(conds, dbx.NewExp("x.lastLogin != '' AND x.lastLogin < {:before}", dbx.Params{"before": f.LastLoginBefore.Format(dbTime)}))
 	}
 	if !f.LastLoginAfter.IsZero() {
-		conds = append(conds, dbx.NewExp("u.lastLogin >= {:after}", dbx.Params{"after": f.LastLoginAfter.Format(dbTime)}))
+		conds = append(conds, dbx.NewExp("x.lastLogin >= {:after}", dbx.Params{"after": f.LastLoginAfter.Format(dbTime)}))
 	}
 	if f.NeverSignedIn != nil {
 		op := "="
 		if !*f.NeverSignedIn {
 			op = "!="
 		}
-		conds = append(conds, dbx.NewExp("u.lastLogin "+op+" ''"))
+		conds = append(conds, dbx.NewExp("x.lastLogin "+op+" ''"))
 	}
 	if f.PartnerAccess != nil {
-		conds = append(conds, dbx.HashExp{"m.partnerAccess": *f.PartnerAccess})
+		conds = append(conds, dbx.HashExp{"x.partnerAccess": *f.PartnerAccess})
 	}
 	if f.CreditsMin != nil {
-		conds = append(conds, dbx.NewExp(creditsRemainingSQL+" >= {:cmin}", dbx.Params{"cmin": *f.CreditsMin}))
+		conds = append(conds, dbx.NewExp("x.credits >= {:cmin}", dbx.Params{"cmin": *f.CreditsMin}))
 	}
 	if f.CreditsMax != nil {
-		conds = append(conds, dbx.NewExp(creditsRemainingSQL+" <= {:cmax}", dbx.Params{"cmax": *f.CreditsMax}))
+		conds = append(conds, dbx.NewExp("x.credits <= {:cmax}", dbx.Params{"cmax": *f.CreditsMax}))
 	}
 	if f.Search != "" {
 		conds = append(conds, searchExp(f.Search, org))
@@ -246,8 +218,8 @@ func (f Filter) where(org string) dbx.Expression {
 const dbTime = "2006-01-02 15:04:05.000Z"
 
 // searchExp matches every word of the search, accent- and case-blind: words of three
-// characters or more through the trigram index, shorter ones as a prefix of a name,
-// the username or the email.
+// characters or more through the trigram index, shorter ones as the start of the
+// family name, the given name, the username or the email (index ranges).
 func searchExp(search, org string) dbx.Expression {
 	var trigrams []string
 	var conds []dbx.Expression
@@ -256,13 +228,22 @@ func searchExp(search, org string) dbx.Expression {
 			trigrams = append(trigrams, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
 			continue
 		}
+		lo := []rune(fold.String(w))
+		if len(lo) == 0 {
+			continue
+		}
+		hi := append([]rune{}, lo...)
+		hi[len(hi)-1]++
 		p := fmt.Sprintf("p%d", i)
-		like := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(w) + "%"
-		conds = append(conds, dbx.NewExp(fmt.Sprintf(`(u.givenName LIKE {:%[1]s} ESCAPE '\' OR u.familyName LIKE {:%[1]s} ESCAPE '\' OR u.username LIKE {:%[1]s} ESCAPE '\' OR u.email LIKE {:%[1]s} ESCAPE '\')`, p),
-			dbx.Params{p: like}))
+		var cols []string
+		for _, c := range []string{"x.sortName", "x.givenName", "x.username", "x.email"} {
+			cols = append(cols, fmt.Sprintf("(%[1]s >= {:%[2]slo} AND %[1]s < {:%[2]shi})", c, p))
+		}
+		conds = append(conds, dbx.NewExp("("+strings.Join(cols, " OR ")+")",
+			dbx.Params{p + "lo": string(lo), p + "hi": string(hi)}))
 	}
 	if len(trigrams) > 0 {
-		conds = append(conds, dbx.NewExp("m.id IN (SELECT membership FROM membersSearch WHERE membersSearch MATCH {:match} AND org = {:org})",
+		conds = append(conds, dbx.NewExp("x.membership IN (SELECT membership FROM membersSearch WHERE membersSearch MATCH {:match} AND org = {:org})",
 			dbx.Params{"match": strings.Join(trigrams, " "), "org": org}))
 	}
 	return dbx.And(conds...)
@@ -282,11 +263,11 @@ func (f Filter) orderBy() string {
 	if strings.HasPrefix(f.Sort, "-") {
 		dir = "DESC"
 	}
-	expr, ok := sortKeys[key]
+	col, ok := sortKeys[key]
 	if !ok {
-		expr = sortKeys["name"]
+		col = sortKeys["name"]
 	}
-	return strings.ReplaceAll(expr, "{dir}", dir) + ", m.id " + dir
+	return col + " " + dir + ", x.membership " + dir
 }
 
 // Page is one page of a list, in PocketBase's shape.
@@ -334,12 +315,12 @@ var rowColumns = strings.Join([]string{"m.id AS id", "u.id AS userId", "u.userna
 // sqlBuilder renders dbx expressions to SQLite text; it is never used to run a query.
 var sqlBuilder = dbx.NewFromDB(nil, "sqlite")
 
-// selectRows reads members matching where, in order, with SQL for the parts dbx's
-// builder would quote wrongly (the ORDER BY expressions).
+// selectRows reads members matching where (on the member index x), in order. CROSS
+// JOIN keeps SQLite walking the index first and joining only the rows of the page.
 func selectRows(app core.App, where dbx.Expression, order string, limit, offset int) ([]row, error) {
 	params := dbx.Params{"limit": limit, "offset": offset}
-	sql := "SELECT " + rowColumns + " FROM memberships m JOIN users u ON u.id = m.user WHERE " +
-		where.Build(sqlBuilder, params)
+	sql := "SELECT " + rowColumns + " FROM memberIndex x CROSS JOIN memberships m ON m.id = x.membership " +
+		"CROSS JOIN users u ON u.id = x.user WHERE " + where.Build(sqlBuilder, params)
 	if order != "" {
 		sql += " ORDER BY " + order
 	}
@@ -364,8 +345,8 @@ func find(app core.App, org string, f Filter) ([]row, int, error) {
 	total := -1
 	if !f.SkipTotal {
 		params := dbx.Params{}
-		err = app.DB().NewQuery("SELECT count(*) FROM memberships m JOIN users u ON u.id = m.user WHERE " +
-			where.Build(sqlBuilder, params)).Bind(params).Row(&total)
+		err = app.DB().NewQuery("SELECT count(*) FROM memberIndex x WHERE " + where.Build(sqlBuilder, params)).
+			Bind(params).Row(&total)
 	}
 	return rows, total, err
 }

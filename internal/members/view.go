@@ -148,7 +148,7 @@ func List(app core.App, actor *Actor, f Filter) (any, error) {
 // Get answers one member: the full view for those allowed members.list and for
 // oneself, the directory entry otherwise. 404 outside the actor's organisation.
 func Get(app core.App, actor *Actor, id string) (any, error) {
-	rows, err := selectRows(app, dbx.HashExp{"m.id": id, "m.org": actor.Org}, "", 1, 0)
+	rows, err := selectRows(app, dbx.HashExp{"x.membership": id, "x.org": actor.Org}, "", 1, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -193,13 +193,12 @@ func enrich(app core.App, actor *Actor, rows []row) ([]Member, error) {
 		Kind   string `db:"kind"`
 	}
 	in, params := inList("id", ids)
-	params["org"] = actor.Org
 	err := app.DB().NewQuery(strings.ReplaceAll(`
 		SELECT la.membership AS member, l.id AS id, l.name AS name, 'license' AS kind
 			FROM licenseAssignments la JOIN licenses l ON l.id = la.license WHERE la.membership IN ({:ids})
 		UNION ALL
-		SELECT j.value AS member, g.id AS id, g.title AS name, 'group' AS kind
-			FROM groups g, json_each(g.members) j WHERE g.org = {:org} AND j.value IN ({:ids})
+		SELECT gm.membership AS member, g.id AS id, g.title AS name, 'group' AS kind
+			FROM groupMembers gm JOIN groups g ON g.id = gm.grp WHERE gm.membership IN ({:ids})
 		UNION ALL
 		SELECT owner AS member, '' AS id, count(*) AS name, 'items' AS kind FROM items WHERE owner IN ({:ids}) GROUP BY owner
 		UNION ALL
