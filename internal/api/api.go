@@ -30,6 +30,8 @@ func routes(r *router.Router[*core.RequestEvent]) {
 	org.GET("", handle(orgSummary))
 	memberRoutes(org)
 	memberActionRoutes(org)
+	invitationRoutes(r)
+	securityRoutes(r)
 
 	// Without this, the web app's catch-all would answer unknown GET /api/… with index.html.
 	r.GET("/api/{path...}", func(e *core.RequestEvent) error {
