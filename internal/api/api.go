@@ -32,6 +32,7 @@ func routes(r *router.Router[*core.RequestEvent]) {
 	memberActionRoutes(org)
 	invitationRoutes(r)
 	securityRoutes(r)
+	billingRoutes(r)
 
 	// Without this, the web app's catch-all would answer unknown GET /api/… with index.html.
 	r.GET("/api/{path...}", func(e *core.RequestEvent) error {
