@@ -8,7 +8,9 @@ import (
 
 	"roster/hooks"
 	"roster/internal/api"
+	"roster/internal/billing"
 	"roster/internal/cli"
+	"roster/internal/invites"
 	"roster/internal/mail"
 	_ "roster/pb_migrations"
 )
@@ -18,5 +20,7 @@ func main() {
 	mail.Register(app)
 	hooks.Register(app)
 	api.Register(app)
+	billing.Register(app)
+	invites.Register(app)
 	os.Exit(cli.Execute(app))
 }

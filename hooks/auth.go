@@ -10,6 +10,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/members"
+	"roster/internal/security"
 )
 
 // Messages a refused sign-in shows.
@@ -20,9 +21,12 @@ const (
 )
 
 // bindAuthGate refuses sign-in (and token refresh) to disabled members, accounts with no
-// organisation and expired temporary passwords, and records lastLogin on real sign-ins
-// (not on refreshes, whose AuthMethod is empty).
+// organisation and expired temporary passwords; asks users with TOTP for their second
+// step on every real sign-in (password, OTP, OAuth2); and records lastLogin (and resets
+// the failed sign-in count) on real sign-ins, not on refreshes, whose AuthMethod is
+// empty. It also binds the rest of the sign-in path (signin.go).
 func bindAuthGate(app core.App) {
+	bindSignIn(app)
 	app.OnRecordAuthRequest("users").BindFunc(func(e *core.RecordAuthRequestEvent) error {
 		m, err := members.MembershipOf(e.App, e.Record.Id)
 		if err != nil {
@@ -37,19 +41,34 @@ func bindAuthGate(app core.App) {
 				return refuse(msgTempExpired, "temporary_password_expired")
 			}
 		}
+		if e.AuthMethod != "" && e.AuthMethod != security.MethodTOTP && e.Record.GetBool("totpEnabled") {
+			return totpRequired(e)
+		}
 		if err := e.Next(); err != nil {
 			return err
 		}
 		if e.AuthMethod != "" {
 			// A raw update: a sign-in is not a profile change (no hooks, no "updated").
-			_, err := e.App.DB().Update("users", dbx.Params{"lastLogin": types.NowDateTime().String()},
-				dbx.HashExp{"id": e.Record.Id}).Execute()
+			_, err := e.App.DB().Update("users", dbx.Params{"lastLogin": types.NowDateTime().String(),
+				"failedLogins": 0, "lockedUntil": ""}, dbx.HashExp{"id": e.Record.Id}).Execute()
 			if err != nil {
 				e.App.Logger().Error("recording lastLogin", "error", err)
 			}
 		}
 		return nil
 	})
+}
+
+// totpRequired answers the first factor of a user with TOTP: no token, but a challenge
+// (mfaId) to complete with POST /api/auth/totp. The error is built directly so that its
+// data reaches the client as it is.
+func totpRequired(e *core.RecordAuthRequestEvent) error {
+	id, err := security.Challenge(e.App, e.Record, e.AuthMethod)
+	if err != nil {
+		return err
+	}
+	return &router.ApiError{Status: 401, Message: "Enter the code from your authenticator app.",
+		Data: map[string]any{"mfaId": id, "totpRequired": true}}
 }
 
 // refuse is a 403 with data.code (PocketBase's constructors would drop the code).

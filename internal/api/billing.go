@@ -1,10 +1,210 @@
 package api
 
 import (
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"roster/internal/billing"
+	"roster/internal/fail"
 )
 
 // billingRoutes: the owner's subscription, invoices and payment methods, and credits.
+// The services ask the policy (billing.manage: the owner alone; credits.consume: any
+// active member); the routes only decode and encode.
 func billingRoutes(r *router.Router[*core.RequestEvent]) {
+	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+	org.GET("/subscription", handle(getSubscription))
+	org.POST("/subscription/plan", handle(changePlan))
+	org.GET("/invoices", handle(listInvoices))
+	org.GET("/invoices/{id}", handle(getInvoice)) // also {id}.html: a pattern wildcard is a whole segment
+	org.POST("/invoices/{id}/pay", handle(payInvoice))
+	org.GET("/payment-methods", handle(listPaymentMethods))
+	org.POST("/payment-methods", handle(addPaymentMethod))
+	org.PATCH("/payment-methods/{id}", handle(updatePaymentMethod))
+	org.DELETE("/payment-methods/{id}", handle(removePaymentMethod))
+	org.GET("/credits", handle(getCredits))
+	org.POST("/credits/consume", handle(consumeCredits))
+}
+
+func billingActor(e *core.RequestEvent) billing.Actor {
+	a := actor(e)
+	return billing.Actor{Member: a.Member, Org: a.Org, Label: a.Label}
+}
+
+func getSubscription(e *core.RequestEvent) error {
+	s, err := billing.GetSubscription(e.App, billingActor(e))
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, s)
+}
+
+func changePlan(e *core.RequestEvent) error {
+	var in struct {
+		Plan string `json:"plan"`
+	}
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	s, err := billing.ChangePlan(e.App, billingActor(e), strings.TrimSpace(in.Plan), e.RealIP())
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, s)
+}
+
+func listInvoices(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	page, err := positive(q.Get("page"), "page", 1)
+	if err != nil {
+		return err
+	}
+	perPage, err := positive(q.Get("perPage"), "perPage", 50)
+	if err != nil {
+		return err
+	}
+	p, err := billing.ListInvoices(e.App, billingActor(e), page, perPage)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, p)
+}
+
+func getInvoice(e *core.RequestEvent) error {
+	id, html := strings.CutSuffix(e.Request.PathValue("id"), ".html")
+	if !html {
+		inv, err := billing.GetInvoice(e.App, billingActor(e), id)
+		if err != nil {
+			return err
+		}
+		return e.JSON(http.StatusOK, inv)
+	}
+	page, err := billing.InvoiceHTML(e.App, billingActor(e), id)
+	if err != nil {
+		return err
+	}
+	h := e.Response.Header()
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'")
+	h.Set("Cache-Control", "no-store")
+	return e.Blob(http.StatusOK, "text/html; charset=utf-8", page)
+}
+
+func payInvoice(e *core.RequestEvent) error {
+	var in struct {
+		PaymentMethod string `json:"paymentMethod"`
+	}
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	inv, err := billing.PayInvoice(e.App, billingActor(e), e.Request.PathValue("id"), in.PaymentMethod, e.RealIP())
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, inv)
+}
+
+func listPaymentMethods(e *core.RequestEvent) error {
+	ms, err := billing.ListPaymentMethods(e.App, billingActor(e))
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, map[string]any{"items": ms})
+}
+
+// maxMethodBody bounds a payment method's JSON: a few short fields.
+const maxMethodBody = 16 << 10
+
+// methodBody reads the raw body: the service scans every field of it for card data
+// before decoding, unknown fields included.
+func methodBody(e *core.RequestEvent) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(e.Request.Body, maxMethodBody+1))
+	if err != nil {
+		return nil, fail.Invalid("body", "unreadable", "The request body could not be read.")
+	}
+	if len(body) > maxMethodBody {
+		return nil, fail.Invalid("body", "too_large", "The request body is too large.")
+	}
+	return body, nil
+}
+
+func addPaymentMethod(e *core.RequestEvent) error {
+	body, err := methodBody(e)
+	if err != nil {
+		return err
+	}
+	m, err := billing.AddPaymentMethod(e.App, billingActor(e), body, e.RealIP())
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, m)
+}
+
+func updatePaymentMethod(e *core.RequestEvent) error {
+	body, err := methodBody(e)
+	if err != nil {
+		return err
+	}
+	m, err := billing.UpdatePaymentMethod(e.App, billingActor(e), e.Request.PathValue("id"), body, e.RealIP())
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, m)
+}
+
+func removePaymentMethod(e *core.RequestEvent) error {
+	if err := billing.RemovePaymentMethod(e.App, billingActor(e), e.Request.PathValue("id"), e.RealIP()); err != nil {
+		return err
+	}
+	return e.NoContent(http.StatusNoContent)
+}
+
+func getCredits(e *core.RequestEvent) error {
+	limit, err := positive(e.Request.URL.Query().Get("limit"), "limit", 50)
+	if err != nil {
+		return err
+	}
+	c, err := billing.GetCredits(e.App, billingActor(e), limit)
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, c)
+}
+
+func consumeCredits(e *core.RequestEvent) error {
+	var in struct {
+		Amount json.Number `json:"amount"`
+		Note   string      `json:"note"`
+	}
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	amount, err := in.Amount.Float64()
+	if err != nil || math.IsInf(amount, 0) {
+		return fail.Invalid("amount", "invalid_number", "amount is a number of credits greater than 0.")
+	}
+	c, err := billing.Consume(e.App, billingActor(e), amount, in.Note, e.RealIP())
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, c)
+}
+
+// positive reads an optional positive integer query parameter.
+func positive(v, name string, def int) (int, error) {
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fail.Invalid(name, "invalid_number", name+" is a whole number of at least 1.")
+	}
+	return n, nil
 }

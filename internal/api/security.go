@@ -1,11 +1,156 @@
 package api
 
 import (
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"roster/internal/fail"
+	"roster/internal/members"
+	"roster/internal/security"
 )
 
 // securityRoutes: two-factor sign-in and enrolment, passwords, and administrators'
 // resets of a member's password or MFA.
 func securityRoutes(r *router.Router[*core.RequestEvent]) {
+	r.POST("/api/auth/totp", handle(completeSignIn))
+
+	// Account routes a restricted session may reach: each lifts one restriction.
+	account := r.Group("/api/account").Bind(apis.RequireAuth("users")).BindFunc(loadActor)
+	account.POST("/password", handle(changePassword)).BindFunc(lifts(members.PasswordChangeRequired))
+	account.POST("/totp/setup", handle(setupTOTP)).BindFunc(lifts(members.MfaEnrollmentRequired))
+	account.POST("/totp/enable", handle(enableTOTP)).BindFunc(lifts(members.MfaEnrollmentRequired))
+	account.DELETE("/totp", handle(disableTOTP)).BindFunc(unrestricted)
+	account.POST("/recovery-codes", handle(regenerateRecoveryCodes)).BindFunc(unrestricted)
+
+	member := r.Group("/api/orgs/{org}/members/{id}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+	member.POST("/reset-password", handle(resetPassword))
+	member.POST("/disable-mfa", handle(disableMemberMFA))
+}
+
+// lifts lets a restricted session through only to the route that lifts its first
+// restriction (a temporary password is changed before TOTP enrolment); any other
+// restriction gets unrestricted's 403.
+func lifts(restriction string) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		if r := actor(e).Restrictions; len(r) > 0 && r[0] != restriction {
+			return unrestricted(e)
+		}
+		return e.Next()
+	}
+}
+
+// noStore keeps answers that carry a secret out of every cache.
+func noStore(e *core.RequestEvent) {
+	e.Response.Header().Set("Cache-Control", "no-store")
+}
+
+// completeSignIn is the second step of a sign-in: {mfaId, code} or {mfaId, recoveryCode}
+// answers PocketBase's auth response (token and record).
+func completeSignIn(e *core.RequestEvent) error {
+	var in struct {
+		MfaID        string `json:"mfaId"`
+		Code         string `json:"code"`
+		RecoveryCode string `json:"recoveryCode"`
+	}
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	if in.MfaID == "" {
+		return fail.Invalid("mfaId", "required", "The sign-in challenge is missing. Sign in again.")
+	}
+	user, err := security.Complete(e.App, in.MfaID, in.Code, in.RecoveryCode, e.RealIP())
+	if err != nil {
+		return err
+	}
+	noStore(e)
+	return apis.RecordAuthResponse(e, user, security.MethodTOTP, nil)
+}
+
+// changePassword answers a fresh auth response: the change ends every session,
+// this one included, so the web app carries on with the new token.
+func changePassword(e *core.RequestEvent) error {
+	var in struct {
+		OldPassword string `json:"oldPassword"`
+		Password    string `json:"password"`
+	}
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	u, err := security.ChangePassword(e.App, actor(e), in.OldPassword, in.Password, e.RealIP())
+	if err != nil {
+		return err
+	}
+	noStore(e)
+	return apis.RecordAuthResponse(e, u, "", nil)
+}
+
+func setupTOTP(e *core.RequestEvent) error {
+	out, err := security.Setup(e.App, actor(e))
+	if err != nil {
+		return err
+	}
+	noStore(e)
+	return e.JSON(200, out)
+}
+
+type codeInput struct {
+	Code     string `json:"code"`
+	Password string `json:"password"`
+}
+
+func enableTOTP(e *core.RequestEvent) error {
+	var in codeInput
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	codes, err := security.Enable(e.App, actor(e), in.Code, e.RealIP())
+	if err != nil {
+		return err
+	}
+	noStore(e)
+	return e.JSON(200, map[string]any{"recoveryCodes": codes})
+}
+
+func disableTOTP(e *core.RequestEvent) error {
+	var in codeInput
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	if err := security.Disable(e.App, actor(e), in.Code, in.Password, e.RealIP()); err != nil {
+		return err
+	}
+	return e.NoContent(204)
+}
+
+func regenerateRecoveryCodes(e *core.RequestEvent) error {
+	var in codeInput
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	codes, err := security.RegenerateRecoveryCodes(e.App, actor(e), in.Code, e.RealIP())
+	if err != nil {
+		return err
+	}
+	noStore(e)
+	return e.JSON(200, map[string]any{"recoveryCodes": codes})
+}
+
+// resetPassword answers {"mailed": true}, or without a mail server {"mailed": false,
+// "temporaryPassword": "…"}, shown once to the administrator.
+func resetPassword(e *core.RequestEvent) error {
+	out, err := security.ResetPassword(e.App, actor(e), e.Request.PathValue("id"), e.RealIP())
+	if err != nil {
+		return err
+	}
+	noStore(e)
+	return e.JSON(200, out)
+}
+
+func disableMemberMFA(e *core.RequestEvent) error {
+	id := e.Request.PathValue("id")
+	if err := security.DisableMFA(e.App, actor(e), id, e.RealIP()); err != nil {
+		return err
+	}
+	return memberAnswer(e, id)
 }

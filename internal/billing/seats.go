@@ -1,6 +1,3 @@
-// Package billing owns plans, the seat ledger and the subscription it caches. Every
-// change of a billed seat (active or disabled member) flows through SeatChanged, in the
-// caller's transaction, so the ledger and the subscription can never disagree.
 package billing
 
 import (
@@ -38,24 +35,40 @@ type Prices map[access.UserType]int
 
 // PlanPrices returns the seat prices of the organisation's current plan.
 func PlanPrices(app core.App, org string) (Prices, *core.Record, error) {
-	sub, err := app.FindFirstRecordByFilter("subscriptions", "org = {:org}", dbx.Params{"org": org})
+	sub, err := subscriptionOf(app, org)
 	if err != nil {
-		return nil, nil, fmt.Errorf("billing: subscription of %s: %w", org, err)
+		return nil, nil, err
 	}
 	plan, err := app.FindRecordById("plans", sub.GetString("plan"))
 	if err != nil {
 		return nil, nil, fmt.Errorf("billing: plan: %w", err)
 	}
+	p, err := pricesOf(plan)
+	return p, sub, err
+}
+
+func subscriptionOf(app core.App, org string) (*core.Record, error) {
+	sub, err := app.FindFirstRecordByFilter("subscriptions", "org = {:org}", dbx.Params{"org": org})
+	if err != nil {
+		return nil, fmt.Errorf("billing: subscription of %s: %w", org, err)
+	}
+	return sub, nil
+}
+
+func pricesOf(plan *core.Record) (Prices, error) {
 	var p Prices
 	if err := json.Unmarshal([]byte(plan.GetString("seatPrices")), &p); err != nil {
-		return nil, nil, fmt.Errorf("billing: plan prices: %w", err)
+		return nil, fmt.Errorf("billing: prices of plan %s: %w", plan.GetString("code"), err)
 	}
-	return p, sub, nil
+	return p, nil
 }
 
 // SeatChanged writes one ledger row and moves the subscription's cached seat counts
 // and monthly amount by that seat's price. Call it inside the change's transaction.
 func SeatChanged(app core.App, s Seat) error {
+	if s.Delta != 1 && s.Delta != -1 {
+		return fmt.Errorf("billing: a seat changes by +1 or -1, not %d", s.Delta)
+	}
 	prices, sub, err := PlanPrices(app, s.Org)
 	if err != nil {
 		return err
@@ -68,20 +81,31 @@ func SeatChanged(app core.App, s Seat) error {
 	row := core.NewRecord(ledger)
 	row.Load(map[string]any{
 		"org": s.Org, "membership": s.Membership, "memberLabel": s.Label, "userType": string(s.UserType),
-		"delta": s.Delta, "monthlyDelta": monthly, "reason": s.Reason, "actor": s.Actor, "at": types.NowDateTime(),
+		"delta": s.Delta, "monthlyDelta": monthly, "reason": s.Reason, "actor": s.Actor, "at": dateTime(now()),
 	})
 	if err := app.Save(row); err != nil {
 		return err
 	}
 	seats := map[string]int{}
-	_ = json.Unmarshal([]byte(sub.GetString("seats")), &seats)
+	_ = json.Unmarshal([]byte(sub.GetString("seats")), &seats) // an empty cache reads as no seats
 	seats[string(s.UserType)] += s.Delta
 	sub.Set("seats", seats)
 	sub.Set("monthlyAmount", sub.GetInt("monthlyAmount")+monthly)
 	return app.Save(sub)
 }
 
-// NewSubscription starts an organisation on a plan (by code), with no seats yet.
+// cachedSeats reads a subscription's cached seat counts, with every user type.
+func cachedSeats(sub *core.Record) map[string]int {
+	seats := map[string]int{}
+	_ = json.Unmarshal([]byte(sub.GetString("seats")), &seats) // an empty cache reads as no seats
+	for _, t := range access.UserTypes {
+		seats[string(t)] += 0
+	}
+	return seats
+}
+
+// NewSubscription starts an organisation on a plan (by code), with no seats yet. Its
+// first period starts now and lasts one month.
 func NewSubscription(app core.App, org, planCode string) (*core.Record, error) {
 	plan, err := app.FindFirstRecordByData("plans", "code", planCode)
 	if err != nil {
@@ -91,11 +115,16 @@ func NewSubscription(app core.App, org, planCode string) (*core.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	now := types.NowDateTime()
+	start := now()
 	sub := core.NewRecord(col)
 	sub.Load(map[string]any{
-		"org": org, "plan": plan.Id, "status": "active", "periodStart": now,
-		"periodEnd": now.AddDate(0, 1, 0), "seats": map[string]int{}, "monthlyAmount": 0,
+		"org": org, "plan": plan.Id, "status": "active", "periodStart": dateTime(start),
+		"periodEnd": dateTime(nextPeriodEnd(start, start)), "seats": map[string]int{}, "monthlyAmount": 0,
 	})
 	return sub, app.Save(sub)
+}
+
+func dateTime(t any) types.DateTime {
+	d, _ := types.ParseDateTime(t)
+	return d
 }

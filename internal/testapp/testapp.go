@@ -15,6 +15,8 @@ import (
 	"roster/hooks"
 	"roster/internal/access"
 	"roster/internal/api"
+	"roster/internal/billing"
+	"roster/internal/invites"
 	"roster/internal/mail"
 	"roster/internal/orgs"
 	_ "roster/pb_migrations"
@@ -60,6 +62,8 @@ func New(t testing.TB) *tests.TestApp {
 	mail.Register(app)
 	hooks.Register(app)
 	api.Register(app)
+	billing.Register(app)
+	invites.Register(app)
 	t.Cleanup(app.Cleanup)
 	return app
 }

@@ -1,0 +1,106 @@
+package hooks
+
+import (
+	"time"
+
+	"github.com/pocketbase/pocketbase/apis"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
+
+	"roster/internal/security"
+)
+
+// bindSignIn binds the rest of the sign-in path: the password lockout, enterprise
+// sign-in (OIDC) for existing accounts only, and the forgot-password mails.
+func bindSignIn(app core.App) {
+	bindLockout(app)
+	bindSSO(app)
+	bindPasswordReset(app)
+}
+
+// failedAuth is PocketBase's own answer to a wrong password, so that a locked account,
+// an SSO account and a wrong password cannot be told apart.
+func failedAuth() error { return apis.NewBadRequestError("Failed to authenticate.", nil) }
+
+// bindLockout replaces PocketBase's password check for users: security.MaxFailures
+// consecutive failures lock the account for security.LockDuration. A locked account,
+// and an SSO account (which signs in only through its identity provider), get the same
+// answer as a wrong password, after the same bcrypt comparison, so neither timing nor
+// message tells them apart. Unknown identities go on to PocketBase (its dummy check).
+// It runs last among the handlers and issues the response itself, so the password is
+// compared once.
+func bindLockout(app core.App) {
+	app.OnRecordAuthWithPasswordRequest("users").Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{
+		Id:       "rosterPasswordLockout",
+		Priority: 1000,
+		Func: func(e *core.RecordAuthWithPasswordRequestEvent) error {
+			if e.Record == nil {
+				return e.Next()
+			}
+			ok := e.Record.ValidatePassword(e.Password)
+			if security.Locked(e.Record, time.Now()) || e.Record.GetString("authSource") == "sso" {
+				return failedAuth()
+			}
+			if !ok {
+				if err := security.RecordFailure(e.App, e.Record.Id); err != nil {
+					e.App.Logger().Error("counting a failed sign-in", "error", err)
+				}
+				return failedAuth()
+			}
+			return apis.RecordAuthResponse(e.RequestEvent, e.Record, core.MFAMethodPassword, nil)
+		},
+	})
+}
+
+// bindSSO applies the operator's OIDC provider (environment) at bootstrap and after
+// every reload of the collections, and lets OAuth2 sign in only accounts that already
+// exist (public sign-up is closed: accounts come from invitations). An account that
+// signs in through its identity provider becomes an SSO account (authSource sso).
+func bindSSO(app core.App) {
+	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		return security.ConfigureOIDC(e.App)
+	})
+	reapply := func(app core.App) {
+		if err := security.ApplyOIDC(app); err != nil {
+			app.Logger().Error("applying the OIDC provider", "error", err)
+		}
+	}
+	app.OnCollectionAfterCreateSuccess().BindFunc(func(e *core.CollectionEvent) error { reapply(e.App); return e.Next() })
+	app.OnCollectionAfterUpdateSuccess().BindFunc(func(e *core.CollectionEvent) error { reapply(e.App); return e.Next() })
+	app.OnCollectionAfterDeleteSuccess().BindFunc(func(e *core.CollectionEvent) error { reapply(e.App); return e.Next() })
+
+	app.OnRecordAuthWithOAuth2Request("users").BindFunc(func(e *core.RecordAuthWithOAuth2RequestEvent) error {
+		if e.IsNewRecord || e.Record == nil {
+			return refuse("There is no account for this address here. Ask your organisation for an invitation.", "no_account")
+		}
+		if e.Record.GetString("authSource") != "sso" {
+			e.Record.Set("authSource", "sso")
+			if err := e.App.Save(e.Record); err != nil {
+				return err
+			}
+		}
+		return e.Next()
+	})
+}
+
+// bindPasswordReset sends the forgot-password mail from Roster's fr/en templates,
+// linking to the web app (not PocketBase's dashboard), and records what a completed
+// reset means (no temporary password any more, lockout lifted).
+func bindPasswordReset(app core.App) {
+	app.OnMailerRecordPasswordResetSend("users").BindFunc(func(e *core.MailerRecordEvent) error {
+		token, _ := e.Meta["token"].(string)
+		return security.ResetMail(e.App, e.Record, token) // instead of PocketBase's mail
+	})
+	app.OnRecordConfirmPasswordResetRequest("users").BindFunc(func(e *core.RecordConfirmPasswordResetRequestEvent) error {
+		if err := e.Next(); err != nil {
+			return err
+		}
+		if err := security.AfterReset(e.App, e.Record); err != nil {
+			e.App.Logger().Error("after a password reset", "error", err)
+		}
+		return nil
+	})
+}

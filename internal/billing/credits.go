@@ -1,0 +1,160 @@
+package billing
+
+import (
+	"math"
+	"unicode/utf8"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
+	"roster/internal/fail"
+)
+
+// Credits is one member's credits: allocated and remaining are nil for no limit.
+type Credits struct {
+	Allocated *float64 `json:"allocated"`
+	Used      float64  `json:"used"`
+	Remaining *float64 `json:"remaining"`
+}
+
+func creditsOf(limited bool, allocated, used float64) Credits {
+	c := Credits{Used: used}
+	if limited {
+		remaining := allocated - used
+		c.Allocated, c.Remaining = &allocated, &remaining
+	}
+	return c
+}
+
+// MaxConsume is the most credits one request may spend.
+const MaxConsume = 1e9
+
+// Consume spends amount of the acting member's own credits: creditsUsed grows by a
+// conditional UPDATE (the allocation is checked by the same statement that spends, so
+// concurrent requests can never overspend), a creditLedger row (kind consume, amount
+// −amount) and an audit row are written in the same transaction. Members without a
+// limit never exceed. Access: credits.consume (any active member).
+// Errors: 403; 400 amount (not > 0, or too large), 400 note (too long);
+// 409 credit_budgeting_off; 409 credits_exceeded {allocated, used, remaining, requested}.
+func Consume(app core.App, a Actor, amount float64, note, ip string) (*Credits, error) {
+	if err := access.Can(a.Member, access.CreditsConsume, nil); err != nil {
+		return nil, err
+	}
+	if math.IsNaN(amount) || amount <= 0 {
+		return nil, fail.Invalid("amount", "not_positive", "Spend more than 0 credits.")
+	}
+	if amount > MaxConsume {
+		return nil, fail.Invalid("amount", "too_large", "That is more credits than one request may spend.")
+	}
+	if utf8.RuneCountInString(note) > 500 {
+		return nil, fail.Invalid("note", "too_long", "At most 500 characters.")
+	}
+	var out Credits
+	err := app.RunInTransaction(func(tx core.App) error {
+		org, err := tx.FindRecordById("organizations", a.Org)
+		if err != nil {
+			return err
+		}
+		if !org.GetBool("creditBudgeting") {
+			return fail.Conflict("credit_budgeting_off", "Credit budgeting is off in this organisation.", nil)
+		}
+		// Raw SQL: the memberIndex triggers still keep the list's "credits remaining" in step.
+		res, err := tx.DB().NewQuery(`UPDATE memberships SET creditsUsed = creditsUsed + {:amount}, updated = {:now}
+			WHERE id = {:id} AND org = {:org} AND status = 'active'
+			AND (creditsLimited = FALSE OR creditsUsed + {:amount} <= creditsAllocated + 1e-9)`).
+			Bind(dbx.Params{"amount": amount, "now": dateTime(now()).String(), "id": a.ID, "org": a.Org}).Execute()
+		if err != nil {
+			return err
+		}
+		m, err := tx.FindRecordById("memberships", a.ID)
+		if err != nil {
+			return err
+		}
+		out = creditsOf(m.GetBool("creditsLimited"), m.GetFloat("creditsAllocated"), m.GetFloat("creditsUsed"))
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			if err != nil {
+				return err
+			}
+			return fail.Conflict("credits_exceeded", "This would spend more credits than you have left.", map[string]any{
+				"allocated": out.Allocated, "used": out.Used, "remaining": out.Remaining, "requested": amount})
+		}
+		col, err := tx.FindCachedCollectionByNameOrId("creditLedger")
+		if err != nil {
+			return err
+		}
+		row := core.NewRecord(col)
+		row.Load(map[string]any{"org": a.Org, "membership": a.ID, "amount": -amount, "kind": "consume",
+			"note": note, "actor": a.ID, "at": dateTime(now())})
+		if err := tx.Save(row); err != nil {
+			return err
+		}
+		return a.record(tx, "credits.consume", "membership", a.ID, a.Label, map[string]any{
+			"amount": amount, "note": note, "after": out}, ip)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CreditRow is one credit-ledger row.
+type CreditRow struct {
+	ID         string  `json:"id" db:"id"`
+	Membership string  `json:"membership" db:"membership"`
+	Member     string  `json:"member" db:"member"` // the member's name now; empty when they left
+	Amount     float64 `json:"amount" db:"amount"`
+	Kind       string  `json:"kind" db:"kind"`
+	Note       string  `json:"note" db:"note"`
+	Actor      string  `json:"actor" db:"actor"`
+	At         string  `json:"at" db:"at"`
+}
+
+// CreditsOverview is the organisation's credits: the pool, what is allocated (to
+// members with a limit) and used, and the latest ledger rows.
+type CreditsOverview struct {
+	Budgeting        bool        `json:"creditBudgeting"`
+	Pool             float64     `json:"pool"`
+	IncludedCredits  float64     `json:"includedCredits"` // the plan's
+	Allocated        float64     `json:"allocated"`
+	Used             float64     `json:"used"`
+	LimitedMembers   int         `json:"limitedMembers"`
+	UnlimitedMembers int         `json:"unlimitedMembers"`
+	Ledger           []CreditRow `json:"ledger"`
+}
+
+// GetCredits answers the organisation's credits and its latest credit-ledger rows (at
+// most MaxPerPage). Access: members.list (owner and admins: it shows every member's
+// spending). Errors: 403.
+func GetCredits(app core.App, a Actor, limit int) (*CreditsOverview, error) {
+	if err := access.Can(a.Member, access.MembersList, nil); err != nil {
+		return nil, err
+	}
+	org, err := app.FindRecordById("organizations", a.Org)
+	if err != nil {
+		return nil, err
+	}
+	out := &CreditsOverview{Budgeting: org.GetBool("creditBudgeting"), Pool: org.GetFloat("creditsPool"), Ledger: []CreditRow{}}
+	if _, sub, err := PlanPrices(app, a.Org); err == nil {
+		if plan, err := app.FindRecordById("plans", sub.GetString("plan")); err == nil {
+			out.IncludedCredits = plan.GetFloat("includedCredits")
+		}
+	}
+	err = app.DB().NewQuery(`SELECT
+		COALESCE(SUM(CASE WHEN creditsLimited THEN creditsAllocated ELSE 0 END), 0),
+		COALESCE(SUM(creditsUsed), 0),
+		COALESCE(SUM(CASE WHEN creditsLimited THEN 1 ELSE 0 END), 0),
+		COALESCE(SUM(CASE WHEN creditsLimited THEN 0 ELSE 1 END), 0)
+		FROM memberships WHERE org = {:org}`).Bind(dbx.Params{"org": a.Org}).
+		Row(&out.Allocated, &out.Used, &out.LimitedMembers, &out.UnlimitedMembers)
+	if err != nil {
+		return nil, err
+	}
+	limit = min(max(limit, 1), MaxPerPage)
+	err = app.DB().NewQuery(`SELECT c.id, c.membership, COALESCE(trim(u.givenName || ' ' || u.familyName), '') AS member,
+		c.amount, c.kind, c.note, c.actor, c.at
+		FROM creditLedger c LEFT JOIN memberships m ON m.id = c.membership LEFT JOIN users u ON u.id = m.user
+		WHERE c.org = {:org} ORDER BY c.at DESC, c.rowid DESC LIMIT {:limit}`).
+		Bind(dbx.Params{"org": a.Org, "limit": limit}).All(&out.Ledger)
+	return out, err
+}

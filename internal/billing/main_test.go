@@ -1,0 +1,9 @@
+package billing_test
+
+import (
+	"testing"
+
+	"roster/internal/testapp"
+)
+
+func TestMain(m *testing.M) { testapp.Main(m) }

@@ -1,0 +1,152 @@
+package invites
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"roster/internal/access"
+	"roster/internal/fail"
+)
+
+// Row is one address to invite, as the inviter wrote it. Role and UserType, when set,
+// override the request's; the names only greet the invitee in the mail.
+type Row struct {
+	Email      string `json:"email"`
+	Role       string `json:"role,omitempty"`
+	UserType   string `json:"userType,omitempty"`
+	GivenName  string `json:"givenName,omitempty"`
+	FamilyName string `json:"familyName,omitempty"`
+}
+
+// ParseEmails splits a pasted list ("a@x.org, b@y.org\nZoë <z@x.org>") on commas,
+// semicolons and line breaks. Empty entries are dropped; nothing else is judged here.
+func ParseEmails(text string) []Row {
+	var out []Row
+	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, Row{Email: f})
+		}
+	}
+	return out
+}
+
+// headers maps a CSV column title (lower-cased, without spaces, dashes, underscores
+// or accents that matter) to a Row field. French titles are accepted too.
+var headers = map[string]string{
+	"email": "email", "mail": "email", "emailaddress": "email", "courriel": "email", "adresse": "email",
+	"role": "role", "rôle": "role",
+	"usertype": "userType", "type": "userType", "typedutilisateur": "userType", "typeutilisateur": "userType",
+	"givenname": "givenName", "firstname": "givenName", "prénom": "givenName", "prenom": "givenName",
+	"familyname": "familyName", "lastname": "familyName", "surname": "familyName", "nom": "familyName",
+}
+
+// ParseCSV reads an uploaded CSV: a header row naming the columns (email required;
+// role, userType, givenName, familyName optional, in any order; others ignored), then
+// at most MaxBatch rows. UTF-8 with or without a byte-order mark; the separator is ";"
+// or ",", whichever the header uses. Blank lines are skipped. Errors are 400s on "file".
+func ParseCSV(r io.Reader) ([]Row, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, 1<<20+1))
+	if err != nil {
+		return nil, fail.Invalid("file", "unreadable", "The file could not be read.")
+	}
+	if len(raw) > 1<<20 {
+		return nil, fail.Invalid("file", "too_large", "The file is larger than 1 MB.")
+	}
+	raw = bytes.TrimPrefix(raw, []byte("\uFEFF"))
+	if !utf8.Valid(raw) {
+		return nil, fail.Invalid("file", "not_utf8", "The file is not UTF-8 text: save it as \"CSV UTF-8\".")
+	}
+	first, _, _ := strings.Cut(string(raw), "\n")
+	cr := csv.NewReader(bytes.NewReader(raw))
+	cr.Comma = ','
+	if strings.Count(first, ";") > strings.Count(first, ",") {
+		cr.Comma = ';'
+	}
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	head, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, fail.Invalid("file", "empty", "The file is empty.")
+	}
+	if err != nil {
+		return nil, fail.Invalid("file", "invalid_csv", "The file is not valid CSV.")
+	}
+	cols := map[string]int{}
+	for i, h := range head {
+		key := strings.ToLower(strings.TrimSpace(h))
+		key = strings.NewReplacer(" ", "", "-", "", "_", "", "'", "", "’", "").Replace(key)
+		if f, ok := headers[key]; ok {
+			if _, dup := cols[f]; !dup {
+				cols[f] = i
+			}
+		}
+	}
+	if _, ok := cols["email"]; !ok {
+		return nil, fail.Invalid("file", "no_email_column", "The first row must name the columns, one of them \"email\".")
+	}
+	cell := func(rec []string, f string) string {
+		i, ok := cols[f]
+		if !ok || i >= len(rec) {
+			return ""
+		}
+		return strings.TrimSpace(rec[i])
+	}
+	var rows []Row
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fail.Invalid("file", "invalid_csv", "The file is not valid CSV.")
+		}
+		row := Row{Email: cell(rec, "email"), Role: cell(rec, "role"), UserType: cell(rec, "userType"),
+			GivenName: cell(rec, "givenName"), FamilyName: cell(rec, "familyName")}
+		if row == (Row{}) {
+			continue
+		}
+		if len(rows) == MaxBatch {
+			return nil, fail.Invalid("file", "too_many", "A file may invite at most 100 addresses.")
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return nil, fail.Invalid("file", "empty", "The file has no address under its header row.")
+	}
+	return rows, nil
+}
+
+// roleNames and typeNames accept the English and French names a spreadsheet may use.
+var roleNames = map[string]access.Role{
+	"member": access.RoleMember, "membre": access.RoleMember,
+	"admin": access.RoleAdmin, "administrator": access.RoleAdmin, "administrateur": access.RoleAdmin,
+}
+
+var typeNames = map[string]access.UserType{
+	"viewer": access.Viewer, "lecteur": access.Viewer,
+	"contributor": access.Contributor, "contributeur": access.Contributor,
+	"creator": access.Creator, "créateur": access.Creator, "createur": access.Creator,
+	"professional": access.Professional, "professionnel": access.Professional,
+}
+
+// roleOf reads a role name; "" keeps the fallback.
+func roleOf(name string, fallback access.Role) (access.Role, bool) {
+	if name = strings.ToLower(strings.TrimSpace(name)); name == "" {
+		return fallback, true
+	}
+	r, ok := roleNames[name]
+	return r, ok
+}
+
+// typeOf reads a user type name; "" keeps the fallback.
+func typeOf(name string, fallback access.UserType) (access.UserType, bool) {
+	if name = strings.ToLower(strings.TrimSpace(name)); name == "" {
+		return fallback, true
+	}
+	t, ok := typeNames[name]
+	return t, ok
+}

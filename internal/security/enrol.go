@@ -1,0 +1,235 @@
+package security
+
+import (
+	"strings"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"roster/internal/fail"
+	"roster/internal/members"
+)
+
+// Enrolment is what an authenticator app needs: the secret as text, its otpauth://
+// URI and that URI as a QR code (a data:image/png;base64 URL).
+type Enrolment struct {
+	Secret     string `json:"secret"`
+	OTPAuthURL string `json:"otpauthUrl"`
+	QR         string `json:"qr"`
+}
+
+// Setup starts (or restarts) the actor's TOTP enrolment: a new secret is stored,
+// encrypted, but two-factor sign-in stays off until Enable confirms a code.
+// Errors: 403 mfa_not_enabled (the organisation has MFA off), 409 totp_enabled.
+func Setup(app core.App, a *members.Actor) (*Enrolment, error) {
+	org, err := app.FindRecordById("organizations", a.Org)
+	if err != nil {
+		return nil, err
+	}
+	if err := orgAllowsMFA(org); err != nil {
+		return nil, err
+	}
+	var out *Enrolment
+	err = app.RunInTransaction(func(tx core.App) error {
+		u, err := tx.FindRecordById("users", a.User.Id)
+		if err != nil {
+			return err
+		}
+		if u.GetBool("totpEnabled") {
+			return fail.Conflict("totp_enabled", "Two-factor authentication is already on; turn it off first to use another device.", nil)
+		}
+		secret := NewSecret()
+		sealed, err := seal(tx, secret, u.Id)
+		if err != nil {
+			return err
+		}
+		u.Set("totpSecret", sealed)
+		if err := tx.Save(u); err != nil {
+			return err
+		}
+		issuer := strings.ReplaceAll(tx.Settings().Meta.AppName+" ("+org.GetString("name")+")", ":", " ")
+		uri := OTPAuthURL(secret, issuer, u.Email())
+		qr, err := QRDataURL(uri)
+		if err != nil {
+			return err
+		}
+		out = &Enrolment{Secret: secret, OTPAuthURL: uri, QR: qr}
+		return nil
+	})
+	return out, err
+}
+
+// Enable turns two-factor sign-in on once code proves the authenticator app holds the
+// secret from Setup, and returns the recovery codes (shown once, stored hashed).
+// Errors: 403 mfa_not_enabled, 409 totp_enabled, 409 totp_not_set_up, 400 code.
+func Enable(app core.App, a *members.Actor, code, ip string) ([]string, error) {
+	org, err := app.FindRecordById("organizations", a.Org)
+	if err != nil {
+		return nil, err
+	}
+	if err := orgAllowsMFA(org); err != nil {
+		return nil, err
+	}
+	var codes []string
+	err = app.RunInTransaction(func(tx core.App) error {
+		u, err := tx.FindRecordById("users", a.User.Id)
+		if err != nil {
+			return err
+		}
+		if u.GetBool("totpEnabled") {
+			return fail.Conflict("totp_enabled", "Two-factor authentication is already on.", nil)
+		}
+		sealed := u.GetString("totpSecret")
+		if sealed == "" {
+			return fail.Conflict("totp_not_set_up", "Start the two-factor setup first.", nil)
+		}
+		secret, err := open(tx, sealed, u.Id)
+		if err != nil {
+			return err
+		}
+		step, ok := Match(secret, code, time.Now())
+		if !ok {
+			return errInvalidCode
+		}
+		var stored string
+		codes, stored, err = newRecoveryCodes()
+		if err != nil {
+			return err
+		}
+		// One conditional UPDATE: the secret checked is still the one stored, the
+		// enrolment is not already done, and the step was not used before.
+		res, err := tx.DB().NewQuery(`UPDATE users SET totpEnabled = TRUE, totpLastStep = {:step},
+			recoveryCodes = {:codes}, updated = {:now}
+			WHERE id = {:id} AND totpEnabled = FALSE AND totpSecret = {:sealed} AND COALESCE(totpLastStep, 0) < {:step}`).
+			Bind(dbx.Params{"step": step, "codes": stored, "now": types.NowDateTime().String(), "id": u.Id, "sealed": sealed}).
+			Execute()
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errCodeUsed
+		}
+		return auditSelf(tx, a, "account.totpEnable", map[string]any{"totpEnabled": true, "recoveryCodes": RecoveryCodeCount}, ip)
+	})
+	return codes, err
+}
+
+// Disable turns the actor's own two-factor sign-in off, proven by a current code or
+// the password. Errors: 409 no_mfa, 409 mfa_required (the organisation requires it),
+// 400 code or password.
+func Disable(app core.App, a *members.Actor, code, password, ip string) error {
+	org, err := app.FindRecordById("organizations", a.Org)
+	if err != nil {
+		return err
+	}
+	return app.RunInTransaction(func(tx core.App) error {
+		u, err := tx.FindRecordById("users", a.User.Id)
+		if err != nil {
+			return err
+		}
+		if !u.GetBool("totpEnabled") {
+			return fail.Conflict("no_mfa", "Two-factor authentication is not on.", nil)
+		}
+		if org.GetBool("mfaRequired") {
+			return fail.Conflict("mfa_required", "Your organisation requires two-factor authentication; it cannot be turned off.", nil)
+		}
+		switch {
+		case code != "":
+			if err := VerifyCode(tx, u, code); err != nil {
+				return err
+			}
+		case password != "":
+			if !u.ValidatePassword(password) {
+				return fail.Invalid("password", "invalid_password", "The password is not correct.")
+			}
+		default:
+			return fail.Invalid("code", "required", "Enter a code from your authenticator app, or your password.")
+		}
+		clearTOTP(u)
+		if err := tx.Save(u); err != nil {
+			return err
+		}
+		return auditSelf(tx, a, "account.totpDisable", map[string]any{"totpEnabled": false}, ip)
+	})
+}
+
+// RegenerateRecoveryCodes replaces the actor's recovery codes, proven by a current code.
+// Errors: 409 no_mfa, 400 code.
+func RegenerateRecoveryCodes(app core.App, a *members.Actor, code, ip string) ([]string, error) {
+	var codes []string
+	err := app.RunInTransaction(func(tx core.App) error {
+		u, err := tx.FindRecordById("users", a.User.Id)
+		if err != nil {
+			return err
+		}
+		if !u.GetBool("totpEnabled") {
+			return fail.Conflict("no_mfa", "Two-factor authentication is not on.", nil)
+		}
+		if err := VerifyCode(tx, u, code); err != nil {
+			return err
+		}
+		var stored string
+		codes, stored, err = newRecoveryCodes()
+		if err != nil {
+			return err
+		}
+		_, err = tx.DB().Update("users", dbx.Params{"recoveryCodes": stored, "updated": types.NowDateTime().String()},
+			dbx.HashExp{"id": u.Id}).Execute()
+		if err != nil {
+			return err
+		}
+		return auditSelf(tx, a, "account.recoveryCodes", map[string]any{"recoveryCodes": RecoveryCodeCount}, ip)
+	})
+	return codes, err
+}
+
+var (
+	errInvalidCode = fail.Invalid("code", "invalid_code", "This code is not valid. Check your device's clock and try the current code.")
+	errCodeUsed    = fail.Invalid("code", "code_used", "This code was already used. Wait for the next one.")
+)
+
+// VerifyCode checks a TOTP code of a user with two-factor sign-in on and spends its
+// time step: only steps after the last accepted one pass, decided by one conditional
+// UPDATE, so two requests with the same code cannot both succeed.
+// Errors: 400 code invalid_code or code_used.
+func VerifyCode(app core.App, u *core.Record, code string) error {
+	if strings.TrimSpace(code) == "" {
+		return fail.Invalid("code", "required", "Enter the code from your authenticator app.")
+	}
+	secret, err := open(app, u.GetString("totpSecret"), u.Id)
+	if err != nil {
+		return err
+	}
+	step, ok := Match(secret, code, time.Now())
+	if !ok {
+		return errInvalidCode
+	}
+	res, err := app.DB().NewQuery(`UPDATE users SET totpLastStep = {:step}
+		WHERE id = {:id} AND totpEnabled = TRUE AND COALESCE(totpLastStep, 0) < {:step}`).
+		Bind(dbx.Params{"step": step, "id": u.Id}).Execute()
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errCodeUsed
+	}
+	u.Set("totpLastStep", step)
+	return nil
+}
+
+// orgAllowsMFA: members may set up TOTP only when their organisation enabled MFA.
+func orgAllowsMFA(org *core.Record) error {
+	if !org.GetBool("mfaEnabled") && !org.GetBool("mfaRequired") {
+		return fail.Forbidden("mfa_not_enabled", "Your organisation has not enabled two-factor authentication.")
+	}
+	return nil
+}
+
+// clearTOTP forgets a user's second factor: secret, recovery codes and the flag.
+func clearTOTP(u *core.Record) {
+	u.Set("totpSecret", "")
+	u.Set("totpEnabled", false)
+	u.Set("recoveryCodes", nil)
+}

@@ -1,0 +1,9 @@
+package security_test
+
+import (
+	"testing"
+
+	"roster/internal/testapp"
+)
+
+func TestMain(m *testing.M) { testapp.Main(m) }

@@ -1,0 +1,71 @@
+package security
+
+import (
+	"strings"
+
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/audit"
+	"roster/internal/mail"
+	"roster/internal/members"
+)
+
+// auditSelf records a change a member made to their own account's security.
+// Details never hold a secret.
+func auditSelf(tx core.App, a *members.Actor, action string, after map[string]any, ip string) error {
+	return audit.Write(tx, audit.Entry{
+		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action,
+		TargetType: "membership", TargetID: a.ID, TargetLabel: a.Label,
+		Details: map[string]any{"after": after}, IP: ip,
+	})
+}
+
+// displayName is how mails address a person.
+func displayName(u *core.Record) string {
+	if n := strings.TrimSpace(u.GetString("givenName") + " " + u.GetString("familyName")); n != "" {
+		return n
+	}
+	if n := u.GetString("username"); n != "" {
+		return n
+	}
+	return u.Email()
+}
+
+// language is the user's language, else their organisation's default.
+func language(u, org *core.Record) string {
+	if l := u.GetString("language"); l != "" {
+		return l
+	}
+	if org != nil {
+		return org.GetString("defaultLanguage")
+	}
+	return "en"
+}
+
+// notify queues a mail to u in their language, delivered once tx commits. data gets
+// the person's name and organisation's name.
+func notify(tx core.App, org, u *core.Record, template string, data map[string]any) error {
+	d := map[string]any{"Name": displayName(u), "OrgName": ""}
+	orgID := ""
+	if org != nil {
+		d["OrgName"] = org.GetString("name")
+		orgID = org.Id
+	}
+	for k, v := range data {
+		d[k] = v
+	}
+	return mail.Queue(tx, mail.Mail{Org: orgID, To: u.Email(), Template: template, Language: language(u, org), Data: d})
+}
+
+// orgOf returns the organisation the user belongs to, or nil.
+func orgOf(app core.App, userID string) *core.Record {
+	m, err := members.MembershipOf(app, userID)
+	if err != nil {
+		return nil
+	}
+	org, err := app.FindRecordById("organizations", m.GetString("org"))
+	if err != nil {
+		return nil
+	}
+	return org
+}

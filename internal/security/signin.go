@@ -1,0 +1,206 @@
+package security
+
+import (
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
+
+	"roster/internal/audit"
+	"roster/internal/fail"
+	"roster/internal/members"
+)
+
+// MethodTOTP is the auth method of a sign-in completed with a TOTP or recovery code.
+const MethodTOTP = "totp"
+
+// MaxCodeAttempts is how many wrong codes end a sign-in challenge (an mfaId).
+const MaxCodeAttempts = 5
+
+// attemptsCollection counts the codes tried against each challenge; its rows go with
+// their challenge (cascade), which PocketBase's hourly cron removes once expired.
+const attemptsCollection = "mfaAttempts"
+
+// Challenge opens a second-step challenge for a user who passed the first factor
+// (method: password, otp, oauth2) and returns its mfaId. It lives as long as the
+// users collection's MFA duration (600 s).
+func Challenge(app core.App, user *core.Record, method string) (string, error) {
+	var id string
+	err := app.RunInTransaction(func(tx core.App) error {
+		mfa := core.NewMFA(tx)
+		mfa.SetCollectionRef(user.Collection().Id)
+		mfa.SetRecordRef(user.Id)
+		mfa.SetMethod(method)
+		if err := tx.Save(mfa); err != nil {
+			return err
+		}
+		col, err := tx.FindCachedCollectionByNameOrId(attemptsCollection)
+		if err != nil {
+			return err
+		}
+		row := core.NewRecord(col)
+		row.Set("mfa", mfa.Id)
+		row.Set("attempts", 0)
+		if err := tx.Save(row); err != nil {
+			return err
+		}
+		id = mfa.Id
+		return nil
+	})
+	return id, err
+}
+
+var (
+	errChallengeGone  = fail.Invalid("mfaId", "mfa_expired", "This sign-in has expired. Sign in again.")
+	errChallengeEnded = fail.Invalid("mfaId", "too_many_attempts", "Too many wrong codes. Sign in again.")
+)
+
+// Complete is the second step of a sign-in: a TOTP code (or, instead, a recovery code)
+// for challenge mfaID. It returns the user to issue a token to. The challenge is
+// single use; MaxCodeAttempts wrong codes end it; each wrong code also counts toward
+// the account lockout.
+// Errors: 400 mfaId (mfa_expired, too_many_attempts), 400 code (required,
+// invalid_code, code_used), 400 recoveryCode (invalid_code).
+func Complete(app core.App, mfaID, code, recoveryCode, ip string) (*core.Record, error) {
+	if code == "" && recoveryCode == "" {
+		return nil, fail.Invalid("code", "required", "Enter the code from your authenticator app, or a recovery code.")
+	}
+	mfa, err := app.FindMFAById(mfaID)
+	if err != nil {
+		return nil, errChallengeGone
+	}
+	col, err := app.FindCachedCollectionByNameOrId("users")
+	if err != nil {
+		return nil, err
+	}
+	if mfa.CollectionRef() != col.Id || mfa.HasExpired(col.MFA.DurationTime()) {
+		return nil, errChallengeGone
+	}
+	user, err := app.FindRecordById(col, mfa.RecordRef())
+	if err != nil || !user.GetBool("totpEnabled") {
+		return nil, errChallengeGone
+	}
+
+	// Take one attempt before checking the code, so concurrent guesses cannot exceed the limit.
+	res, err := app.DB().NewQuery("UPDATE mfaAttempts SET attempts = attempts + 1 WHERE mfa = {:mfa} AND attempts < {:max}").
+		Bind(dbx.Params{"mfa": mfa.Id, "max": MaxCodeAttempts}).Execute()
+	if err != nil {
+		return nil, err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		endChallenge(app, mfa.Id)
+		return nil, errChallengeEnded
+	}
+
+	var codeErr error
+	locked := Locked(user, time.Now())
+	switch {
+	case locked:
+		codeErr = errInvalidCode // same answer as a wrong code: the lockout is not disclosed
+	case recoveryCode != "":
+		ok, err := useRecoveryCode(app, user.Id, recoveryCode)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			codeErr = fail.Invalid("recoveryCode", "invalid_code", "This recovery code is not valid or was already used.")
+		}
+	default:
+		codeErr = VerifyCode(app, user, code)
+	}
+	if codeErr != nil {
+		if _, ok := fail.As(codeErr); !ok {
+			return nil, codeErr // not a wrong code but a failure
+		}
+		if !locked {
+			if err := RecordFailure(app, user.Id); err != nil {
+				return nil, err
+			}
+		}
+		var attempts int
+		err := app.DB().NewQuery("SELECT attempts FROM mfaAttempts WHERE mfa = {:mfa}").
+			Bind(dbx.Params{"mfa": mfa.Id}).Row(&attempts)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		if err != nil || attempts >= MaxCodeAttempts {
+			endChallenge(app, mfa.Id)
+			return nil, errChallengeEnded
+		}
+		return nil, codeErr
+	}
+
+	// The challenge is single use: the first request to delete it wins.
+	if n := endChallenge(app, mfa.Id); n != 1 {
+		return nil, errChallengeGone
+	}
+	if recoveryCode != "" {
+		auditRecoveryCode(app, user, ip)
+	}
+	return user, nil
+}
+
+// auditRecoveryCode records that a recovery code was spent: the member's
+// administrators can see a lost device coming.
+func auditRecoveryCode(app core.App, user *core.Record, ip string) {
+	m, err := members.MembershipOf(app, user.Id)
+	if err != nil {
+		return // no organisation: the sign-in gate refuses it anyway
+	}
+	u, err := app.FindRecordById("users", user.Id)
+	if err != nil {
+		return
+	}
+	label := audit.Label(u.GetString("givenName"), u.GetString("familyName"), u.Email())
+	err = audit.Write(app, audit.Entry{
+		Org: m.GetString("org"), Actor: m.Id, ActorLabel: label, Action: "account.recoveryCodeUsed",
+		TargetType: "membership", TargetID: m.Id, TargetLabel: label,
+		Details: map[string]any{"after": map[string]any{"recoveryCodesLeft": RecoveryCodesLeft(u)}}, IP: ip,
+	})
+	if err != nil {
+		app.Logger().Error("auditing a recovery code", "error", err)
+	}
+}
+
+// endChallenge deletes a challenge and its attempt counter; it returns how many
+// challenges it deleted (0 when another request got there first).
+func endChallenge(app core.App, mfaID string) int64 {
+	res, err := app.DB().NewQuery("DELETE FROM _mfas WHERE id = {:id}").Bind(dbx.Params{"id": mfaID}).Execute()
+	if err != nil {
+		app.Logger().Error("ending a sign-in challenge", "error", err)
+		return 0
+	}
+	n, _ := res.RowsAffected()
+	if _, err := app.DB().NewQuery("DELETE FROM mfaAttempts WHERE mfa = {:id}").Bind(dbx.Params{"id": mfaID}).Execute(); err != nil {
+		app.Logger().Error("ending a sign-in challenge", "error", err)
+	}
+	return n
+}
+
+// Lockout: MaxFailures consecutive failed sign-ins (wrong passwords, wrong second-step
+// codes) lock an account for LockDuration. A successful sign-in resets the count.
+const (
+	MaxFailures  = 10
+	LockDuration = 15 * time.Minute
+)
+
+// Locked reports whether the account is locked at now.
+func Locked(user *core.Record, now time.Time) bool {
+	until := user.GetDateTime("lockedUntil")
+	return !until.IsZero() && now.Before(until.Time())
+}
+
+// RecordFailure counts one failed sign-in; the MaxFailures-th locks the account and
+// starts the count again. One UPDATE, so concurrent failures all count.
+func RecordFailure(app core.App, userID string) error {
+	until := types.NowDateTime().Add(LockDuration).String()
+	_, err := app.DB().NewQuery(`UPDATE users SET
+		lockedUntil = CASE WHEN COALESCE(failedLogins, 0) + 1 >= {:max} THEN {:until} ELSE lockedUntil END,
+		failedLogins = CASE WHEN COALESCE(failedLogins, 0) + 1 >= {:max} THEN 0 ELSE COALESCE(failedLogins, 0) + 1 END
+		WHERE id = {:id}`).
+		Bind(dbx.Params{"max": MaxFailures, "until": until, "id": userID}).Execute()
+	return err
+}
