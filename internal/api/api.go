@@ -33,6 +33,11 @@ func routes(r *router.Router[*core.RequestEvent]) {
 	invitationRoutes(r)
 	securityRoutes(r)
 	billingRoutes(r)
+	lifecycleRoutes(r)
+	contentRoutes(r)
+	settingsRoutes(r)
+	reportRoutes(r)
+	auditRoutes(r)
 
 	// Without this, the web app's catch-all would answer unknown GET /api/… with index.html.
 	r.GET("/api/{path...}", func(e *core.RequestEvent) error {
