@@ -387,6 +387,12 @@ func TestPaymentMethodsKeepOneDefaultAndValidateEachKind(t *testing.T) {
 	if d := defaults(); len(d) != 1 || d[0] != cardID {
 		t.Fatalf("defaults after patch %v", d)
 	}
+	if r := c.Do("PATCH", path+"/"+cardID, tok, map[string]any{"holder": "Olivia Owner"}); r.Status != 200 {
+		t.Fatalf("unchanged patch: %d %s", r.Status, r.Raw)
+	}
+	if n := count(t, app, "auditLog", dbx.HashExp{"org": org.ID, "action": "billing.updatePaymentMethod"}); n != 1 {
+		t.Fatalf("%d update audit rows: an unchanged patch is no change", n)
+	}
 	if r := c.Do("PATCH", path+"/"+cardID, tok, map[string]any{"isDefault": false}); r.Status != 400 || r.FieldCode("isDefault") != "default_required" {
 		t.Fatalf("undefault: %d %s", r.Status, r.Raw)
 	}

@@ -23,8 +23,9 @@
 // the demo once wrote to re-price all seats of one type at once. They are tolerated,
 // the same way everywhere: in the sums they count as they are; in the replay they
 // re-price every seat of that type open at that moment by monthlyDelta ÷ open seats
-// (a row whose amount does not divide evenly, or that finds no open seat, is refused
-// as an inconsistent ledger, and the period is not invoiced).
+// (a row whose amount does not divide evenly over them, or finds none to re-price, is
+// refused as an inconsistent ledger, and the period is not invoiced). ChangePlan never
+// writes such rows.
 //
 // # Periods and daily proration
 //

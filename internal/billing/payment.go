@@ -246,7 +246,7 @@ func ListPaymentMethods(app core.App, a Actor) ([]PaymentMethod, error) {
 	if err := a.owner(); err != nil {
 		return nil, err
 	}
-	recs, err := app.FindRecordsByFilter("paymentMethods", "org = {:org}", "-isDefault,-created", 0, 0, dbx.Params{"org": a.Org})
+	recs, err := methodsOf(app, a.Org, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -255,6 +255,18 @@ func ListPaymentMethods(app core.App, a Actor) ([]PaymentMethod, error) {
 		out = append(out, methodOf(r))
 	}
 	return out, nil
+}
+
+// methodsOf reads the organisation's payment methods, the default first, then the
+// most recent (limit 0: all).
+func methodsOf(app core.App, org string, limit int64) ([]*core.Record, error) {
+	q := app.RecordQuery("paymentMethods").AndWhere(dbx.HashExp{"org": org}).
+		OrderBy("isDefault DESC", "created DESC", "rowid DESC")
+	if limit > 0 {
+		q.Limit(limit)
+	}
+	var recs []*core.Record
+	return recs, q.All(&recs)
 }
 
 // AddPaymentMethod records a payment method from a JSON body: kind card (brand, last4,
@@ -348,6 +360,10 @@ func UpdatePaymentMethod(app core.App, a Actor, id string, body []byte, ip strin
 		if err := m.validate(now(), in.ExpMonth != nil || in.ExpYear != nil); err != nil {
 			return err
 		}
+		if m == before {
+			out = before // nothing changes: no audit row
+			return nil
+		}
 		r.Load(m.fields())
 		if err := tx.Save(r); err != nil {
 			return err
@@ -389,7 +405,7 @@ func RemovePaymentMethod(app core.App, a Actor, id, ip string) error {
 			return err
 		}
 		if m.IsDefault {
-			next, err := tx.FindRecordsByFilter("paymentMethods", "org = {:org}", "-created", 1, 0, dbx.Params{"org": a.Org})
+			next, err := methodsOf(tx, a.Org, 1) // none is the default any more: the most recent
 			if err != nil {
 				return err
 			}

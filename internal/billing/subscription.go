@@ -1,7 +1,10 @@
 package billing
 
 import (
-	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -133,26 +136,20 @@ func allPlans(app core.App) ([]Plan, error) {
 		}
 		out = append(out, p)
 	}
-	// Cheapest first: by the price of a creator seat, then by seat limit (0 = unlimited last).
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && planBefore(out[j], out[j-1]); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out, nil
-}
-
-func planBefore(a, b Plan) bool {
+	// Smallest first: by seat limit (0 = unlimited, last), then by code.
 	limit := func(p Plan) int {
 		if p.MaxSeats == 0 {
-			return int(^uint(0) >> 1)
+			return math.MaxInt
 		}
 		return p.MaxSeats
 	}
-	if limit(a) != limit(b) {
-		return limit(a) < limit(b)
-	}
-	return a.Code < b.Code
+	sort.Slice(out, func(i, j int) bool {
+		if limit(out[i]) != limit(out[j]) {
+			return limit(out[i]) < limit(out[j])
+		}
+		return out[i].Code < out[j].Code
+	})
+	return out, nil
 }
 
 // usageOf folds the ledger into one point per UTC day, up to today.
@@ -260,72 +257,49 @@ func ChangePlan(app core.App, a Actor, code, ip string) (*Subscription, error) {
 	return subscriptionView(app, a.Org)
 }
 
-// rowsPerInsert ledger rows go in one statement, as one JSON parameter (the driver
-// binds parameters in quadratic time; see internal/demo).
-const rowsPerInsert = 5000
-
 // reprice writes, for every member holding a seat of a type whose price changes, a −1
 // row at the old price, then (after all of them) a +1 row at the new price, all dated
-// now. It returns the seats re-priced and the change of the monthly amount.
+// now: two INSERT … SELECT statements, straight from the ledger. It returns the seats
+// re-priced and the change of the monthly amount (the sum of the rows written).
 func reprice(tx core.App, org string, from, to Prices, actor string) (int, int, error) {
-	var changed []any
-	for _, t := range access.UserTypes {
-		if from[t] != to[t] {
-			changed = append(changed, string(t))
+	params := dbx.Params{"org": org, "reason": PlanChanged, "actor": actor, "at": dateTime(now()).String()}
+	var changed []string
+	oldPrice, newPrice := "CASE userType", "CASE userType"
+	for i, t := range access.UserTypes {
+		if from[t] == to[t] {
+			continue
 		}
+		changed = append(changed, fmt.Sprintf("{:t%d}", i))
+		params[fmt.Sprintf("t%d", i)] = string(t)
+		params[fmt.Sprintf("old%d", i)], params[fmt.Sprintf("new%d", i)] = from[t], to[t]
+		oldPrice += fmt.Sprintf(" WHEN {:t%d} THEN {:old%d}", i, i)
+		newPrice += fmt.Sprintf(" WHEN {:t%d} THEN {:new%d}", i, i)
 	}
 	if len(changed) == 0 {
 		return 0, 0, nil
 	}
-	// One row per open seat; memberLabel is that of the member's latest row (SQLite
-	// takes bare columns from the row that max() picks).
-	var open []struct {
-		Membership string `db:"membership"`
-		UserType   string `db:"userType"`
-		Label      string `db:"memberLabel"`
-		Last       int64  `db:"last"`
-		Seats      int    `db:"seats"`
-	}
-	err := tx.DB().Select("membership", "userType", "memberLabel", "max(rowid) AS last", "CAST(SUM(delta) AS INTEGER) AS seats").
-		From("seatLedger").
-		Where(dbx.HashExp{"org": org}).AndWhere(dbx.NewExp("membership != ''")).AndWhere(dbx.In("userType", changed...)).
-		GroupBy("membership", "userType").Having(dbx.NewExp("SUM(delta) > 0")).
-		OrderBy("last").All(&open)
-	if err != nil {
+	oldPrice += " END"
+	newPrice += " END"
+	var last int64
+	if err := tx.DB().NewQuery("SELECT COALESCE(MAX(rowid), 0) FROM seatLedger").Row(&last); err != nil {
 		return 0, 0, err
 	}
-	var rows [][]any
-	seats, delta := 0, 0
-	for sign := -1; sign <= 1; sign += 2 {
-		for _, o := range open {
-			prices := from
-			if sign > 0 {
-				prices = to
-			}
-			price := prices[access.UserType(o.UserType)]
-			for range o.Seats {
-				rows = append(rows, []any{o.Membership, o.Label, o.UserType, sign, sign * price})
-				delta += sign * price
-			}
-		}
-	}
-	for _, o := range open {
-		seats += o.Seats
-	}
-	at := dateTime(now()).String()
-	q := `INSERT INTO seatLedger (org, membership, memberLabel, userType, delta, monthlyDelta, reason, actor, at, created, updated)
-		SELECT {:org}, value->>0, value->>1, value->>2, value->>3, value->>4, {:reason}, {:actor}, {:at}, {:at}, {:at}
-		FROM json_each({:rows})`
-	for start := 0; start < len(rows); start += rowsPerInsert {
-		batch, err := json.Marshal(rows[start:min(start+rowsPerInsert, len(rows))])
-		if err != nil {
-			return 0, 0, err
-		}
-		_, err = tx.DB().NewQuery(q).Bind(dbx.Params{"org": org, "reason": PlanChanged, "actor": actor, "at": at,
-			"rows": string(batch)}).Execute()
-		if err != nil {
+	params["last"] = last
+	// The open seats as the ledger stood before this change (rowid ≤ last), one row per
+	// member and type, labelled as the member's latest row (SQLite takes bare columns
+	// from the row max() picks), oldest activity first.
+	open := `WITH open AS (SELECT membership, userType, memberLabel, max(rowid) AS latest FROM seatLedger
+			WHERE org = {:org} AND rowid <= {:last} AND membership != '' AND userType IN (` + strings.Join(changed, ", ") + `)
+			GROUP BY membership, userType HAVING SUM(delta) > 0)
+		INSERT INTO seatLedger (org, membership, memberLabel, userType, delta, monthlyDelta, reason, actor, at, created, updated)
+		SELECT {:org}, membership, memberLabel, userType, %d, %s, {:reason}, {:actor}, {:at}, {:at}, {:at} FROM open ORDER BY latest`
+	for _, q := range []string{fmt.Sprintf(open, -1, "-("+oldPrice+")"), fmt.Sprintf(open, 1, newPrice)} {
+		if _, err := tx.DB().NewQuery(q).Bind(params).Execute(); err != nil {
 			return 0, 0, err
 		}
 	}
-	return seats, delta, nil
+	var seats, delta int
+	err := tx.DB().NewQuery(`SELECT CAST(COALESCE(SUM(delta > 0), 0) AS INTEGER), CAST(COALESCE(SUM(monthlyDelta), 0) AS INTEGER)
+		FROM seatLedger WHERE rowid > {:last} AND org = {:org}`).Bind(params).Row(&seats, &delta)
+	return seats, delta, err
 }
