@@ -10,13 +10,19 @@ import (
 	"roster/internal/orgs"
 )
 
+// pocketBaseDefaultURL is PocketBase's AppURL until someone sets one.
+const pocketBaseDefaultURL = "http://localhost:8090"
+
 // bindServe configures the server at start: no PocketBase installer link, the public
-// URL from ROSTER_APP_URL, and on a fresh instance a one-time setup link on stdout.
+// URL from ROSTER_APP_URL (else the listen address), and on a fresh instance a one-time setup link on stdout.
 func bindServe(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.InstallerFunc = nil
+		meta := &se.App.Settings().Meta
 		if u := strings.TrimRight(os.Getenv("ROSTER_APP_URL"), "/"); u != "" {
-			se.App.Settings().Meta.AppURL = u
+			meta.AppURL = u
+		} else if meta.AppURL == "" || meta.AppURL == pocketBaseDefaultURL {
+			meta.AppURL = "http://" + se.Server.Addr // links in mails and answers point here
 		}
 		if err := se.Next(); err != nil {
 			return err
@@ -28,12 +34,8 @@ func bindServe(app core.App) {
 		if err != nil {
 			return err
 		}
-		base := os.Getenv("ROSTER_APP_URL")
-		if base == "" {
-			base = "http://" + se.Server.Addr
-		}
 		fmt.Printf("\nWelcome to Roster. Open this link to create your organisation (valid for %s):\n%s/setup?token=%s\n\n",
-			orgs.SetupTTL, strings.TrimRight(base, "/"), token)
+			orgs.SetupTTL, strings.TrimRight(meta.AppURL, "/"), token)
 		return nil
 	})
 }

@@ -4,7 +4,15 @@
 import type { MessageKey } from '../../lib/i18n/index.svelte'
 import type { Member } from '../../lib/members'
 
-export type ActionKind = 'edit' | 'userType' | 'partnerAccess' | 'credits' | 'disable' | 'enable'
+export type ActionKind =
+  | 'edit'
+  | 'userType'
+  | 'partnerAccess'
+  | 'credits'
+  | 'resetPassword'
+  | 'disableMfa'
+  | 'disable'
+  | 'enable'
 
 export interface RowAction {
   kind: ActionKind
@@ -23,6 +31,18 @@ export const rowActions: RowAction[] = [
     label: (m) => (m.partnerAccess ? 'action.partnerAccessOff' : 'action.partnerAccessOn'),
   },
   { kind: 'credits', permission: 'members.manageCredits', label: () => 'action.manageCredits' },
+  {
+    kind: 'resetPassword',
+    permission: 'members.resetPassword',
+    label: () => 'action.resetPassword',
+    when: (m) => m.authSource !== 'sso',
+  },
+  {
+    kind: 'disableMfa',
+    permission: 'members.disableMfa',
+    label: () => 'action.disableMfa',
+    when: (m) => m.mfaEnabled,
+  },
   {
     kind: 'disable',
     permission: 'members.disable',

@@ -1,4 +1,7 @@
 import type { Messages } from './fr'
+import { invitationsEn } from './invitations.en'
+import { accountEn } from './account.en'
+import { billingEn } from './billing.en'
 
 // English messages: typed as Messages, so a missing or extra key is a type error.
 export const en: Messages = {
@@ -77,13 +80,10 @@ export const en: Messages = {
   'signin.invalid': 'Invalid email or password.',
   'signin.tooMany': 'Too many attempts. Try again in a few minutes.',
   'signin.forgot': 'Forgot password?',
-  'signin.totpTitle': 'Two-factor code',
-  'signin.totpText':
-    'Your account is protected by two-factor authentication. Entering the code is coming soon to Roster.',
+  'signin.totpTitle': 'Two-step verification',
 
   'forgot.title': 'Forgot password',
-  'forgot.text':
-    'Resetting your password by email is coming soon. In the meantime, ask an administrator of your organisation to reset your password.',
+  'forgot.text': 'Enter your account’s email address: you will get a link to choose a new password.',
 
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no Roster page at {path}.',
@@ -273,6 +273,7 @@ export const en: Messages = {
   'profile.saved': 'Profile updated.',
   'invitations.title': 'Invitations',
   'invitations.lead': 'Invite users and follow pending invitations.',
+  ...invitationsEn,
   'invitations.upcoming':
     'Pending invitations will be here, with resend and revoke, and the invitation link to copy or share as a QR code.',
   'reports.title': 'Reports',
@@ -293,6 +294,6 @@ export const en: Messages = {
     'Settings will be here: name and logo, default language, multifactor authentication, allowed domains, invitation lifetime and defaults for new members.',
   'account.title': 'My account',
   'account.lead': 'Your profile and the security of your account.',
-  'account.upcoming':
-    'Editing your account will be here: profile, password, two-factor authentication and recovery codes.',
+  ...accountEn,
+  ...billingEn,
 }

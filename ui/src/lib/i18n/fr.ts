@@ -1,6 +1,10 @@
 // French messages. The wording follows the product pages the UI is modelled on
 // (« Propriétaire », « Inviter un utilisateur », « Type d'utilisateur », « Gérer les membres »…).
 // en.ts must have exactly the same keys: it is typed as Messages.
+import { invitationsFr } from './invitations.fr'
+import { accountFr } from './account.fr'
+import { billingFr } from './billing.fr'
+
 export const fr = {
   'common.loading': 'Chargement…',
   'common.retry': 'Réessayer',
@@ -80,13 +84,11 @@ export const fr = {
   'signin.invalid': 'Adresse e-mail ou mot de passe incorrect.',
   'signin.tooMany': 'Trop de tentatives. Réessayez dans quelques minutes.',
   'signin.forgot': 'Mot de passe oublié ?',
-  'signin.totpTitle': 'Code à deux facteurs',
-  'signin.totpText':
-    'Votre compte est protégé par l’authentification à deux facteurs. La saisie du code arrive bientôt dans Roster.',
+  'signin.totpTitle': 'Vérification en deux étapes',
 
   'forgot.title': 'Mot de passe oublié',
   'forgot.text':
-    'La réinitialisation du mot de passe par e-mail arrive bientôt. En attendant, demandez à un administrateur de votre organisation de réinitialiser votre mot de passe.',
+    'Saisissez l’adresse e-mail de votre compte : vous y recevrez un lien pour choisir un nouveau mot de passe.',
 
   'notFound.title': 'Page introuvable',
   'notFound.text': 'Aucune page de Roster ne se trouve à l’adresse {path}.',
@@ -281,6 +283,7 @@ export const fr = {
   'profile.saved': 'Profil mis à jour.',
   'invitations.title': 'Invitations',
   'invitations.lead': 'Inviter un utilisateur et suivre les invitations en attente.',
+  ...invitationsFr,
   'invitations.upcoming':
     'Les invitations en attente s’afficheront ici, avec Renvoyer et Révoquer, et le lien d’invitation à copier ou à partager par QR code.',
   'reports.title': 'Rapports',
@@ -301,8 +304,8 @@ export const fr = {
     'Les paramètres s’afficheront ici : nom et logo, langue par défaut, authentification multifacteur, domaines autorisés, durée de validité des invitations et valeurs par défaut des nouveaux membres.',
   'account.title': 'Mon compte',
   'account.lead': 'Votre profil et la sécurité de votre compte.',
-  'account.upcoming':
-    'La modification de votre compte s’affichera ici : profil, mot de passe, authentification à deux facteurs et codes de récupération.',
+  ...accountFr,
+  ...billingFr,
 }
 
 export type Messages = typeof fr
