@@ -116,21 +116,18 @@ export const payInvoice = (org: string, id: string, paymentMethod: string) =>
 
 // invoiceHTML fetches an invoice's printable page. It needs the session's token, so it
 // cannot be a plain link: the page shows it in a frame (srcdoc) or a new tab (Blob URL).
+// The SDK sends it (token, language, a 401 ends the session) and reads any error; the page
+// itself is read from the response on its way.
 export async function invoiceHTML(org: string, id: string): Promise<string> {
-  const response = await fetch(`${base(org)}/invoices/${encodeURIComponent(id)}.html`, {
-    headers: { Authorization: pb.authStore.token, 'Accept-Language': i18n.lang },
+  let html = ''
+  await pb.send(`${base(org)}/invoices/${encodeURIComponent(id)}.html`, {
+    fetch: async (url: RequestInfo | URL, config?: RequestInit) => {
+      const response = await fetch(url, config)
+      if (response.ok) html = await response.clone().text()
+      return response
+    },
   })
-  if (!response.ok) {
-    let body: { message?: string } = {}
-    try {
-      body = await response.json()
-    } catch {
-      // not JSON: the status says enough
-    }
-    if (response.status === 401) pb.authStore.clear()
-    throw Object.assign(new Error(body.message ?? ''), { status: response.status })
-  }
-  return response.text()
+  return html
 }
 
 // openInNewTab shows an HTML page in a new tab through a Blob URL (the page's Content-
@@ -262,6 +259,17 @@ export function expired(m: PaymentMethod, now = new Date()): boolean {
 
 // expiry is « 08/2028 ».
 export const expiry = (m: PaymentMethod) => `${String(m.expMonth).padStart(2, '0')}/${m.expYear}`
+
+// methodDetail is what tells a payment method apart besides its label: « Carte bancaire ·
+// expire fin 08/2028 · Camille Martin ».
+export function methodDetail(m: PaymentMethod): string {
+  const parts = [t(`billing.kind.${m.kind}`)]
+  if (m.kind === 'card' && m.last4 && !m.label.includes(m.last4)) parts.push(`•••• ${m.last4}`)
+  if (m.kind === 'card' && m.expYear) parts.push(t('billing.methods.expires', { date: expiry(m) }))
+  if (m.kind === 'sepa' && !m.label.includes(m.last4)) parts.push(t('billing.methods.iban', { last4: m.last4 }))
+  if (m.holder) parts.push(m.holder)
+  return parts.join(' · ')
+}
 
 // ---- The usage chart's text: what a screen reader gets instead of the canvas.
 

@@ -39,7 +39,7 @@ export const accountEn: Record<keyof typeof accountFr, string> = {
   'reset.expired': 'This reset link has expired (it works for 30 minutes). Ask for a new one.',
   'reset.again': 'Ask for a new link',
 
-  'restricted.signedInAs': 'Signed in: {email} · {org}',
+  'restricted.signedInAs': 'Signed in as {email}',
   'restricted.passwordTitle': 'Choose a new password',
   'restricted.passwordText':
     'An administrator reset your password. Enter the temporary password you were given, then choose a new one to continue.',

@@ -42,7 +42,7 @@ export const accountFr = {
     'Ce lien de réinitialisation a expiré (il est valable 30 minutes). Demandez-en un nouveau.',
   'reset.again': 'Demander un nouveau lien',
 
-  'restricted.signedInAs': 'Connecté : {email} · {org}',
+  'restricted.signedInAs': 'Connecté en tant que {email}',
   'restricted.passwordTitle': 'Choisissez un nouveau mot de passe',
   'restricted.passwordText':
     'Un administrateur a réinitialisé votre mot de passe. Saisissez le mot de passe temporaire reçu, puis choisissez-en un nouveau pour continuer.',
