@@ -1,10 +1,186 @@
 package api
 
 import (
+	"net/http"
+
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"roster/internal/content"
 )
 
-// contentRoutes: the organisation's shared resources (items, groups) and licences.
+// contentRoutes: the organisation's shared resources (items, groups) and licences. The
+// services ask the policy and scope everything to the actor's organisation.
 func contentRoutes(r *router.Router[*core.RequestEvent]) {
+	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+
+	org.GET("/licenses", handle(listLicenses))
+	org.POST("/licenses", handle(createLicense))
+	org.PATCH("/licenses/{id}", handle(updateLicense))
+	org.DELETE("/licenses/{id}", handle(deleteLicense))
+	org.POST("/licenses/{id}/assign", handle(licenseBatch(content.AssignLicense)))
+	org.POST("/licenses/{id}/revoke", handle(licenseBatch(content.RevokeLicense)))
+
+	org.GET("/items", handle(listItems))
+	org.POST("/items", handle(createItem))
+	org.GET("/items/{id}", handle(getItem))
+	org.PATCH("/items/{id}", handle(updateItem))
+	org.DELETE("/items/{id}", handle(deleteItem))
+
+	org.GET("/groups", handle(listGroups))
+	org.POST("/groups", handle(createGroup))
+	org.GET("/groups/{id}", handle(getGroup))
+	org.PATCH("/groups/{id}", handle(updateGroup))
+	org.DELETE("/groups/{id}", handle(deleteGroup))
+	org.POST("/groups/{id}/members", handle(groupMembers))
+}
+
+func contentActor(e *core.RequestEvent) content.Actor {
+	a := actor(e)
+	return content.Actor{Member: a.Member, Org: a.Org, Label: a.Label}
+}
+
+// contentAnswer encodes a service's result, or passes its error on.
+func contentAnswer[T any](e *core.RequestEvent, status int, v T, err error) error {
+	if err != nil {
+		return err
+	}
+	return e.JSON(status, v)
+}
+
+func listLicenses(e *core.RequestEvent) error {
+	p, err := content.ParsePaging(e.Request.URL.Query())
+	if err != nil {
+		return err
+	}
+	out, err := content.ListLicenses(e.App, contentActor(e), p)
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func createLicense(e *core.RequestEvent) error {
+	var in content.LicenseInput
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	out, err := content.CreateLicense(e.App, contentActor(e), in, e.RealIP())
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func updateLicense(e *core.RequestEvent) error {
+	var in content.LicenseInput
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	out, err := content.UpdateLicense(e.App, contentActor(e), e.Request.PathValue("id"), in, e.RealIP())
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func deleteLicense(e *core.RequestEvent) error {
+	if err := content.DeleteLicense(e.App, contentActor(e), e.Request.PathValue("id"), e.RealIP()); err != nil {
+		return err
+	}
+	return e.NoContent(http.StatusNoContent)
+}
+
+// licenseBatch is an assign or revoke of one licence for up to 100 members.
+func licenseBatch(fn func(core.App, content.Actor, string, []string, string) (*content.Outcome, error)) func(*core.RequestEvent) error {
+	return func(e *core.RequestEvent) error {
+		var in struct {
+			Members []string `json:"members"`
+		}
+		if err := decodeJSON(e, &in); err != nil {
+			return err
+		}
+		out, err := fn(e.App, contentActor(e), e.Request.PathValue("id"), in.Members, e.RealIP())
+		return contentAnswer(e, http.StatusOK, out, err)
+	}
+}
+
+func listItems(e *core.RequestEvent) error {
+	f, err := content.ParseItemFilter(e.Request.URL.Query())
+	if err != nil {
+		return err
+	}
+	out, err := content.ListItems(e.App, contentActor(e), f)
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func createItem(e *core.RequestEvent) error {
+	var in content.ItemInput
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	out, err := content.CreateItem(e.App, contentActor(e), in, e.RealIP())
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func getItem(e *core.RequestEvent) error {
+	out, err := content.GetItem(e.App, contentActor(e), e.Request.PathValue("id"))
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func updateItem(e *core.RequestEvent) error {
+	var in content.ItemInput
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	out, err := content.UpdateItem(e.App, contentActor(e), e.Request.PathValue("id"), in, e.RealIP())
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func deleteItem(e *core.RequestEvent) error {
+	if err := content.DeleteItem(e.App, contentActor(e), e.Request.PathValue("id"), e.RealIP()); err != nil {
+		return err
+	}
+	return e.NoContent(http.StatusNoContent)
+}
+
+func listGroups(e *core.RequestEvent) error {
+	q := e.Request.URL.Query()
+	p, err := content.ParsePaging(q)
+	if err != nil {
+		return err
+	}
+	out, err := content.ListGroups(e.App, contentActor(e), p, q.Get("member") == "me")
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func createGroup(e *core.RequestEvent) error {
+	var in content.GroupInput
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	out, err := content.CreateGroup(e.App, contentActor(e), in, e.RealIP())
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func getGroup(e *core.RequestEvent) error {
+	out, err := content.GetGroup(e.App, contentActor(e), e.Request.PathValue("id"))
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func updateGroup(e *core.RequestEvent) error {
+	var in content.GroupInput
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	out, err := content.UpdateGroup(e.App, contentActor(e), e.Request.PathValue("id"), in, e.RealIP())
+	return contentAnswer(e, http.StatusOK, out, err)
+}
+
+func deleteGroup(e *core.RequestEvent) error {
+	if err := content.DeleteGroup(e.App, contentActor(e), e.Request.PathValue("id"), e.RealIP()); err != nil {
+		return err
+	}
+	return e.NoContent(http.StatusNoContent)
+}
+
+func groupMembers(e *core.RequestEvent) error {
+	var in content.MembersChange
+	if err := decodeJSON(e, &in); err != nil {
+		return err
+	}
+	out, err := content.UpdateGroupMembers(e.App, contentActor(e), e.Request.PathValue("id"), in, e.RealIP())
+	return contentAnswer(e, http.StatusOK, out, err)
 }

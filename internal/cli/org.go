@@ -11,13 +11,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"roster/internal/audit"
+	"roster/internal/members"
 	"roster/internal/orgs"
 	"roster/internal/security"
 )
 
 func newOrgCommand(app core.App) *cobra.Command {
-	c := &cobra.Command{Use: "org", Short: "Create and list organisations"}
-	c.AddCommand(newOrgCreateCommand(app), newOrgListCommand(app))
+	c := &cobra.Command{Use: "org", Short: "Create and list organisations, transfer their ownership"}
+	c.AddCommand(newOrgCreateCommand(app), newOrgListCommand(app), newOrgTransferCommand(app))
 	return c
 }
 
@@ -94,4 +95,31 @@ func newOrgListCommand(app core.App) *cobra.Command {
 			return w.Flush()
 		}),
 	}
+}
+
+// newOrgTransferCommand is the instance operator's break-glass: it hands an
+// organisation to one of its members without the owner (audited as "superuser"; the
+// former owner becomes an administrator and their sessions end).
+func newOrgTransferCommand(app core.App) *cobra.Command {
+	var slug, email string
+	c := &cobra.Command{
+		Use:          "transfer-ownership",
+		Short:        "Make a member the owner of an organisation (break-glass; the owner becomes an administrator)",
+		SilenceUsage: true,
+	}
+	c.Flags().StringVar(&slug, "org", "", "the organisation's short name (required)")
+	c.Flags().StringVar(&email, "to", "", "email address of the member who becomes the owner (required)")
+	c.RunE = migrated(app, func(cmd *cobra.Command, _ []string) error {
+		if err := requireFlags(cmd, "org", "to"); err != nil {
+			return err
+		}
+		t, err := members.TransferOwnershipByOperator(app, slug, email)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "%s (%s) now owns %s; %s (%s) is an administrator and has been signed out.\n",
+			t.To.Name, t.To.Email, slug, t.From.Name, t.From.Email)
+		return nil
+	})
+	return c
 }

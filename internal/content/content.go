@@ -1,0 +1,316 @@
+// Package content owns the organisation's shared resources: items (maps, datasets,
+// apps), groups, and licences with their assignments. Every entry point takes the
+// acting member first, asks internal/access, and scopes every read to the actor's
+// organisation, so another organisation's ids are simply not found (404).
+//
+// # Who may do what
+//
+//   - Creating an item or a group needs content.create (a creator or professional).
+//   - A member sees their own items, the items shared with the organisation, and the
+//     items shared with groups they belong to (a group's owner belongs to it).
+//   - An item or a group is edited and deleted by its owner, and, for moderation, by
+//     whoever may remove its owner (access members.remove on the owner: the owner of
+//     the organisation on anyone's content, an administrator on members' content).
+//     Removal may already delete that content, so moderation grants no new power.
+//   - A group's members are managed by whoever may edit the group; any member may take
+//     themselves out of a group. A group's owner is always one of its members.
+//   - Adding a member to a shared-update group needs a user type that can edit shared
+//     content (409 cannot_edit_shared).
+//   - Licences are defined by owners and administrators (licenses.manage) and assigned
+//     or revoked with licenses.assign / licenses.revoke on each member.
+//
+// Every change is one transaction with its audit row. Handover (handover.go) is what
+// member removal uses to transfer or delete a member's content and revoke their licences.
+package content
+
+import (
+	"database/sql"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
+	"roster/internal/audit"
+	"roster/internal/fail"
+)
+
+// Actor is who acts on shared resources: the policy's view of a signed-in member, their
+// organisation, and how the audit log names them. (members.Actor carries the same;
+// content cannot import members, which imports content for removals.)
+type Actor struct {
+	access.Member
+	Org   string
+	Label string
+}
+
+// MaxBatch is the most members one assign, revoke or group-membership request takes.
+const MaxBatch = 100
+
+// MaxPerPage is the largest page a list answers.
+const MaxPerPage = 200
+
+// Page is one page of a list, in PocketBase's shape.
+type Page[T any] struct {
+	Page       int `json:"page"`
+	PerPage    int `json:"perPage"`
+	TotalItems int `json:"totalItems"`
+	TotalPages int `json:"totalPages"`
+	Items      []T `json:"items"`
+}
+
+// Paging is which page of a list is asked for.
+type Paging struct {
+	Page, PerPage int
+}
+
+// ParsePaging reads page and perPage (default 1 and 50, perPage ≤ MaxPerPage).
+func ParsePaging(q url.Values) (Paging, error) {
+	p := Paging{Page: 1, PerPage: 50}
+	for _, f := range []struct {
+		name string
+		dst  *int
+		max  int
+	}{{"page", &p.Page, 1 << 30}, {"perPage", &p.PerPage, MaxPerPage}} {
+		s := q.Get(f.name)
+		if s == "" {
+			continue
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > f.max {
+			return p, fail.Invalid(f.name, "invalid_number", f.name+" must be a whole number from 1 to "+strconv.Itoa(f.max)+".")
+		}
+		*f.dst = n
+	}
+	return p, nil
+}
+
+func pageOf[T any](p Paging, total int, items []T) Page[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return Page[T]{Page: p.Page, PerPage: p.PerPage, TotalItems: total,
+		TotalPages: (total + p.PerPage - 1) / p.PerPage, Items: items}
+}
+
+// Ref names a related record: a member, an item, a group or a licence.
+type Ref struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Kind  string `json:"kind,omitempty"` // items: map, dataset, app
+	Code  string `json:"code,omitempty"` // licences
+}
+
+// Result is what happened, or would have happened, to one member of a batch (licence
+// assignment, group membership). OK with code "unchanged" means nothing was needed.
+type Result struct {
+	ID      string `json:"id"`
+	OK      bool   `json:"ok"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// Outcome lists a result per distinct member, in the order asked, and how many changed.
+type Outcome struct {
+	Results []Result `json:"results"`
+	Changed int      `json:"changed"`
+}
+
+// refused turns the first refused result of a batch into the request's error, with
+// every result in its details: a batch is all or nothing. nil when none was refused.
+func refused(results []Result, errs []*fail.Error) error {
+	for i, r := range results {
+		if r.OK {
+			continue
+		}
+		first := errs[i]
+		return &fail.Error{Kind: first.Kind, Code: first.Code,
+			Message: first.Message + " Nothing was changed.",
+			Details: map[string]any{"results": results, "changed": 0}}
+	}
+	return nil
+}
+
+// person is a membership of the actor's organisation and its account.
+type person struct {
+	m, u *core.Record
+}
+
+func (p person) policy() access.Member {
+	return access.Member{
+		ID:       p.m.Id,
+		Role:     access.Role(p.m.GetString("role")),
+		UserType: access.UserType(p.m.GetString("userType")),
+		Status:   access.Status(p.m.GetString("status")),
+	}
+}
+
+func (p person) label() string {
+	return audit.Label(p.u.GetString("givenName"), p.u.GetString("familyName"), p.u.Email())
+}
+
+func (p person) name() string {
+	if n := strings.TrimSpace(p.u.GetString("givenName") + " " + p.u.GetString("familyName")); n != "" {
+		return n
+	}
+	return p.u.GetString("username")
+}
+
+// people loads the memberships of org with the given ids and their accounts. Unknown
+// ids and other organisations' are left out.
+func people(app core.App, org string, ids []string) (map[string]person, error) {
+	out := make(map[string]person, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in := make([]any, len(ids))
+	for i, id := range ids {
+		in[i] = id
+	}
+	ms, err := app.FindAllRecords("memberships", dbx.In("id", in...), dbx.HashExp{"org": org})
+	if err != nil {
+		return nil, err
+	}
+	userIDs := make([]string, len(ms))
+	for i, m := range ms {
+		userIDs[i] = m.GetString("user")
+	}
+	us, err := app.FindRecordsByIds("users", userIDs)
+	if err != nil {
+		return nil, err
+	}
+	users := make(map[string]*core.Record, len(us))
+	for _, u := range us {
+		users[u.Id] = u
+	}
+	for _, m := range ms {
+		if u, ok := users[m.GetString("user")]; ok {
+			out[m.Id] = person{m: m, u: u}
+		}
+	}
+	return out, nil
+}
+
+// onePerson loads one membership of org, or 404.
+func onePerson(app core.App, org, id string) (person, error) {
+	ps, err := people(app, org, []string{id})
+	if err != nil {
+		return person{}, err
+	}
+	p, ok := ps[id]
+	if !ok {
+		return person{}, fail.NotFound("Member not found.")
+	}
+	return p, nil
+}
+
+// names answers the display names of memberships, in one query.
+func names(app core.App, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in := make([]any, len(ids))
+	for i, id := range ids {
+		in[i] = id
+	}
+	var rows []struct {
+		ID       string `db:"id"`
+		Given    string `db:"givenName"`
+		Family   string `db:"familyName"`
+		Username string `db:"username"`
+	}
+	err := app.DB().Select("m.id AS id", "u.givenName AS givenName", "u.familyName AS familyName", "u.username AS username").
+		From("memberships m").InnerJoin("users u", dbx.NewExp("u.id = m.user")).
+		Where(dbx.In("m.id", in...)).All(&rows)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		n := strings.TrimSpace(r.Given + " " + r.Family)
+		if n == "" {
+			n = r.Username
+		}
+		out[r.ID] = n
+	}
+	return out, nil
+}
+
+// find loads one record of a collection of the actor's organisation, or 404.
+func find(app core.App, collection, org, id, what string) (*core.Record, error) {
+	r, err := app.FindFirstRecordByFilter(collection, "id = {:id} && org = {:org}", dbx.Params{"id": id, "org": org})
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fail.NotFound(what + " not found.")
+	}
+	return r, err
+}
+
+// moderates reports whether a may edit or delete content owned by membership owner:
+// its owner, or whoever may remove the owner (see the package documentation).
+func moderates(app core.App, a Actor, owner string) (bool, error) {
+	if owner == a.ID {
+		return true, nil
+	}
+	m, err := app.FindRecordById("memberships", owner)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	target := person{m: m}.policy()
+	return access.Can(a.Member, access.MembersRemove, &target) == nil, nil
+}
+
+// moderation answers moderates for many owners, asking once per owner.
+type moderation struct {
+	app  core.App
+	a    Actor
+	seen map[string]bool
+}
+
+func (m *moderation) of(owner string) (bool, error) {
+	if m.seen == nil {
+		m.seen = map[string]bool{}
+	}
+	if can, ok := m.seen[owner]; ok {
+		return can, nil
+	}
+	can, err := moderates(m.app, m.a, owner)
+	m.seen[owner] = can
+	return can, err
+}
+
+// write appends the audit row of one change.
+func (a Actor) write(tx core.App, action, targetType, targetID, targetLabel string, details any, ip string) error {
+	return audit.Write(tx, audit.Entry{
+		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action,
+		TargetType: targetType, TargetID: targetID, TargetLabel: targetLabel, Details: details, IP: ip,
+	})
+}
+
+// distinct drops empty and repeated ids, keeping the first occurrence's place.
+func distinct(ids []string) []string {
+	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id != "" && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// anys turns ids into the arguments of dbx.In.
+func anys(ids []string) []any {
+	out := make([]any, len(ids))
+	for i, id := range ids {
+		out[i] = id
+	}
+	return out
+}

@@ -1,0 +1,191 @@
+package members
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
+	"roster/internal/audit"
+	"roster/internal/fail"
+	"roster/internal/mail"
+)
+
+// OwnershipTransfer names the two sides of an ownership transfer.
+type OwnershipTransfer struct {
+	From Person `json:"from"` // the former owner, now an administrator
+	To   Person `json:"to"`   // the new owner
+}
+
+// Person names a member in an answer.
+type Person struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+func (t *target) person() Person { return Person{ID: t.m.Id, Name: t.name(), Email: t.u.Email()} }
+
+// TransferOwnership makes member `to` the owner of the actor's organisation, and the
+// actor, its owner until now, an administrator: the owner invariant (hooks) demotes the
+// former owner in the same transaction as the promotion. stepUp re-proves the actor
+// (security.StepUp: password, and a TOTP code when enabled); it runs inside the
+// transaction once the policy and the preconditions pass, before anything changes. Both
+// are told by mail (ownership_transferred), in their language; one audit row names both.
+// Access: org.transferOwnership (the owner, to someone else).
+// Errors: 400 to (missing), 404 (not a member of the organisation), 403 from the policy (self: the owner
+// already is), 403 step_up_failed, 409 target_ineligible with the reason: not_active
+// (disabled) or user_type (a viewer or contributor cannot own: change their type first).
+func TransferOwnership(app core.App, actor *Actor, to string, stepUp func(tx core.App) error, ip string) (*OwnershipTransfer, error) {
+	if to == "" {
+		return nil, fail.Invalid("to", "required", "Choose the member who becomes the owner.")
+	}
+	var out *OwnershipTransfer
+	err := app.RunInTransaction(func(tx core.App) error {
+		ts, err := loadTargets(tx, actor.Org, []string{to})
+		if err != nil {
+			return err
+		}
+		t, ok := ts[to]
+		if !ok {
+			return fail.NotFound("Member not found.")
+		}
+		if err := can(actor, access.OrgTransferOwnership, t); err != nil {
+			return err
+		}
+		if err := ownerEligible(t); err != nil {
+			return err
+		}
+		if err := stepUp(tx); err != nil {
+			return err
+		}
+		out, err = transferOwnership(tx, actor, t, false, ip)
+		return err
+	})
+	return out, err
+}
+
+// TransferOwnershipByOperator is the instance operator's break-glass (roster org
+// transfer-ownership): it makes the member with address email the owner of the
+// organisation with that slug, audited with actor "superuser". Because break-glass
+// usually means the owner is gone or their account compromised, the former owner's
+// sessions also end (their token key is rotated).
+// Errors: 404 organisation or member not found, 409 already_owner, 409 target_ineligible.
+func TransferOwnershipByOperator(app core.App, slug, email string) (*OwnershipTransfer, error) {
+	var out *OwnershipTransfer
+	err := app.RunInTransaction(func(tx core.App) error {
+		org, err := tx.FindFirstRecordByData("organizations", "slug", strings.TrimSpace(slug))
+		if errors.Is(err, sql.ErrNoRows) {
+			return fail.NotFound("No organisation has this short name.")
+		}
+		if err != nil {
+			return err
+		}
+		var id string
+		err = tx.DB().NewQuery(`SELECT m.id FROM memberships m JOIN users u ON u.id = m.user
+			WHERE m.org = {:org} AND u.email = {:email} COLLATE NOCASE`).
+			Bind(dbx.Params{"org": org.Id, "email": strings.TrimSpace(email)}).Row(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fail.NotFound("No member of this organisation has this email address.")
+		}
+		if err != nil {
+			return err
+		}
+		ts, err := loadTargets(tx, org.Id, []string{id})
+		if err != nil {
+			return err
+		}
+		t := ts[id]
+		if t == nil {
+			return fail.NotFound("No member of this organisation has this email address.")
+		}
+		if t.policy().Role == access.RoleOwner {
+			return fail.Conflict("already_owner", "This member already owns the organisation.", nil)
+		}
+		if err := ownerEligible(t); err != nil {
+			return err
+		}
+		operator := &Actor{Member: access.Member{ID: audit.ActorSuperuser}, Org: org.Id, Label: audit.ActorSuperuser}
+		out, err = transferOwnership(tx, operator, t, true, "")
+		return err
+	})
+	return out, err
+}
+
+// ownerEligible checks DESIGN §5's conditions on a new owner: active, and of a user
+// type that may be the owner (creator or professional).
+func ownerEligible(t *target) error {
+	p := t.policy()
+	switch {
+	case p.Status != access.Active:
+		return fail.Conflict("target_ineligible", "A disabled member cannot become the owner: enable them first.",
+			map[string]any{"reason": "not_active", "status": string(p.Status)})
+	case !p.UserType.Allows(access.RoleOwner):
+		return fail.Conflict("target_ineligible",
+			"A "+string(p.UserType)+" cannot be the owner: change their user type to creator or professional first.",
+			map[string]any{"reason": "user_type", "userType": string(p.UserType)})
+	}
+	return nil
+}
+
+// transferOwnership promotes t; the owner invariant demotes the former owner. It writes
+// the audit row and queues the mails; revokeFormer also ends the former owner's sessions.
+func transferOwnership(tx core.App, by *Actor, t *target, revokeFormer bool, ip string) (*OwnershipTransfer, error) {
+	owner, err := tx.FindFirstRecordByFilter("memberships", "org = {:org} && role = {:role}",
+		dbx.Params{"org": by.Org, "role": string(access.RoleOwner)})
+	if err != nil {
+		return nil, err
+	}
+	formers, err := loadTargets(tx, by.Org, []string{owner.Id})
+	if err != nil {
+		return nil, err
+	}
+	former := formers[owner.Id]
+	if former == nil {
+		return nil, errors.New("members: the owner's account is missing")
+	}
+	fromRole := t.m.GetString("role")
+	t.m.Set("role", string(access.RoleOwner))
+	if err := tx.Save(t.m); err != nil { // the owner invariant demotes the former owner here
+		return nil, err
+	}
+	if revokeFormer {
+		former.u.RefreshTokenKey()
+		if err := tx.Save(former.u); err != nil {
+			return nil, err
+		}
+	}
+	h := &OwnershipTransfer{From: former.person(), To: t.person()}
+	err = audit.Write(tx, audit.Entry{
+		Org: by.Org, Actor: by.ID, ActorLabel: by.Label, Action: string(access.OrgTransferOwnership),
+		TargetType: "membership", TargetID: t.m.Id, TargetLabel: t.label(), IP: ip,
+		Details: map[string]any{
+			"from":   map[string]any{"id": former.m.Id, "label": former.label()},
+			"to":     map[string]any{"id": t.m.Id, "label": t.label()},
+			"before": map[string]any{"from": string(access.RoleOwner), "to": fromRole},
+			"after": map[string]any{"from": string(access.RoleAdmin), "to": string(access.RoleOwner),
+				"formerOwnerSessionsRevoked": revokeFormer},
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	org, err := tx.FindRecordById("organizations", by.Org)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range []*target{t, former} {
+		lang := mailLanguage(r.u, org)
+		err := mail.Queue(tx, mail.Mail{Org: by.Org, To: r.u.Email(), Template: "ownership_transferred", Language: lang,
+			Data: map[string]any{"Name": r.name(), "OrgName": org.GetString("name"), "ActorName": actorName(by, lang),
+				"NewOwner": t.name(), "FormerOwner": former.name(), "IsNewOwner": r == t,
+				"Operator": by.ID == audit.ActorSuperuser}})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
+}
