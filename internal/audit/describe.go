@@ -1,0 +1,385 @@
+package audit
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Describe writes row r as a sentence in lang (fr, else en) — "Hélène Dupré a désactivé
+// Luc Garçon." — from its action, its actor's and target's labels and its details. An
+// action it does not know gets a generic sentence naming the action.
+func Describe(r Row, lang string) string {
+	s := newSentence(r, lang)
+	if d, ok := describers[r.Action]; ok {
+		if out := d(s); out != "" {
+			return out
+		}
+	}
+	if s.r.TargetLabel == "" && s.r.TargetID == "" {
+		return s.say("{A} a effectué l’action « "+r.Action+" ».", "{A} performed “"+r.Action+"”.")
+	}
+	return s.say("{A} a effectué l’action « "+r.Action+" » sur {T}.", "{A} performed “"+r.Action+"” on {T}.")
+}
+
+// Described reports whether Describe has a sentence of its own for action.
+func Described(action string) bool {
+	_, ok := describers[action]
+	return ok
+}
+
+// describers write one action's sentence; "" falls back to the generic one. Placeholders:
+// {A} the actor, {T} the target, {deT} "de T" with French elision ("d’Éric"), {T's} the
+// English possessive.
+var describers = map[string]func(s *sentence) string{
+	// Members, by an administrator or the owner.
+	"members.disable": func(s *sentence) string { return s.say("{A} a désactivé {T}.", "{A} disabled {T}.") },
+	"members.enable":  func(s *sentence) string { return s.say("{A} a réactivé {T}.", "{A} enabled {T} again.") },
+	"members.updateProfile": func(s *sentence) string {
+		f := s.fields(s.after)
+		if s.self {
+			return s.say("{A} a modifié son profil ("+f+").", "{A} updated their profile ("+f+").")
+		}
+		return s.say("{A} a modifié le profil {deT} ("+f+").", "{A} updated {T's} profile ("+f+").")
+	},
+	"members.changeEmail": func(s *sentence) string {
+		return s.say("{A} a changé l’adresse e-mail {deT}.", "{A} changed {T's} email address.")
+	},
+	"members.changeUserType": func(s *sentence) string {
+		from, to := s.word(s.before["userType"]), s.word(s.after["userType"])
+		return s.say("{A} a changé le type d’utilisateur {deT} : "+from+" → "+to+".",
+			"{A} changed {T's} user type from "+from+" to "+to+".")
+	},
+	"members.changeRole": func(s *sentence) string {
+		from, to := s.word(s.before["role"]), s.word(s.after["role"])
+		if from == "" || to == "" {
+			return s.say("{A} a changé le rôle {deT}.", "{A} changed {T's} role.")
+		}
+		return s.say("{A} a changé le rôle {deT} : "+from+" → "+to+".", "{A} changed {T's} role from "+from+" to "+to+".")
+	},
+	"members.partnerAccess": func(s *sentence) string {
+		if on, _ := s.after["partnerAccess"].(bool); on {
+			return s.say("{A} a activé l’accès partenaire {deT}.", "{A} turned on partner access for {T}.")
+		}
+		return s.say("{A} a désactivé l’accès partenaire {deT}.", "{A} turned off partner access for {T}.")
+	},
+	"members.manageCredits": func(s *sentence) string {
+		v, ok := s.after["creditsAllocated"].(float64)
+		if !ok {
+			return s.say("{A} a retiré la limite de crédits {deT}.", "{A} removed {T's} credit limit.")
+		}
+		return s.say("{A} a fixé les crédits {deT} à "+s.number(v)+".", "{A} set {T's} credits to "+s.number(v)+".")
+	},
+	"members.resetPassword": func(s *sentence) string {
+		return s.say("{A} a réinitialisé le mot de passe {deT}.", "{A} reset {T's} password.")
+	},
+	"members.disableMfa": func(s *sentence) string {
+		return s.say("{A} a désactivé l’authentification à deux facteurs {deT}.", "{A} turned off two-factor sign-in for {T}.")
+	},
+	"members.remove": func(s *sentence) string {
+		if to, ok := s.after["transferredTo"].(map[string]any); ok {
+			heir := s.who(s.text(to["label"]), s.text(to["id"]), false)
+			return s.say("{A} a retiré {T} de l’organisation et transféré son contenu à "+heir+".",
+				"{A} removed {T} from the organisation and handed their content over to "+heir+".")
+		}
+		return s.say("{A} a retiré {T} de l’organisation.", "{A} removed {T} from the organisation.")
+	},
+	"members.invite": func(s *sentence) string {
+		as := map[string][2]string{"admin": {"en tant qu’administrateur", "as an administrator"}, "member": {"en tant que membre", "as a member"}}
+		r, ok := as[s.text(s.details["role"])]
+		if !ok {
+			return s.say("{A} a invité {T}.", "{A} invited {T}.")
+		}
+		return s.say("{A} a invité {T} "+r[0]+".", "{A} invited {T} "+r[1]+".")
+	},
+	"members.join": func(s *sentence) string {
+		return s.say("{A} a rejoint l’organisation.", "{A} joined the organisation.")
+	},
+	"members.directory": func(s *sentence) string { return s.say("{A} a consulté l’annuaire.", "{A} viewed the directory.") },
+	"members.list": func(s *sentence) string {
+		return s.say("{A} a consulté la liste des membres.", "{A} viewed the member list.")
+	},
+	"members.export": func(s *sentence) string {
+		return s.say("{A} a exporté la liste des membres.", "{A} exported the member list.")
+	},
+
+	// Invitations.
+	"invitations.resend": func(s *sentence) string {
+		return s.say("{A} a renvoyé l’invitation à {T}.", "{A} resent the invitation to {T}.")
+	},
+	"invitations.revoke": func(s *sentence) string {
+		return s.say("{A} a révoqué l’invitation envoyée à {T}.", "{A} revoked the invitation to {T}.")
+	},
+	"invitations.expire": func(s *sentence) string {
+		return s.say("L’invitation envoyée à {T} a expiré.", "The invitation to {T} expired.")
+	},
+
+	// The organisation.
+	"org.create": func(s *sentence) string {
+		return s.say("{A} a créé l’organisation {T}.", "{A} created the organisation {T}.")
+	},
+	"org.settings": func(s *sentence) string {
+		f := s.fields(s.after)
+		return s.say("{A} a modifié les paramètres de l’organisation ("+f+").", "{A} changed the organisation’s settings ("+f+").")
+	},
+	"reports.settings": func(s *sentence) string {
+		return s.say("{A} a modifié les sections de rapport partagées.", "{A} changed which report sections are shared.")
+	},
+	"org.transferOwnership": func(s *sentence) string {
+		return s.say("{A} a transféré la propriété de l’organisation à {T}.", "{A} transferred ownership of the organisation to {T}.")
+	},
+	"org.leave": func(s *sentence) string {
+		return s.say("{A} a quitté l’organisation.", "{A} left the organisation.")
+	},
+
+	// Billing and credits.
+	"billing.manage": func(s *sentence) string { return s.say("{A} a modifié la facturation.", "{A} changed billing.") },
+	"billing.changePlan": func(s *sentence) string {
+		from, to := s.text(s.before["plan"]), s.text(s.after["plan"])
+		if from == "" || to == "" {
+			return s.say("{A} a changé d’offre pour {T}.", "{A} changed the plan to {T}.")
+		}
+		return s.say("{A} a changé d’offre : "+from+" → "+to+".", "{A} changed the plan from "+from+" to "+to+".")
+	},
+	"billing.closePeriod": func(s *sentence) string {
+		return s.say("{A} a clôturé la période de facturation (facture {T}).", "{A} closed the billing period (invoice {T}).")
+	},
+	"billing.payInvoice": func(s *sentence) string {
+		return s.say("{A} a enregistré le paiement de la facture {T}.", "{A} recorded the payment of invoice {T}.")
+	},
+	"billing.addPaymentMethod": func(s *sentence) string {
+		return s.say("{A} a ajouté le moyen de paiement {T}.", "{A} added the payment method {T}.")
+	},
+	"billing.updatePaymentMethod": func(s *sentence) string {
+		return s.say("{A} a modifié le moyen de paiement {T}.", "{A} updated the payment method {T}.")
+	},
+	"billing.removePaymentMethod": func(s *sentence) string {
+		return s.say("{A} a supprimé le moyen de paiement {T}.", "{A} removed the payment method {T}.")
+	},
+	"credits.consume": func(s *sentence) string {
+		n, ok := s.details["amount"].(float64)
+		if !ok {
+			return s.say("{A} a utilisé des crédits.", "{A} used credits.")
+		}
+		return s.say("{A} a utilisé "+s.number(n)+" crédits.", "{A} used "+s.number(n)+" credits.")
+	},
+
+	// A member's own account.
+	"account.passwordChange": func(s *sentence) string {
+		return s.say("{A} a changé son mot de passe.", "{A} changed their password.")
+	},
+	"account.totpEnable": func(s *sentence) string {
+		return s.say("{A} a activé l’authentification à deux facteurs.", "{A} turned on two-factor sign-in.")
+	},
+	"account.totpDisable": func(s *sentence) string {
+		return s.say("{A} a désactivé son authentification à deux facteurs.", "{A} turned off their two-factor sign-in.")
+	},
+	"account.recoveryCodes": func(s *sentence) string {
+		return s.say("{A} a généré de nouveaux codes de récupération.", "{A} generated new recovery codes.")
+	},
+	"account.recoveryCodeUsed": func(s *sentence) string {
+		n, ok := s.after["recoveryCodesLeft"].(float64)
+		if !ok {
+			return s.say("{A} s’est connecté avec un code de récupération.", "{A} signed in with a recovery code.")
+		}
+		left := s.number(n)
+		return s.say("{A} s’est connecté avec un code de récupération ("+left+" restants).",
+			"{A} signed in with a recovery code ("+left+" left).")
+	},
+
+	// Licences and shared content.
+	"licenses.manage": func(s *sentence) string {
+		return s.say("{A} a modifié la licence {T}.", "{A} changed the licence {T}.")
+	},
+	"licenses.create": func(s *sentence) string { return s.say("{A} a créé la licence {T}.", "{A} created the licence {T}.") },
+	"licenses.update": func(s *sentence) string {
+		return s.say("{A} a modifié la licence {T}.", "{A} updated the licence {T}.")
+	},
+	"licenses.delete": func(s *sentence) string {
+		return s.say("{A} a supprimé la licence {T}.", "{A} deleted the licence {T}.")
+	},
+	"licenses.assign": func(s *sentence) string {
+		if l := s.licence(); l != "" {
+			return s.say("{A} a attribué la licence "+l+" à {T}.", "{A} assigned the licence "+l+" to {T}.")
+		}
+		return s.say("{A} a attribué une licence à {T}.", "{A} assigned a licence to {T}.")
+	},
+	"licenses.revoke": func(s *sentence) string {
+		if l := s.licence(); l != "" {
+			return s.say("{A} a retiré la licence "+l+" à {T}.", "{A} revoked the licence "+l+" from {T}.")
+		}
+		return s.say("{A} a retiré une licence à {T}.", "{A} revoked a licence from {T}.")
+	},
+	"items.create": func(s *sentence) string { return s.say("{A} a créé l’élément {T}.", "{A} created the item {T}.") },
+	"items.update": func(s *sentence) string {
+		return s.say("{A} a modifié l’élément {T}.", "{A} updated the item {T}.")
+	},
+	"items.delete": func(s *sentence) string {
+		return s.say("{A} a supprimé l’élément {T}.", "{A} deleted the item {T}.")
+	},
+	"groups.create": func(s *sentence) string { return s.say("{A} a créé le groupe {T}.", "{A} created the group {T}.") },
+	"groups.update": func(s *sentence) string { return s.say("{A} a modifié le groupe {T}.", "{A} updated the group {T}.") },
+	"groups.delete": func(s *sentence) string { return s.say("{A} a supprimé le groupe {T}.", "{A} deleted the group {T}.") },
+	"groups.members": func(s *sentence) string {
+		return s.say("{A} a modifié les membres du groupe {T}.", "{A} changed the members of the group {T}.")
+	},
+	"content.create": func(s *sentence) string { return s.say("{A} a créé {T}.", "{A} created {T}.") },
+	"content.use":    func(s *sentence) string { return s.say("{A} a utilisé {T}.", "{A} used {T}.") },
+
+	// Reading, should it ever be recorded.
+	"reports.view": func(s *sentence) string { return s.say("{A} a consulté les rapports.", "{A} viewed the reports.") },
+	"audit.view": func(s *sentence) string {
+		return s.say("{A} a consulté le journal d’audit.", "{A} viewed the audit log.")
+	},
+	"audit.export": func(s *sentence) string {
+		return s.say("{A} a exporté le journal d’audit.", "{A} exported the audit log.")
+	},
+
+	// The instance.
+	"demo.seed": func(s *sentence) string {
+		n, ok := s.details["members"].(float64)
+		if !ok {
+			return s.say("{A} a ajouté des données de démonstration à {T}.", "{A} added demo data to {T}.")
+		}
+		return s.say("{A} a ajouté "+s.number(n)+" membres de démonstration à {T}.", "{A} added "+s.number(n)+" demo members to {T}.")
+	},
+}
+
+// sentence is one row being written out.
+type sentence struct {
+	r                      Row
+	fr, self               bool
+	actor, target          string
+	details, before, after map[string]any
+}
+
+func newSentence(r Row, lang string) *sentence {
+	s := &sentence{r: r, fr: lang == "fr", self: r.Actor != "" && r.Actor == r.TargetID}
+	s.actor = s.who(r.ActorLabel, r.Actor, true)
+	s.target = s.who(r.TargetLabel, r.TargetID, false)
+	_ = json.Unmarshal([]byte(r.Details), &s.details)
+	s.before, _ = s.details["before"].(map[string]any)
+	s.after, _ = s.details["after"].(map[string]any)
+	return s
+}
+
+// licence is the name of the licence a row's details name, if any.
+func (s *sentence) licence() string {
+	l, _ := s.details["license"].(map[string]any)
+	return s.text(l["name"])
+}
+
+// who turns a label ("Hélène Dupré <helene@example.com>", "system") into a name.
+func (s *sentence) who(label, id string, actor bool) string {
+	switch {
+	case label == ActorSystem || label == "" && id == ActorSystem:
+		return s.pick("Le système", "The system")
+	case label == ActorSuperuser || label == "" && id == ActorSuperuser:
+		return s.pick("L’opérateur de l’instance", "The instance operator")
+	case label == "" && actor:
+		return s.pick("Quelqu’un", "Someone")
+	case label == "":
+		return id
+	}
+	if i := strings.LastIndex(label, " <"); i > 0 && strings.HasSuffix(label, ">") {
+		return label[:i]
+	}
+	return label
+}
+
+func (s *sentence) pick(fr, en string) string {
+	if s.fr {
+		return fr
+	}
+	return en
+}
+
+// say fills the placeholders of the sentence in the row's language.
+func (s *sentence) say(fr, en string) string {
+	return strings.NewReplacer("{A}", s.actor, "{T}", s.target, "{deT}", de(s.target), "{T's}", possessive(s.target)).
+		Replace(s.pick(fr, en))
+}
+
+// de is French "de X", elided before a vowel: "de Luc", "d’Éric".
+func de(name string) string {
+	r, _ := utf8.DecodeRuneInString(name)
+	if strings.ContainsRune("aeiouyàâäéèêëîïôöùûüœæ", unicode.ToLower(r)) {
+		return "d’" + name
+	}
+	return "de " + name
+}
+
+func possessive(name string) string {
+	if strings.HasSuffix(name, "s") {
+		return name + "’"
+	}
+	return name + "’s"
+}
+
+// words are the French names of roles and user types (English uses the codes).
+var words = map[string]string{
+	"owner": "propriétaire", "admin": "administrateur", "member": "membre",
+	"viewer": "lecteur", "contributor": "contributeur", "creator": "créateur", "professional": "professionnel",
+}
+
+func (s *sentence) word(v any) string {
+	w := s.text(v)
+	if fr, ok := words[w]; ok && s.fr {
+		return fr
+	}
+	return w
+}
+
+func (s *sentence) text(v any) string {
+	if v == nil {
+		return ""
+	}
+	return fmt.Sprint(v)
+}
+
+func (s *sentence) number(v float64) string {
+	n := strconv.FormatFloat(v, 'f', -1, 64)
+	if s.fr {
+		return strings.Replace(n, ".", ",", 1)
+	}
+	return n
+}
+
+// fieldNames are the changed fields' names in sentences: [French, English].
+var fieldNames = map[string][2]string{
+	// A member's profile.
+	"givenName": {"prénom", "given name"}, "familyName": {"nom de famille", "family name"},
+	"description": {"description", "description"}, "visibility": {"visibilité", "visibility"},
+	"language": {"langue", "language"}, "units": {"unités", "units"}, "email": {"adresse e-mail", "email address"},
+	"avatar": {"photo", "picture"},
+	// The organisation's settings.
+	"name": {"nom", "name"}, "logo": {"logo", "logo"}, "defaultLanguage": {"langue par défaut", "default language"},
+	"defaultUnits": {"unités par défaut", "default units"}, "mfaEnabled": {"authentification à deux facteurs", "two-factor sign-in"},
+	"mfaRequired":     {"authentification à deux facteurs obligatoire", "two-factor sign-in required"},
+	"creditBudgeting": {"budget de crédits", "credit budgeting"}, "creditsPool": {"réserve de crédits", "credit pool"},
+	"inviteTtlDays":  {"durée des invitations", "invitation lifetime"},
+	"allowedDomains": {"domaines autorisés", "allowed domains"}, "partnerAccessDefault": {"accès partenaire par défaut", "default partner access"},
+	"newMemberRole":     {"rôle des nouveaux membres", "new members’ role"},
+	"newMemberUserType": {"type des nouveaux membres", "new members’ user type"},
+	"newMemberCredits":  {"crédits des nouveaux membres", "new members’ credits"},
+	"reportSections":    {"sections des rapports", "report sections"},
+}
+
+// fields names the keys of m, in a stable order, in the sentence's language.
+func (s *sentence) fields(m map[string]any) string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		if n, ok := fieldNames[k]; ok {
+			keys[i] = s.pick(n[0], n[1])
+		}
+	}
+	return strings.Join(keys, ", ")
+}
