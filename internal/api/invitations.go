@@ -139,9 +139,12 @@ func decodeInvitations(e *core.RequestEvent) (invites.Request, error) {
 		return req, err
 	}
 	req.Rows = append(req.Rows, rows...)
-	if s := strings.TrimSpace(string(in.Credits)); s != "" && s != "null" {
-		if req.Credits, err = numberOrNull("credits", in.Credits); err != nil {
-			return req, err
+	if s := strings.TrimSpace(string(in.Credits)); s != "" {
+		req.CreditsGiven = true
+		if s != "null" {
+			if req.Credits, err = numberOrNull("credits", in.Credits); err != nil {
+				return req, err
+			}
 		}
 	}
 	return req, nil
@@ -209,6 +212,9 @@ func decodeInvitationForm(e *core.RequestEvent) (invites.Request, error) {
 	req.PartnerAccess = bools["partnerAccess"]
 	req.DryRun = bools["dryRun"] != nil && *bools["dryRun"]
 	req.SkipInvalid = bools["skipInvalid"] != nil && *bools["skipInvalid"]
+	if _, given := e.Request.MultipartForm.Value["credits"]; given {
+		req.CreditsGiven = true
+	}
 	if c := field("credits"); c != "" && c != "null" {
 		n, err := strconv.ParseFloat(c, 64)
 		if err != nil {

@@ -1052,3 +1052,38 @@ func TestTheInvitationMailOverRealSMTP(t *testing.T) {
 		t.Error("the outbox does not say sent")
 	}
 }
+
+func TestNewMemberCreditsApplyUnlessTheInvitationSaysOtherwise(t *testing.T) {
+	w := newInvWorld(t, "")
+	org, err := w.app.FindRecordById("organizations", w.org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org.Set("newMemberCreditsLimited", true)
+	org.Set("newMemberCredits", 25)
+	if err := w.app.Save(org); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		email   string
+		body    map[string]any
+		limited bool
+		amount  float64
+	}{
+		{"default@example.org", map[string]any{}, true, 25},
+		{"unlimited@example.org", map[string]any{"credits": nil}, false, 0},
+		{"ten@example.org", map[string]any{"credits": 10}, true, 10},
+	} {
+		tc.body["emails"] = tc.email
+		if r := w.invite(w.owner.Token(t), tc.body); r.Status != 200 {
+			t.Fatalf("%s: %d %s", tc.email, r.Status, r.Raw)
+		}
+		inv, err := w.app.FindFirstRecordByData("invitations", "email", tc.email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if inv.GetBool("creditsLimited") != tc.limited || inv.GetFloat("creditsAllocated") != tc.amount {
+			t.Errorf("%s: limited %v allocated %v", tc.email, inv.GetBool("creditsLimited"), inv.GetFloat("creditsAllocated"))
+		}
+	}
+}

@@ -21,13 +21,15 @@ import (
 
 // Request is one invitation request: up to MaxBatch rows and the options they share.
 // Empty Role and UserType take the organisation's newMemberRole and newMemberUserType;
-// a nil PartnerAccess takes partnerAccessDefault; a nil Credits means no limit.
+// a nil PartnerAccess takes partnerAccessDefault; credits not given take the
+// organisation's new-member credits, and given as nil mean no limit.
 type Request struct {
 	Rows          []Row
 	Role          string
 	UserType      string
 	PartnerAccess *bool
 	Credits       *float64
+	CreditsGiven  bool
 	Message       string
 	// DryRun judges every row and creates and sends nothing.
 	DryRun bool
@@ -162,11 +164,16 @@ func invite(app core.App, orgID string, by inviter, req Request, ip string) (*Re
 		if req.PartnerAccess != nil {
 			partner = *req.PartnerAccess
 		}
+		credits := req.Credits
+		if !req.CreditsGiven && org.GetBool("newMemberCreditsLimited") {
+			n := org.GetFloat("newMemberCredits")
+			credits = &n
+		}
 		for i, c := range cs {
 			if c.code != "" {
 				continue
 			}
-			inv, err := create(tx, org, by, c, partner, req.Credits, strings.TrimSpace(req.Message), ip)
+			inv, err := create(tx, org, by, c, partner, credits, strings.TrimSpace(req.Message), ip)
 			if err != nil {
 				return err
 			}
