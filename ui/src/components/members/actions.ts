@@ -13,6 +13,9 @@ export type ActionKind =
   | 'disableMfa'
   | 'disable'
   | 'enable'
+  | 'changeRole'
+  | 'transferOwnership'
+  | 'remove'
 
 export interface RowAction {
   kind: ActionKind
@@ -25,6 +28,7 @@ export interface RowAction {
 export const rowActions: RowAction[] = [
   { kind: 'edit', permission: 'members.updateProfile', label: () => 'action.updateProfile' },
   { kind: 'userType', permission: 'members.changeUserType', label: () => 'action.changeUserType' },
+  { kind: 'changeRole', permission: 'members.changeRole', label: () => 'action.changeRole' },
   {
     kind: 'partnerAccess',
     permission: 'members.partnerAccess',
@@ -56,6 +60,14 @@ export const rowActions: RowAction[] = [
     label: () => 'action.enable',
     when: (m) => m.status === 'disabled',
   },
+  {
+    kind: 'transferOwnership',
+    permission: 'org.transferOwnership',
+    label: () => 'action.transferOwnership',
+    // DESIGN §5: the new owner is active and may own content.
+    when: (m) => m.status === 'active' && (m.userType === 'creator' || m.userType === 'professional'),
+  },
+  { kind: 'remove', permission: 'members.remove', label: () => 'action.remove', danger: true },
 ]
 
 export function actionsFor(m: Member): RowAction[] {

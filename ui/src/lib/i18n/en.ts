@@ -1,7 +1,9 @@
 import type { Messages } from './fr'
+import { orgEn } from './org.en'
 import { invitationsEn } from './invitations.en'
 import { accountEn } from './account.en'
 import { billingEn } from './billing.en'
+import { lifecycleEn } from './lifecycle.en'
 
 // English messages: typed as Messages, so a missing or extra key is a type error.
 export const en: Messages = {
@@ -296,4 +298,6 @@ export const en: Messages = {
   'account.lead': 'Your profile and the security of your account.',
   ...accountEn,
   ...billingEn,
+  ...lifecycleEn,
+  ...orgEn,
 }

@@ -1,9 +1,11 @@
 // French messages. The wording follows the product pages the UI is modelled on
 // (« Propriétaire », « Inviter un utilisateur », « Type d'utilisateur », « Gérer les membres »…).
 // en.ts must have exactly the same keys: it is typed as Messages.
+import { orgFr } from './org.fr'
 import { invitationsFr } from './invitations.fr'
 import { accountFr } from './account.fr'
 import { billingFr } from './billing.fr'
+import { lifecycleFr } from './lifecycle.fr'
 
 export const fr = {
   'common.loading': 'Chargement…',
@@ -306,6 +308,8 @@ export const fr = {
   'account.lead': 'Votre profil et la sécurité de votre compte.',
   ...accountFr,
   ...billingFr,
+  ...lifecycleFr,
+  ...orgFr,
 }
 
 export type Messages = typeof fr
