@@ -95,6 +95,8 @@ export const lifecycleEn: Record<keyof typeof lifecycleFr, string> = {
   'changeRole.adminHint':
     'Invites and manages members, licences and the audit log. Does not manage the subscription, billing or the organisation’s settings.',
   'changeRole.memberHint': 'Uses the resources the organisation shares. Does not manage members or the subscription.',
+  'changeRole.incompatible':
+    'A {type} can only be a member: only a Creator or a Professional can be an administrator. Change their user type first.',
   'changeRole.effects': 'The current sessions of {name} end, and they are told by email.',
 
   'transfer.title': 'Transfer ownership of the organisation',
@@ -123,6 +125,7 @@ export const lifecycleEn: Record<keyof typeof lifecycleFr, string> = {
   'leave.lead':
     'Leaving {org} deletes your account and your personal data. Your items and groups can go to a colleague.',
   'leave.dialogTitle': 'Leave {org}',
+  'leave.inventoryLead': 'This is what you hold in the organisation.',
   'leave.mustRevoke': 'Your licences must be revoked to leave the organisation.',
   'leave.warning':
     'Your account, your access and your personal settings are deleted, and your session ends. This cannot be undone.',
@@ -147,6 +150,7 @@ export const lifecycleEn: Record<keyof typeof lifecycleFr, string> = {
   'licenses.seatsHint': '0 for unlimited.',
   'licenses.seatsInvalid': 'Enter a whole number, 0 or more.',
   'licenses.seatsUsed': 'Seats used',
+  'licenses.summary': 'Seats used: {seats}. Compatible user types: {types}.',
   'licenses.seatsOf': '{used} of {seats}',
   'licenses.seatsUnlimited': '{used} · unlimited',
   'licenses.full': 'Full',

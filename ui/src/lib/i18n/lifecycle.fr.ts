@@ -108,6 +108,8 @@ export const lifecycleFr = {
     'Peut inviter et gérer les membres, les licences et le journal d’audit. Ne gère ni l’abonnement, ni la facturation, ni les paramètres de l’organisation.',
   'changeRole.memberHint':
     'Utilise les ressources partagées par l’organisation. Ne gère ni les membres, ni l’abonnement.',
+  'changeRole.incompatible':
+    'Un {type} ne peut être que membre : seul un Créateur ou un Professionnel peut être administrateur. Changez d’abord son type d’utilisateur.',
   'changeRole.effects': 'Les sessions en cours de {name} prendront fin, et un e-mail l’en informera.',
 
   // « Transférer la propriété ».
@@ -138,6 +140,7 @@ export const lifecycleFr = {
   'leave.lead':
     'Quitter {org} supprime votre compte et vos données personnelles. Vos éléments et groupes peuvent être transférés à un collègue.',
   'leave.dialogTitle': 'Quitter {org}',
+  'leave.inventoryLead': 'Voici ce que vous possédez dans l’organisation.',
   'leave.mustRevoke': 'Vos licences doivent être révoquées pour quitter l’organisation.',
   'leave.warning':
     'Votre compte, vos accès et vos paramètres personnels seront supprimés, et votre session prendra fin. Cette action est définitive.',
@@ -163,6 +166,7 @@ export const lifecycleFr = {
   'licenses.seatsHint': '0 pour un nombre illimité.',
   'licenses.seatsInvalid': 'Saisissez un nombre entier positif ou 0.',
   'licenses.seatsUsed': 'Places utilisées',
+  'licenses.summary': 'Places utilisées : {seats}. Types d’utilisateurs compatibles : {types}.',
   'licenses.seatsOf': '{used} sur {seats}',
   'licenses.seatsUnlimited': '{used} · illimité',
   'licenses.full': 'Complète',
