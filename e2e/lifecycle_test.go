@@ -531,7 +531,7 @@ type lcMember struct {
 }
 
 type lcPreview struct {
-	Items, Groups, Licenses []struct{ ID, Title string }
+	Items, Groups, Licenses  []struct{ ID, Title string }
 	SeatPrice, MonthlyAmount int
 	MonthlyAmountAfter       int
 }
