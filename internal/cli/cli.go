@@ -30,7 +30,7 @@ func Execute(app *pocketbase.PocketBase) int {
 	root.Short = "Roster: an organisation's members, invitations, seats and audit log in one binary"
 	bindServe(app)
 	root.AddCommand(cmd.NewServeCommand(app, true), cmd.NewSuperuserCommand(app),
-		newOrgCommand(app), newAuditCommand(app), newDemoCommand(app), newInviteCommand(app), newBillingCommand(app))
+		newOrgCommand(app), newAuditCommand(app), newDemoCommand(app), newInviteCommand(app), newBillingCommand(app), newDoctorCommand(app))
 	migratecmd.MustRegister(app, root, migratecmd.Config{Dir: "pb_migrations", Automigrate: false})
 
 	var failed error

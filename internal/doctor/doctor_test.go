@@ -1,0 +1,178 @@
+package doctor_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
+	"roster/internal/billing"
+	"roster/internal/demo"
+	"roster/internal/doctor"
+	"roster/internal/members"
+	"roster/internal/testapp"
+)
+
+func TestMain(m *testing.M) { testapp.Main(m) }
+
+// healthy returns an app holding a demo organisation (every role, type, status,
+// invitations, content) and a second, plain one.
+func healthy(t *testing.T) core.App {
+	t.Helper()
+	app := testapp.New(t)
+	if _, err := demo.Run(app, demo.Options{Org: "carto", Members: 60, Seed: 7, Password: "demo password 42"}); err != nil {
+		t.Fatal(err)
+	}
+	testapp.CreateOrg(t, app, "Acme", "")
+	return app
+}
+
+func run(t *testing.T, app core.App) (doctor.Report, string) {
+	t.Helper()
+	rep, err := doctor.Run(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	rep.Write(&b)
+	return rep, b.String()
+}
+
+func TestHealthyInstancePasses(t *testing.T) {
+	app := healthy(t)
+	rep, out := run(t, app)
+	if !rep.OK() {
+		t.Fatalf("a healthy instance fails:\n%s", out)
+	}
+	if len(rep.Checks) != 8 || strings.Count(out, "OK ") != 8 {
+		t.Errorf("want 8 OK lines:\n%s", out)
+	}
+	t.Log("\n" + out)
+}
+
+// Each corruption is made by raw SQL, as a bug or a hand edit would, and must be named.
+func TestEveryCorruptionIsReported(t *testing.T) {
+	cases := []struct {
+		name, sql, check, want string
+	}{
+		{"a ledger row deleted", `DELETE FROM seatLedger WHERE rowid = (SELECT max(rowid) FROM seatLedger WHERE org = (SELECT id FROM organizations WHERE slug = 'carto'))`,
+			"billed seats", "org carto: "},
+		{"the subscription cache edited", `UPDATE subscriptions SET monthlyAmount = monthlyAmount + 100 WHERE org = (SELECT id FROM organizations WHERE slug = 'carto')`,
+			"billed seats", "monthly amount: cached"},
+		{"a memberIndex row deleted", `DELETE FROM memberIndex WHERE membership = (SELECT min(membership) FROM memberIndex)`,
+			"memberIndex", "without a memberIndex row"},
+		{"a membersSearch row duplicated", `INSERT INTO membersSearch (membership, org, body) SELECT membership, org, body FROM membersSearch WHERE rowid = (SELECT min(rowid) FROM membersSearch)`,
+			"membersSearch", "several membersSearch rows"},
+		{"a stale memberIndex row", `INSERT INTO memberIndex SELECT 'gone0000000000', org, user, sortName, givenName, username, email, role, roleRank, userType, typeRank, status, added, lastLogin, credits, partnerAccess FROM memberIndex LIMIT 1`,
+			"memberIndex", "memberIndex row(s) for no membership"},
+		{"a membersSearch row deleted", `DELETE FROM membersSearch WHERE rowid = (SELECT min(rowid) FROM membersSearch)`,
+			"membersSearch", "without a membersSearch row"},
+		{"an audit row edited", `UPDATE auditLog SET actorLabel = 'someone else' WHERE rowid = (SELECT min(rowid) FROM auditLog)`,
+			"audit hash chains", "chain broken at row 1"},
+		{"an audit row deleted", `DELETE FROM auditLog WHERE rowid = (SELECT min(rowid) FROM auditLog)`,
+			"audit hash chains", "chain broken"},
+		{"an invitation accepted by nobody", `UPDATE invitations SET status = 'accepted', acceptedBy = 'ghost000000000' WHERE rowid = (SELECT min(rowid) FROM invitations WHERE status = 'pending')`,
+			"accepted invitations", "ghost000000000"},
+		{"a second owner (role index dropped)", `UPDATE memberships SET role = 'owner' WHERE id = (SELECT min(id) FROM memberships WHERE role = 'member' AND org = (SELECT id FROM organizations WHERE slug = 'carto'))`,
+			"one active owner", "org carto has 2 owners"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			app := healthy(t)
+			if strings.Contains(tc.name, "second owner") {
+				dropOwnerIndexes(t, app)
+			}
+			res, err := app.DB().NewQuery(tc.sql).Execute()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				t.Fatalf("the corruption changed nothing")
+			}
+			rep, out := run(t, app)
+			if rep.OK() {
+				t.Fatalf("not detected:\n%s", out)
+			}
+			found := false
+			for _, c := range rep.Checks {
+				if strings.Contains(c.Name, tc.check) && !c.OK() && strings.Contains(strings.Join(c.Problems, "\n"), tc.want) {
+					found = true
+				}
+			}
+			if !found {
+				t.Fatalf("want check %q to report %q:\n%s", tc.check, tc.want, out)
+			}
+		})
+	}
+}
+
+// dropOwnerIndexes removes any unique index that keeps a second owner out.
+func dropOwnerIndexes(t *testing.T, app core.App) {
+	t.Helper()
+	var names []string
+	if err := app.DB().NewQuery(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'memberships' AND sql LIKE '%UNIQUE%' AND sql LIKE '%owner%'`).Column(&names); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range names {
+		if _, err := app.DB().NewQuery(`DROP INDEX "` + n + `"`).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestOrphanFilesAreReported(t *testing.T) {
+	app := healthy(t)
+	dir := app.DataDir() + "/storage/_pb_users_auth_/nosuchrecord12"
+	if err := mkfile(dir); err != nil {
+		t.Fatal(err)
+	}
+	rep, out := run(t, app)
+	if rep.OK() || !strings.Contains(out, "nosuchrecord12: files of a deleted users record") {
+		t.Fatalf("orphan not reported:\n%s", out)
+	}
+}
+
+// An accepted invitation whose member was later removed (the audit log records it) is
+// healthy; the same invitation pointing to a membership nobody removed is not.
+func TestAcceptedInvitationOfARemovedMember(t *testing.T) {
+	app := testapp.New(t)
+	o := testapp.CreateOrg(t, app, "Acme", "")
+	m := testapp.AddMember(t, app, o, access.RoleMember, access.Creator)
+	if err := billing.SeatChanged(app, billing.Seat{Org: o.ID, Membership: m.ID(), Label: m.Email,
+		UserType: access.Creator, Delta: 1, Reason: billing.Joined, Actor: o.Owner.ID()}); err != nil {
+		t.Fatal(err)
+	}
+	col, err := app.FindCollectionByNameOrId("invitations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv := core.NewRecord(col)
+	inv.Load(map[string]any{"org": o.ID, "email": m.Email, "role": "member", "userType": "creator",
+		"tokenHash": strings.Repeat("ab", 32), "expires": time.Now().Add(time.Hour), "status": "accepted",
+		"acceptedBy": m.ID(), "acceptedAt": time.Now()})
+	if err := app.Save(inv); err != nil {
+		t.Fatal(err)
+	}
+	if rep, out := run(t, app); !rep.OK() {
+		t.Fatalf("before the removal:\n%s", out)
+	}
+	owner, err := members.ActorFor(app, o.Owner.User)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := members.Remove(app, owner, m.ID(), members.RemoveOptions{}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if rep, out := run(t, app); !rep.OK() {
+		t.Fatalf("after a recorded removal:\n%s", out)
+	}
+	if _, err := app.DB().NewQuery("UPDATE invitations SET acceptedBy = 'nobody00000000' WHERE id = {:id}").Bind(dbx.Params{"id": inv.Id}).Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if rep, out := run(t, app); rep.OK() || !strings.Contains(out, "nobody00000000, which neither exists nor was removed") {
+		t.Fatalf("a dangling acceptedBy passes:\n%s", out)
+	}
+}
