@@ -6,7 +6,10 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
+	"github.com/pocketbase/pocketbase/tools/router"
 
+	"roster/internal/fail"
+	"roster/internal/invites"
 	"roster/internal/security"
 )
 
@@ -74,7 +77,7 @@ func bindSSO(app core.App) {
 
 	app.OnRecordAuthWithOAuth2Request("users").BindFunc(func(e *core.RecordAuthWithOAuth2RequestEvent) error {
 		if e.IsNewRecord || e.Record == nil {
-			return refuse("There is no account for this address here. Ask your organisation for an invitation.", "no_account")
+			return joinWithSSO(e)
 		}
 		if e.Record.GetString("authSource") != "sso" {
 			e.Record.Set("authSource", "sso")
@@ -84,6 +87,51 @@ func bindSSO(app core.App) {
 		}
 		return e.Next()
 	})
+}
+
+// joinWithSSO is OAuth2 for an address with no account: refused (403 no_account) unless
+// the request carries a pending invitation (createData.inviteToken) for the address the
+// provider verified, which is then accepted as the join form does (invites.AcceptSSO,
+// one transaction) and the new SSO account signed in. PocketBase's own sign-up path
+// (the users createRule) is never used: e.Record is set before e.Next, so PocketBase
+// only links the provider identity and answers with the token.
+func joinWithSSO(e *core.RecordAuthWithOAuth2RequestEvent) error {
+	token, _ := e.CreateData["inviteToken"].(string)
+	if token == "" {
+		return refuse("There is no account for this address here. Ask your organisation for an invitation.", "no_account")
+	}
+	id := invites.Identity{Email: e.OAuth2User.Email}
+	if e.OAuth2User.RawUser != nil {
+		id.GivenName, _ = e.OAuth2User.RawUser["given_name"].(string)
+		id.FamilyName, _ = e.OAuth2User.RawUser["family_name"].(string)
+	}
+	if id.GivenName == "" && id.FamilyName == "" {
+		id.GivenName = e.OAuth2User.Name
+	}
+	id.Language, _ = e.CreateData["language"].(string)
+	user, err := invites.AcceptSSO(e.App, token, id, e.RealIP())
+	if fe, ok := fail.As(err); ok {
+		// The same answers as the join form's (DESIGN §7): status, message, data.code.
+		status := map[fail.Kind]int{fail.KindInvalid: 400, fail.KindForbidden: 403, fail.KindNotFound: 404, fail.KindConflict: 409}[fe.Kind]
+		data := map[string]any{"code": fe.Code}
+		for k, v := range fe.Details {
+			data[k] = v
+		}
+		if fe.Kind == fail.KindInvalid {
+			data = map[string]any{fe.Field: map[string]any{"code": fe.Code, "message": fe.Message}}
+		}
+		if status == 0 {
+			status = 400
+		}
+		return &router.ApiError{Status: status, Message: fe.Message, Data: data}
+	}
+	if err != nil {
+		return err
+	}
+	if e.Record, err = e.App.FindRecordById("users", user.Id); err != nil {
+		return err
+	}
+	return e.Next()
 }
 
 // bindPasswordReset sends the forgot-password mail from Roster's fr/en templates,

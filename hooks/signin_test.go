@@ -15,6 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"roster/internal/access"
+	"roster/internal/invites"
 	"roster/internal/members"
 	"roster/internal/security"
 	"roster/internal/testapp"
@@ -321,6 +322,129 @@ func TestEnterpriseSignIn(t *testing.T) {
 		t.Setenv("ROSTER_OIDC_ISSUER", "")
 		if err := security.ConfigureOIDC(app); err == nil {
 			t.Fatal("accepted")
+		}
+	})
+}
+
+func TestJoiningWithSSO(t *testing.T) {
+	app, c, org := signInApp(t)
+	idp := newFakeIdP(t)
+	t.Setenv("ROSTER_OIDC_CLIENT_ID", "roster")
+	t.Setenv("ROSTER_OIDC_CLIENT_SECRET", "s3cret")
+	t.Setenv("ROSTER_OIDC_ISSUER", idp.URL)
+	t.Setenv("ROSTER_OIDC_NAME", "Acme SSO")
+	if err := security.ConfigureOIDC(app); err != nil {
+		t.Fatal(err)
+	}
+	invite := func(email string) (id, token string) {
+		t.Helper()
+		res, err := invites.InviteAsOperator(app, org.ID, invites.Request{Rows: []invites.Row{{Email: email, Role: "member", UserType: "contributor"}}})
+		if err != nil || res.Created != 1 {
+			t.Fatalf("%v %+v", err, res)
+		}
+		inv := res.Results[0].Invitation
+		return inv.ID, inv.Link[strings.LastIndex(inv.Link, "/")+1:]
+	}
+	oauth := func(token string) testapp.Response {
+		return c.Do("POST", "/api/collections/users/auth-with-oauth2", "", map[string]any{
+			"provider": "oidc", "code": "xyz", "codeVerifier": "verifier", "redirectURL": "https://roster.example/sso",
+			"createData": map[string]any{"inviteToken": token, "language": "en"}})
+	}
+	count := func(col string, where dbx.Expression) int64 {
+		n, err := app.CountRecords(col, where)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	type counts struct{ users, members, ledger, audit int64 }
+	snapshot := func() counts {
+		return counts{count("users", nil), count("memberships", nil), count("seatLedger", nil),
+			count("auditLog", dbx.HashExp{"action": "members.join"})}
+	}
+
+	t.Run("the preview names the provider", func(t *testing.T) {
+		_, token := invite("preview@example.com")
+		r := c.Do("GET", "/api/invitations/"+token, "", nil)
+		if sso, _ := r.JSON["sso"].(map[string]any); r.Status != 200 || sso["name"] != "Acme SSO" {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+	})
+	t.Run("another address, or no invitation, creates nothing", func(t *testing.T) {
+		id, token := invite("claire@example.com")
+		before := snapshot()
+		idp.as("someone.else@example.com")
+		if r := oauth(token); r.Status != 403 || r.Code() != "email_mismatch" {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		if r := oauth("not-a-token"); r.Status != 404 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		if snapshot() != before {
+			t.Fatalf("%+v became %+v", before, snapshot())
+		}
+		if inv, _ := app.FindRecordById("invitations", id); inv.GetString("status") != "pending" {
+			t.Fatalf("status %s", inv.GetString("status"))
+		}
+	})
+	t.Run("the invited address joins, signs in and is an SSO account", func(t *testing.T) {
+		id, token := invite("Paul.Durand@example.com")
+		before := snapshot()
+		idp.as("paul.durand@EXAMPLE.com")
+		r := oauth(token)
+		if tok, _ := r.JSON["token"].(string); r.Status != 200 || tok == "" {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		after := snapshot()
+		if after != (counts{before.users + 1, before.members + 1, before.ledger + 1, before.audit + 1}) {
+			t.Fatalf("%+v became %+v", before, after)
+		}
+		u, err := app.FindAuthRecordByEmail("users", "paul.durand@example.com")
+		if err != nil || u.GetString("authSource") != "sso" || !u.Verified() || u.GetString("language") != "en" {
+			t.Fatalf("%v %v", err, u)
+		}
+		m, err := app.FindFirstRecordByFilter("memberships", "user = {:u} && org = {:o}", dbx.Params{"u": u.Id, "o": org.ID})
+		if err != nil || m.GetString("role") != "member" || m.GetString("userType") != "contributor" {
+			t.Fatalf("%v %v", err, m)
+		}
+		inv, _ := app.FindRecordById("invitations", id)
+		if inv.GetString("status") != "accepted" || inv.GetString("acceptedBy") != m.Id {
+			t.Fatalf("invitation %s by %s", inv.GetString("status"), inv.GetString("acceptedBy"))
+		}
+		if links, _ := app.FindAllExternalAuthsByRecord(u); len(links) != 1 {
+			t.Fatalf("%d provider links", len(links))
+		}
+		// The used link cannot make a second account, and the account signs in without it.
+		if r := oauth(token); r.Status != 200 {
+			t.Fatalf("signing in again: %d %s", r.Status, r.Raw)
+		}
+		if snapshot() != after {
+			t.Fatalf("%+v became %+v", after, snapshot())
+		}
+	})
+	t.Run("a used or revoked link creates nothing", func(t *testing.T) {
+		_, used := invite("used@example.com")
+		idp.as("used@example.com")
+		if r := oauth(used); r.Status != 200 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		u, _ := app.FindAuthRecordByEmail("users", "used@example.com")
+		if err := app.Delete(u); err != nil { // the account goes; its link must not come back
+			t.Fatal(err)
+		}
+		id, revoked := invite("revoked@example.com")
+		if _, err := app.DB().Update("invitations", dbx.Params{"status": "revoked"}, dbx.HashExp{"id": id}).Execute(); err != nil {
+			t.Fatal(err)
+		}
+		before := snapshot()
+		for email, token := range map[string]string{"used@example.com": used, "revoked@example.com": revoked} {
+			idp.as(email)
+			if r := oauth(token); r.Status != 404 {
+				t.Fatalf("%s: %d %s", email, r.Status, r.Raw)
+			}
+		}
+		if snapshot() != before {
+			t.Fatalf("%+v became %+v", before, snapshot())
 		}
 	})
 }

@@ -23,7 +23,8 @@ type Preview struct {
 	UserType access.UserType `json:"userType"`
 	Email    string          `json:"email"`
 	Expires  string          `json:"expires"`
-	Language string          `json:"language"` // the organisation's default, for the page and the form
+	Language string          `json:"language"`      // the organisation's default, for the page and the form
+	SSO      *PreviewSSO     `json:"sso,omitempty"` // the enterprise sign-in, when the operator configured one
 }
 
 // PreviewOrg names the organisation one is invited to.
@@ -75,6 +76,7 @@ func PreviewOf(app core.App, token string) (*Preview, error) {
 		Inviter: inviterName(app, r.GetString("invitedBy")), Role: access.Role(r.GetString("role")),
 		UserType: access.UserType(r.GetString("userType")), Email: r.GetString("email"),
 		Expires: r.GetDateTime("expires").String(), Language: org.GetString("defaultLanguage"),
+		SSO: ssoOf(app),
 	}
 	if logo := org.GetString("logo"); logo != "" {
 		p.Org.Logo = "/api/files/organizations/" + org.Id + "/" + logo + "?thumb=100x100"
@@ -133,12 +135,22 @@ func Accept(app core.App, token string, in Enrolment, ip string) (*core.Record, 
 	if err := in.validate(); err != nil {
 		return nil, err
 	}
+	return join(app, token, in, ip, nil)
+}
+
+// join is the transaction of Accept. sso, when set, is the identity provider's verified
+// address: the invitation must be for it (case-insensitive), and the account signs in
+// through the provider (authSource sso, a random password nobody knows).
+func join(app core.App, token string, in Enrolment, ip string, sso *string) (*core.Record, error) {
 	hash, _ := hashOf(token)
 	var user *core.Record
 	err := app.RunInTransaction(func(tx core.App) error {
 		r, err := tx.FindFirstRecordByData(Collection, "tokenHash", hash)
 		if err != nil {
 			return errNoInvitation()
+		}
+		if sso != nil && (*sso == "" || !strings.EqualFold(strings.TrimSpace(*sso), r.GetString("email"))) {
+			return errOtherAddress()
 		}
 		res, err := tx.DB().NewQuery(`UPDATE invitations SET status = 'accepted', acceptedAt = {:now}, updated = {:now}
 			WHERE id = {:id} AND status = 'pending' AND expires > {:now}`).
@@ -185,6 +197,12 @@ func Accept(app core.App, token string, in Enrolment, ip string) (*core.Record, 
 		if err != nil {
 			return err
 		}
+		if sso != nil {
+			user.Set("authSource", "sso")
+			if err := tx.Save(user); err != nil {
+				return err
+			}
+		}
 		role, userType := access.Role(r.GetString("role")), access.UserType(r.GetString("userType"))
 		m, err := orgs.AddMembership(tx, org.Id, user, role, userType, r.GetString("invitedBy"))
 		if err != nil {
@@ -208,7 +226,7 @@ func Accept(app core.App, token string, in Enrolment, ip string) (*core.Record, 
 		err = audit.Write(tx, audit.Entry{Org: org.Id, Actor: m.Id, ActorLabel: memberLabel, Action: "members.join",
 			TargetType: "membership", TargetID: m.Id, TargetLabel: memberLabel, IP: ip,
 			Details: map[string]any{"invitation": r.Id, "email": email, "role": string(role), "userType": string(userType),
-				"invitedBy": r.GetString("invitedBy"), "partnerAccess": r.GetBool("partnerAccess")}})
+				"invitedBy": r.GetString("invitedBy"), "partnerAccess": r.GetBool("partnerAccess"), "authSource": user.GetString("authSource")}})
 		if err != nil {
 			return err
 		}

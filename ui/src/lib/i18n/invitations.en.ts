@@ -186,6 +186,10 @@ export const invitationsEn: typeof invitationsFr = {
   'join.password': 'Choose a password',
   'join.showPassword': 'Show password',
   'join.language': 'Language of Roster and your emails',
+  'join.sso': 'Continue with {name}',
+  'join.ssoOr': 'or create a password',
+  'join.error.ssoOtherAddress':
+    'Your organisation signed you in with another address than {email}, the invited one: sign in with that address, or ask for an invitation to yours.',
   'join.submit': 'Create my account and join',
   'join.submitting': 'Creating your account…',
   'join.signedInAs':

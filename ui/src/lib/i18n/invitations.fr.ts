@@ -190,6 +190,10 @@ export const invitationsFr = {
   'join.password': 'Choisissez un mot de passe',
   'join.showPassword': 'Afficher le mot de passe',
   'join.language': 'Langue de Roster et de vos e-mails',
+  'join.sso': 'Continuer avec {name}',
+  'join.ssoOr': 'ou créez un mot de passe',
+  'join.error.ssoOtherAddress':
+    'Votre organisation vous a connecté avec une autre adresse que {email}, celle de l’invitation : connectez-vous avec cette adresse, ou demandez une invitation à la vôtre.',
   'join.submit': 'Créer mon compte et rejoindre',
   'join.submitting': 'Création du compte…',
   'join.signedInAs':
