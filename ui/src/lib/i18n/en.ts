@@ -11,7 +11,6 @@ export const en: Messages = {
   'common.retry': 'Try again',
   'common.skip': 'Skip to main content',
   'common.language': 'Language',
-  'common.comingSoon': 'Coming soon',
   'common.unreachable': 'Cannot reach the Roster server. Check that it is running, then try again.',
   'common.unexpected': 'Something unexpected went wrong. Please try again.',
   'common.backToSignIn': 'Back to sign-in',
@@ -276,24 +275,14 @@ export const en: Messages = {
   'invitations.title': 'Invitations',
   'invitations.lead': 'Invite users and follow pending invitations.',
   ...invitationsEn,
-  'invitations.upcoming':
-    'Pending invitations will be here, with resend and revoke, and the invitation link to copy or share as a QR code.',
   'reports.title': 'Reports',
   'reports.lead': 'Follow your organisation’s activity and seat usage.',
-  'reports.upcoming':
-    'Charts will be here: seats over time, members by role, user type and status, sign-ins and credits.',
   'audit.title': 'Audit log',
   'audit.lead': 'Every change: who made it, to what, and when.',
-  'audit.upcoming':
-    'The audit log will be here, filterable by actor, action, target and period, with a CSV export.',
   'billing.title': 'Billing',
   'billing.lead': 'Your organisation’s subscription, seats and invoices.',
-  'billing.upcoming':
-    'Your subscription will be here: plan, seats per user type, monthly amount, seat usage, invoices and payment methods.',
   'settings.title': 'Settings',
   'settings.lead': 'Your organisation’s settings.',
-  'settings.upcoming':
-    'Settings will be here: name and logo, default language, multifactor authentication, allowed domains, invitation lifetime and defaults for new members.',
   'account.title': 'My account',
   'account.lead': 'Your profile and the security of your account.',
   ...accountEn,

@@ -12,7 +12,6 @@ export const fr = {
   'common.retry': 'Réessayer',
   'common.skip': 'Aller au contenu principal',
   'common.language': 'Langue',
-  'common.comingSoon': 'En préparation',
   'common.unreachable':
     'Impossible de joindre le serveur Roster. Vérifiez qu’il est démarré, puis réessayez.',
   'common.unexpected': 'Une erreur inattendue s’est produite. Réessayez.',
@@ -286,24 +285,14 @@ export const fr = {
   'invitations.title': 'Invitations',
   'invitations.lead': 'Inviter un utilisateur et suivre les invitations en attente.',
   ...invitationsFr,
-  'invitations.upcoming':
-    'Les invitations en attente s’afficheront ici, avec Renvoyer et Révoquer, et le lien d’invitation à copier ou à partager par QR code.',
   'reports.title': 'Rapports',
   'reports.lead': 'Suivre l’activité de l’organisation et l’utilisation de ses places.',
-  'reports.upcoming':
-    'Les graphiques s’afficheront ici : places au fil du temps, membres par rôle, type d’utilisateur et statut, connexions et crédits.',
   'audit.title': 'Journal d’audit',
   'audit.lead': 'Chaque modification : qui l’a faite, sur quoi et quand.',
-  'audit.upcoming':
-    'Le journal d’audit s’affichera ici, filtrable par auteur, action, cible et période, avec un export CSV.',
   'billing.title': 'Facturation',
   'billing.lead': 'L’abonnement, les places et les factures de l’organisation.',
-  'billing.upcoming':
-    'L’abonnement s’affichera ici : formule, places par type d’utilisateur, montant mensuel, utilisation des places, factures et moyens de paiement.',
   'settings.title': 'Paramètres',
   'settings.lead': 'Les paramètres de l’organisation.',
-  'settings.upcoming':
-    'Les paramètres s’afficheront ici : nom et logo, langue par défaut, authentification multifacteur, domaines autorisés, durée de validité des invitations et valeurs par défaut des nouveaux membres.',
   'account.title': 'Mon compte',
   'account.lead': 'Votre profil et la sécurité de votre compte.',
   ...accountFr,
