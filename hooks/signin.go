@@ -112,18 +112,7 @@ func joinWithSSO(e *core.RecordAuthWithOAuth2RequestEvent) error {
 	user, err := invites.AcceptSSO(e.App, token, id, e.RealIP())
 	if fe, ok := fail.As(err); ok {
 		// The same answers as the join form's (DESIGN §7): status, message, data.code.
-		status := map[fail.Kind]int{fail.KindInvalid: 400, fail.KindForbidden: 403, fail.KindNotFound: 404, fail.KindConflict: 409}[fe.Kind]
-		data := map[string]any{"code": fe.Code}
-		for k, v := range fe.Details {
-			data[k] = v
-		}
-		if fe.Kind == fail.KindInvalid {
-			data = map[string]any{fe.Field: map[string]any{"code": fe.Code, "message": fe.Message}}
-		}
-		if status == 0 {
-			status = 400
-		}
-		return &router.ApiError{Status: status, Message: fe.Message, Data: data}
+		return &router.ApiError{Status: fe.Status(), Message: fe.Message, Data: fe.Data()}
 	}
 	if err != nil {
 		return err

@@ -45,26 +45,8 @@ func toAPIError(e *core.RequestEvent, err error) error {
 	return apis.NewInternalServerError("Something went wrong on our side; it has been logged.", nil)
 }
 
-var statuses = map[fail.Kind]int{
-	fail.KindInvalid: 400, fail.KindUnauthenticated: 401, fail.KindForbidden: 403,
-	fail.KindNotFound: 404, fail.KindConflict: 409,
-}
-
 // fromFail builds the response directly: PocketBase's constructors keep only
 // validation errors in data, and we need data.code and the details as they are.
 func fromFail(fe *fail.Error) *router.ApiError {
-	data := map[string]any{}
-	if fe.Kind == fail.KindInvalid {
-		data[fe.Field] = map[string]any{"code": fe.Code, "message": fe.Message}
-	} else {
-		for k, v := range fe.Details {
-			data[k] = v
-		}
-		data["code"] = fe.Code
-	}
-	status, ok := statuses[fe.Kind]
-	if !ok {
-		status = 500
-	}
-	return &router.ApiError{Status: status, Message: fe.Message, Data: data}
+	return &router.ApiError{Status: fe.Status(), Message: fe.Message, Data: fe.Data()}
 }

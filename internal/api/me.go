@@ -27,7 +27,7 @@ func me(e *core.RequestEvent) error {
 		"user": map[string]any{
 			"id": u.Id, "email": u.Email(), "username": u.GetString("username"),
 			"givenName": u.GetString("givenName"), "familyName": u.GetString("familyName"),
-			"name": displayName(u), "language": u.GetString("language"), "units": u.GetString("units"),
+			"name": members.DisplayName(u), "language": u.GetString("language"), "units": u.GetString("units"),
 			"avatar": u.GetString("avatar"), "mfaEnabled": u.GetBool("totpEnabled"),
 		},
 		"org": map[string]any{
@@ -41,13 +41,6 @@ func me(e *core.RequestEvent) error {
 		"permissions":  perms,
 		"restrictions": restrictions,
 	})
-}
-
-func displayName(u *core.Record) string {
-	if n := u.GetString("givenName") + " " + u.GetString("familyName"); n != " " {
-		return n
-	}
-	return u.GetString("username")
 }
 
 // orgSummary is the organisation's public face for its members.

@@ -76,3 +76,30 @@ func Is(err error, code string) bool {
 	e, ok := As(err)
 	return ok && e.Code == code
 }
+
+var statuses = map[Kind]int{
+	KindInvalid: 400, KindUnauthenticated: 401, KindForbidden: 403, KindNotFound: 404, KindConflict: 409,
+}
+
+// Status is the HTTP status of the error's kind (DESIGN §7).
+func (e *Error) Status() int {
+	if s, ok := statuses[e.Kind]; ok {
+		return s
+	}
+	return 500
+}
+
+// Data is the error's response data: data.<field>.code and message for bad input,
+// otherwise data.code and the details.
+func (e *Error) Data() map[string]any {
+	if e.Kind == KindInvalid {
+		return map[string]any{e.Field: map[string]any{"code": e.Code, "message": e.Message}}
+	}
+	data := map[string]any{"code": e.Code}
+	for k, v := range e.Details {
+		if k != "code" {
+			data[k] = v
+		}
+	}
+	return data
+}

@@ -29,7 +29,7 @@ func (t *target) label() string {
 }
 
 func (t *target) name() string {
-	return fullName(t.u.GetString("givenName"), t.u.GetString("familyName"), t.u.GetString("username"))
+	return DisplayName(t.u)
 }
 
 // errUnchanged is a check's answer when the change would change nothing: the single

@@ -246,7 +246,7 @@ func notifyProfile(tx core.App, actor *Actor, t *target, before, after map[strin
 	}
 	actorName := actor.Label
 	if actor.User != nil {
-		actorName = fullName(actor.User.GetString("givenName"), actor.User.GetString("familyName"), actor.User.GetString("username"))
+		actorName = DisplayName(actor.User)
 	}
 	data := map[string]any{"Name": t.name(), "OrgName": org.GetString("name"), "ActorName": actorName}
 	var mails []mail.Mail

@@ -90,7 +90,7 @@ func mailLanguage(u, org *core.Record) string {
 func actorName(actor *Actor, lang string) string {
 	switch {
 	case actor.User != nil:
-		return fullName(actor.User.GetString("givenName"), actor.User.GetString("familyName"), actor.User.GetString("username"))
+		return DisplayName(actor.User)
 	case actor.ID == audit.ActorSuperuser:
 		return map[string]string{"fr": "l’opérateur de l’instance", "en": "the instance operator"}[lang]
 	}

@@ -68,6 +68,11 @@ type Entry struct {
 	Description string      `json:"description,omitempty"`
 }
 
+// DisplayName is how Roster names an account: given and family names, else the username.
+func DisplayName(u *core.Record) string {
+	return fullName(u.GetString("givenName"), u.GetString("familyName"), u.GetString("username"))
+}
+
 func fullName(given, family, username string) string {
 	if n := strings.TrimSpace(given + " " + family); n != "" {
 		return n

@@ -72,7 +72,7 @@ func ChangePassword(app core.App, a *members.Actor, oldPassword, password, ip st
 			return err
 		}
 		out = u
-		return notify(tx, org, u, "password_changed", map[string]any{"ActorName": displayName(u)})
+		return notify(tx, org, u, "password_changed", map[string]any{"ActorName": members.DisplayName(u)})
 	})
 	return out, err
 }
@@ -99,5 +99,5 @@ func AfterReset(app core.App, u *core.Record) error {
 		return err
 	}
 	org := orgOf(app, u.Id)
-	return notify(app, org, u, "password_changed", map[string]any{"ActorName": displayName(u)})
+	return notify(app, org, u, "password_changed", map[string]any{"ActorName": members.DisplayName(u)})
 }

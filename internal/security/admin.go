@@ -59,7 +59,7 @@ func ResetPassword(app core.App, a *members.Actor, id, ip string) (*Reset, error
 			return err
 		}
 		return notify(tx, org, u, "password_reset_by_admin", map[string]any{
-			"ActorName": displayName(a.User), "TemporaryPassword": temp,
+			"ActorName": members.DisplayName(a.User), "TemporaryPassword": temp,
 			"Expires": expires.Time().UTC().Format("2006-01-02 15:04 UTC"), "SignInURL": tx.Settings().Meta.AppURL,
 		})
 	})
@@ -98,7 +98,7 @@ func DisableMFA(app core.App, a *members.Actor, id, ip string) error {
 		if err := writeAudit(tx, a, access.MembersDisableMfa, m, u, after, ip); err != nil {
 			return err
 		}
-		return notify(tx, org, u, "mfa_disabled_by_admin", map[string]any{"ActorName": displayName(a.User)})
+		return notify(tx, org, u, "mfa_disabled_by_admin", map[string]any{"ActorName": members.DisplayName(a.User)})
 	})
 }
 

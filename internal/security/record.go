@@ -1,8 +1,6 @@
 package security
 
 import (
-	"strings"
-
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/audit"
@@ -20,17 +18,6 @@ func auditSelf(tx core.App, a *members.Actor, action string, after map[string]an
 	})
 }
 
-// displayName is how mails address a person.
-func displayName(u *core.Record) string {
-	if n := strings.TrimSpace(u.GetString("givenName") + " " + u.GetString("familyName")); n != "" {
-		return n
-	}
-	if n := u.GetString("username"); n != "" {
-		return n
-	}
-	return u.Email()
-}
-
 // language is the user's language, else their organisation's default.
 func language(u, org *core.Record) string {
 	if l := u.GetString("language"); l != "" {
@@ -45,7 +32,7 @@ func language(u, org *core.Record) string {
 // notify queues a mail to u in their language, delivered once tx commits. data gets
 // the person's name and organisation's name.
 func notify(tx core.App, org, u *core.Record, template string, data map[string]any) error {
-	d := map[string]any{"Name": displayName(u), "OrgName": ""}
+	d := map[string]any{"Name": members.DisplayName(u), "OrgName": ""}
 	orgID := ""
 	if org != nil {
 		d["OrgName"] = org.GetString("name")
