@@ -12,7 +12,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -43,41 +45,101 @@ type Entry struct {
 
 // Write appends e to its organisation's chain, in app's transaction (or a new one).
 func Write(app core.App, e Entry) error {
-	if e.Actor == "" || e.Action == "" {
-		return errors.New("audit: actor and action are required")
+	return WriteMany(app, []Entry{e})
+}
+
+// Limits of the auditLog collection (PocketBase's default text limit and the details
+// field's MaxSize), checked here because rows are inserted with SQL, not record saves.
+const (
+	maxText    = 5000
+	maxDetails = 1 << 20
+)
+
+// insertBatch is the most rows one INSERT statement carries (13 parameters each).
+const insertBatch = 500
+
+// WriteMany appends entries, in order, to their organisations' chains, in app's
+// transaction (or a new one), for a change to many members at once: each chain's head
+// is read once and the rows are inserted with one statement (per insertBatch rows),
+// without PocketBase's record machinery. The rows are those Write would store one by
+// one (they share one timestamp), so Verify and `roster doctor` check them alike.
+func WriteMany(app core.App, entries []Entry) error {
+	if len(entries) == 0 {
+		return nil
 	}
-	col, err := app.FindCachedCollectionByNameOrId(Collection)
-	if err != nil {
-		return err
-	}
-	details, err := canonical(e.Details)
-	if err != nil {
-		return fmt.Errorf("audit: details: %w", err)
+	at := types.NowDateTime().String()
+	rows := make([]chainRow, len(entries))
+	for i, e := range entries {
+		if e.Actor == "" || e.Action == "" {
+			return errors.New("audit: actor and action are required")
+		}
+		for _, v := range []string{e.Org, e.Actor, e.ActorLabel, e.Action, e.TargetType, e.TargetID, e.TargetLabel, e.IP} {
+			if utf8.RuneCountInString(v) > maxText {
+				return fmt.Errorf("audit: a text field is longer than %d characters", maxText)
+			}
+		}
+		details, err := canonical(e.Details)
+		if err != nil {
+			return fmt.Errorf("audit: details: %w", err)
+		}
+		if len(details) > maxDetails {
+			return fmt.Errorf("audit: details are larger than %d bytes", maxDetails)
+		}
+		rows[i] = chainRow{
+			ID: core.GenerateDefaultRandomId(), Org: e.Org, Actor: e.Actor, ActorLabel: e.ActorLabel, Action: e.Action,
+			TargetType: e.TargetType, TargetID: e.TargetID, TargetLabel: e.TargetLabel,
+			Details: string(details), IP: e.IP, At: at,
+		}
 	}
 	return app.RunInTransaction(func(tx core.App) error {
-		var last struct {
-			Seq  int64  `db:"seq"`
-			Hash string `db:"hash"`
+		heads := map[string]chainRow{}
+		for i := range rows {
+			r := &rows[i]
+			head, ok := heads[r.Org]
+			if !ok {
+				err := tx.DB().NewQuery("SELECT seq, hash FROM auditLog WHERE org = {:org} ORDER BY seq DESC LIMIT 1").
+					Bind(dbx.Params{"org": r.Org}).One(&head)
+				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+					return err
+				}
+			}
+			r.Seq, r.PrevHash = head.Seq+1, head.Hash
+			r.Hash = r.hash()
+			heads[r.Org] = *r
 		}
-		err := tx.DB().NewQuery("SELECT seq, hash FROM auditLog WHERE org = {:org} ORDER BY seq DESC LIMIT 1").
-			Bind(dbx.Params{"org": e.Org}).One(&last)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
+		for len(rows) > 0 {
+			n := min(len(rows), insertBatch)
+			if err := insert(tx, rows[:n]); err != nil {
+				return err
+			}
+			rows = rows[n:]
 		}
-		row := chainRow{
-			Org: e.Org, Seq: last.Seq + 1, Actor: e.Actor, ActorLabel: e.ActorLabel, Action: e.Action,
-			TargetType: e.TargetType, TargetID: e.TargetID, TargetLabel: e.TargetLabel,
-			Details: string(details), IP: e.IP, At: types.NowDateTime().String(), PrevHash: last.Hash,
-		}
-		r := core.NewRecord(col)
-		r.Load(map[string]any{
-			"org": row.Org, "seq": row.Seq, "actor": row.Actor, "actorLabel": row.ActorLabel,
-			"action": row.Action, "targetType": row.TargetType, "targetId": row.TargetID,
-			"targetLabel": row.TargetLabel, "details": types.JSONRaw(details), "ip": row.IP,
-			"at": row.At, "prevHash": row.PrevHash, "hash": row.hash(),
-		})
-		return tx.Save(r)
+		return nil
 	})
+}
+
+// insert writes rows, which share one timestamp (at, created and updated), with one
+// multi-row INSERT.
+func insert(tx core.App, rows []chainRow) error {
+	var q strings.Builder
+	q.WriteString(`INSERT INTO auditLog (id, org, seq, actor, actorLabel, action, targetType, targetId, targetLabel,
+		details, ip, prevHash, hash, at, created, updated) VALUES `)
+	params := dbx.Params{"at": rows[0].At}
+	for i, r := range rows {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(")
+		for j, v := range []any{r.ID, r.Org, r.Seq, r.Actor, r.ActorLabel, r.Action, r.TargetType, r.TargetID, r.TargetLabel,
+			r.Details, r.IP, r.PrevHash, r.Hash} {
+			k := "p" + strconv.Itoa(i) + "_" + strconv.Itoa(j)
+			params[k] = v
+			q.WriteString("{:" + k + "}, ")
+		}
+		q.WriteString("{:at}, {:at}, {:at})")
+	}
+	_, err := tx.DB().NewQuery(q.String()).Bind(params).Execute()
+	return err
 }
 
 // chainRow is what the hash covers, as stored.
