@@ -1,0 +1,124 @@
+package main
+
+import (
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/audit"
+	"roster/internal/demo"
+	_ "roster/pb_migrations"
+)
+
+// benchPassword is every demo account's password in the templates.
+const benchPassword = "bench password"
+
+// template returns the data dir holding n demo members, building it on first use. It is
+// the same dir internal/members' BenchmarkMemberList uses.
+func template(n int) string {
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("roster-bench-%d", n))
+	if _, err := os.Stat(filepath.Join(dir, "data.db")); err == nil {
+		return dir
+	}
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	must(app.Bootstrap())
+	must(app.RunAllMigrations())
+	res, err := demo.Run(app, demo.Options{Org: "bench", Members: n, Seed: 1, Password: benchPassword})
+	if err != nil {
+		os.RemoveAll(dir)
+		log.Fatal(err)
+	}
+	log.Printf("built %d members in %s (%s)", res.Added, res.Took, dir)
+	must(app.ResetBootstrapState())
+	return dir
+}
+
+// ownerOf returns the bench organisation's owner and the organisation's id.
+func ownerOf(app core.App) (*core.Record, string) {
+	owner, err := app.FindAuthRecordByEmail("users", "owner@bench.example")
+	must(err)
+	var org string
+	must(app.DB().NewQuery("SELECT org FROM memberships WHERE user = {:u}").Bind(dbx.Params{"u": owner.Id}).Row(&org))
+	return owner, org
+}
+
+// auditActors are the memberships the seeded audit rows name as actors, in a stable
+// order: the owner and up to 49 administrators. The audit workload filters by the second.
+func auditActors(app core.App, org string) []labelled {
+	var out []labelled
+	must(app.DB().NewQuery(`SELECT m.id, u.givenName, u.familyName, u.email FROM memberships m JOIN users u ON u.id = m.user
+		WHERE m.org = {:o} AND m.role IN ('owner', 'admin') ORDER BY m.role = 'owner' DESC, m.id LIMIT 50`).
+		Bind(dbx.Params{"o": org}).All(&out))
+	if len(out) < 2 {
+		log.Fatalf("the organisation has %d owner and administrators, want at least 2", len(out))
+	}
+	return out
+}
+
+// labelled is a membership with what audit labels are made of.
+type labelled struct {
+	ID     string `db:"id"`
+	Given  string `db:"givenName"`
+	Family string `db:"familyName"`
+	Email  string `db:"email"`
+}
+
+func (l labelled) label() string { return audit.Label(l.Given, l.Family, l.Email) }
+
+// seedAudit tops the organisation of the template dir up to rows audit rows, written
+// through audit.Write (so the hash chain is the real one) in transactions of 10 000 rows,
+// then refreshes the planner's statistics as PocketBase's nightly optimize would. It is
+// resumable: an interrupted run keeps the batches it committed.
+func seedAudit(dir string, rows int) {
+	app := core.NewBaseApp(core.BaseAppConfig{DataDir: dir})
+	must(app.Bootstrap())
+	defer func() { must(app.ResetBootstrapState()) }()
+	must(app.RunAllMigrations())
+	_, org := ownerOf(app)
+	var have int
+	must(app.DB().NewQuery("SELECT count(*) FROM auditLog WHERE org = {:o}").Bind(dbx.Params{"o": org}).Row(&have))
+	if have >= rows {
+		return
+	}
+	actors := auditActors(app, org)
+	var targets []labelled
+	must(app.DB().NewQuery(`SELECT m.id, u.givenName, u.familyName, u.email FROM memberships m JOIN users u ON u.id = m.user
+		WHERE m.org = {:o} AND m.role = 'member' ORDER BY m.id LIMIT 20000`).Bind(dbx.Params{"o": org}).All(&targets))
+	kinds := []struct {
+		action        string
+		before, after map[string]any
+	}{
+		{"members.disable", map[string]any{"status": "active", "partnerAccess": false}, map[string]any{"status": "disabled", "partnerAccess": false, "sessionsRevoked": true}},
+		{"members.enable", map[string]any{"status": "disabled"}, map[string]any{"status": "active"}},
+		{"members.changeUserType", map[string]any{"userType": "viewer"}, map[string]any{"userType": "contributor"}},
+	}
+	log.Printf("seeding %d audit rows into %s (once; later runs reuse them)", rows-have, dir)
+	t0 := time.Now()
+	const batch = 10_000
+	for done := have; done < rows; {
+		end := min(done+batch, rows)
+		must(app.RunInTransaction(func(tx core.App) error {
+			for k := done; k < end; k++ {
+				a, t, kind := actors[k%len(actors)], targets[k%len(targets)], kinds[k%len(kinds)]
+				err := audit.Write(tx, audit.Entry{Org: org, Actor: a.ID, ActorLabel: a.label(), Action: kind.action,
+					TargetType: "membership", TargetID: t.ID, TargetLabel: t.label(),
+					Details: map[string]any{"before": kind.before, "after": kind.after}, IP: "127.0.0.1"})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+		done = end
+		if done%100_000 == 0 || done == rows {
+			log.Printf("audit rows: %d/%d (%s)", done, rows, time.Since(t0).Round(time.Second))
+		}
+	}
+	_, err := app.DB().NewQuery("ANALYZE auditLog").Execute()
+	must(err)
+}
