@@ -2,7 +2,10 @@ package billing
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -56,9 +59,13 @@ func subscriptionOf(app core.App, org string) (*core.Record, error) {
 }
 
 func pricesOf(plan *core.Record) (Prices, error) {
+	return parsePrices(plan.GetString("code"), plan.GetString("seatPrices"))
+}
+
+func parsePrices(code, raw string) (Prices, error) {
 	var p Prices
-	if err := json.Unmarshal([]byte(plan.GetString("seatPrices")), &p); err != nil {
-		return nil, fmt.Errorf("billing: prices of plan %s: %w", plan.GetString("code"), err)
+	if err := json.Unmarshal([]byte(raw), &p); err != nil {
+		return nil, fmt.Errorf("billing: prices of plan %s: %w", code, err)
 	}
 	return p, nil
 }
@@ -92,6 +99,80 @@ func SeatChanged(app core.App, s Seat) error {
 	sub.Set("seats", seats)
 	sub.Set("monthlyAmount", sub.GetInt("monthlyAmount")+monthly)
 	return app.Save(sub)
+}
+
+// SeatsChanged is SeatChanged for many seats of one organisation at once (a bulk change
+// of user types): it reads the plan's prices and the subscription in one query, writes
+// the ledger rows in the order given (all dated now) with one INSERT, and moves the
+// subscription's cached seats and monthly amount with one UPDATE, in the caller's
+// transaction. The rows and the cache end as SeatChanged would leave them one seat at a
+// time.
+func SeatsChanged(app core.App, seats []Seat) error {
+	if len(seats) == 0 {
+		return nil
+	}
+	org := seats[0].Org
+	for _, s := range seats {
+		switch {
+		case s.Delta != 1 && s.Delta != -1:
+			return fmt.Errorf("billing: a seat changes by +1 or -1, not %d", s.Delta)
+		case s.Org != org:
+			return errors.New("billing: seats change one organisation at a time")
+		case !s.UserType.Valid() || s.Membership == "":
+			return fmt.Errorf("billing: a seat needs a member and a user type, not %q of %q", s.UserType, s.Membership)
+		case s.Reason != Joined && s.Reason != Removed && s.Reason != TypeChanged && s.Reason != PlanChanged:
+			return fmt.Errorf("billing: unknown reason %q", s.Reason)
+		}
+	}
+	var sub struct {
+		ID     string `db:"id"`
+		Seats  string `db:"seats"`
+		Amount int    `db:"monthlyAmount"`
+		Plan   string `db:"code"`
+		Prices string `db:"seatPrices"`
+	}
+	err := app.DB().NewQuery(`SELECT s.id, COALESCE(s.seats, '') AS seats, CAST(s.monthlyAmount AS INTEGER) AS monthlyAmount,
+		p.code, COALESCE(p.seatPrices, '') AS seatPrices FROM subscriptions s JOIN plans p ON p.id = s.plan WHERE s.org = {:org}`).
+		Bind(dbx.Params{"org": org}).One(&sub)
+	if err != nil {
+		return fmt.Errorf("billing: subscription of %s: %w", org, err)
+	}
+	prices, err := parsePrices(sub.Plan, sub.Prices)
+	if err != nil {
+		return err
+	}
+	counts := map[string]int{}
+	_ = json.Unmarshal([]byte(sub.Seats), &counts) // an empty cache reads as no seats
+	at := dateTime(now()).String()
+	var q strings.Builder
+	q.WriteString(`INSERT INTO seatLedger (id, membership, memberLabel, userType, delta, monthlyDelta, reason, actor,
+		org, at, created, updated) VALUES `)
+	params := dbx.Params{"org": org, "at": at}
+	for i, s := range seats {
+		monthly := prices[s.UserType] * s.Delta
+		counts[string(s.UserType)] += s.Delta
+		sub.Amount += monthly
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(")
+		for j, v := range []any{core.GenerateDefaultRandomId(), s.Membership, s.Label, string(s.UserType), s.Delta, monthly, s.Reason, s.Actor} {
+			k := "p" + strconv.Itoa(i) + "_" + strconv.Itoa(j)
+			params[k] = v
+			q.WriteString("{:" + k + "}, ")
+		}
+		q.WriteString("{:org}, {:at}, {:at}, {:at})")
+	}
+	if _, err := app.DB().NewQuery(q.String()).Bind(params).Execute(); err != nil {
+		return err
+	}
+	cache, err := json.Marshal(counts)
+	if err != nil {
+		return err
+	}
+	_, err = app.DB().Update("subscriptions", dbx.Params{"seats": string(cache), "monthlyAmount": sub.Amount, "updated": at},
+		dbx.HashExp{"id": sub.ID}).Execute()
+	return err
 }
 
 // cachedSeats reads a subscription's cached seat counts, with every user type.
