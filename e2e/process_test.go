@@ -82,6 +82,27 @@ func launch(t *testing.T, dataDir string, env ...string) *process {
 	return nil
 }
 
+// waitStarted waits until the process has said "Server started" n times: a process
+// that restarts itself in place (execve, as PocketBase's restore does) says it again.
+func (p *process) waitStarted(t *testing.T, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); strings.Count(p.Output(), "Server started") < n; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("roster serve did not start %d times:\n%s", n, p.Output())
+		}
+	}
+	for i := 0; i < 200; i++ {
+		if res, err := http.Get(p.URL + "/api/health"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("roster serve not healthy after starting %d times:\n%s", n, p.Output())
+}
+
 // stop ends the process as an operator does (SIGTERM) and waits for it.
 func (p *process) stop(t *testing.T) {
 	t.Helper()
