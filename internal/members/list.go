@@ -3,6 +3,7 @@ package members
 import (
 	"fmt"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -167,18 +168,11 @@ func number(q url.Values, name string) (*float64, error) {
 }
 
 // where turns a filter into SQL conditions on the member index x (see the migration
-// 1795600005_member_index.go), which holds every filterable and sortable field.
-func (f Filter) where(org string) dbx.Expression {
-	conds := []dbx.Expression{dbx.HashExp{"x.org": org}}
-	if len(f.Roles) > 0 {
-		conds = append(conds, dbx.In("x.role", anys(f.Roles)...))
-	}
-	if len(f.UserTypes) > 0 {
-		conds = append(conds, dbx.In("x.userType", anys(f.UserTypes)...))
-	}
-	if len(f.Statuses) > 0 {
-		conds = append(conds, dbx.In("x.status", anys(f.Statuses)...))
-	}
+// 1795600005_member_index.go), which holds every filterable and sortable field. set
+// says whether one of them is a set of memberships (a search, a group, a licence):
+// then the rows are looked up from that set, else an index is walked.
+func (f Filter) where(org string) (cond dbx.Expression, set bool) {
+	conds := f.keyed("x", org)
 	if f.Group != "" {
 		conds = append(conds, dbx.NewExp("x.membership IN (SELECT gm.membership FROM groupMembers gm JOIN groups g ON g.id = gm.grp WHERE gm.grp = {:group} AND g.org = {:org})",
 			dbx.Params{"group": f.Group, "org": org}))
@@ -187,21 +181,14 @@ func (f Filter) where(org string) dbx.Expression {
 		conds = append(conds, dbx.NewExp("x.membership IN (SELECT la.membership FROM licenseAssignments la WHERE la.license = {:license})",
 			dbx.Params{"license": f.License}))
 	}
+	search := searchConds(f.Search, org)
+	set = f.Group != "" || f.License != "" || len(search) > 0
+	conds = append(conds, search...)
 	if !f.LastLoginBefore.IsZero() {
 		conds = append(conds, dbx.NewExp("x.lastLogin != '' AND x.lastLogin < {:before}", dbx.Params{"before": f.LastLoginBefore.Format(dbTime)}))
 	}
 	if !f.LastLoginAfter.IsZero() {
 		conds = append(conds, dbx.NewExp("x.lastLogin >= {:after}", dbx.Params{"after": f.LastLoginAfter.Format(dbTime)}))
-	}
-	if f.NeverSignedIn != nil {
-		op := "="
-		if !*f.NeverSignedIn {
-			op = "!="
-		}
-		conds = append(conds, dbx.NewExp("x.lastLogin "+op+" ''"))
-	}
-	if f.PartnerAccess != nil {
-		conds = append(conds, dbx.HashExp{"x.partnerAccess": *f.PartnerAccess})
 	}
 	if f.CreditsMin != nil {
 		conds = append(conds, dbx.NewExp("x.credits >= {:cmin}", dbx.Params{"cmin": *f.CreditsMin}))
@@ -209,18 +196,66 @@ func (f Filter) where(org string) dbx.Expression {
 	if f.CreditsMax != nil {
 		conds = append(conds, dbx.NewExp("x.credits <= {:cmax}", dbx.Params{"cmax": *f.CreditsMax}))
 	}
-	if f.Search != "" {
-		conds = append(conds, searchExp(f.Search, org))
-	}
-	return dbx.And(conds...)
+	return dbx.And(conds...), set
 }
+
+// keyed turns the filters that the member counters are keyed by (organisation, role,
+// user type, status, partner access, signed in once or never) into conditions on table
+// t: the member index x, or the counters c (migration 1795600910_member_counts.go),
+// which share these columns except that "signed in" is a non-empty lastLogin in the
+// index and signedIn in the counters.
+func (f Filter) keyed(t, org string) []dbx.Expression {
+	conds := []dbx.Expression{dbx.HashExp{t + ".org": org}}
+	if len(f.Roles) > 0 {
+		conds = append(conds, dbx.In(t+".role", anys(f.Roles)...))
+	}
+	if len(f.UserTypes) > 0 {
+		conds = append(conds, dbx.In(t+".userType", anys(f.UserTypes)...))
+	}
+	if len(f.Statuses) > 0 {
+		conds = append(conds, dbx.In(t+".status", anys(f.Statuses)...))
+	}
+	if f.PartnerAccess != nil {
+		conds = append(conds, dbx.HashExp{t + ".partnerAccess": *f.PartnerAccess})
+	}
+	if f.NeverSignedIn != nil {
+		switch {
+		case t == "c":
+			conds = append(conds, dbx.HashExp{"c.signedIn": !*f.NeverSignedIn})
+		case *f.NeverSignedIn:
+			conds = append(conds, dbx.NewExp(t+".lastLogin = ''"))
+		default:
+			conds = append(conds, dbx.NewExp(t+".lastLogin != ''"))
+		}
+	}
+	return conds
+}
+
+// counted says whether the member counters hold f's total: f filters by nothing but
+// what they are keyed by. Any other filter, present or future, means a count.
+func (f Filter) counted() bool {
+	rest := f
+	rest.Roles, rest.UserTypes, rest.Statuses, rest.PartnerAccess, rest.NeverSignedIn = nil, nil, nil, nil, nil
+	rest.Sort, rest.Page, rest.PerPage, rest.SkipTotal = "", 0, 0, false
+	return reflect.DeepEqual(rest, Filter{})
+}
+
+// The member index's own indexes that a list query names (INDEXED BY), so that its
+// plan does not hang on statistics: the primary key, to look up a set of memberships,
+// and the filter columns, to count without the counters. The sort indexes are
+// memberIndex_by_<sort key> (Filter.order).
+const (
+	pkIndex      = "sqlite_autoindex_memberIndex_1"
+	filtersIndex = "memberIndex_filters"
+)
 
 const dbTime = "2006-01-02 15:04:05.000Z"
 
-// searchExp matches every word of the search, accent- and case-blind: words of three
-// characters or more through the trigram index, shorter ones as the start of the
-// family name, the given name, the username or the email (index ranges).
-func searchExp(search, org string) dbx.Expression {
+// searchConds matches every word of the search, accent- and case-blind, each as a set
+// of memberships: words of three characters or more through the trigram index, shorter
+// ones as the start of the family name, the given name, the username or the email
+// (four index ranges).
+func searchConds(search, org string) []dbx.Expression {
 	var trigrams []string
 	var conds []dbx.Expression
 	for i, w := range strings.Fields(search) {
@@ -235,18 +270,20 @@ func searchExp(search, org string) dbx.Expression {
 		hi := append([]rune{}, lo...)
 		hi[len(hi)-1]++
 		p := fmt.Sprintf("p%d", i)
-		var cols []string
-		for _, c := range []string{"x.sortName", "x.givenName", "x.username", "x.email"} {
-			cols = append(cols, fmt.Sprintf("(%[1]s >= {:%[2]slo} AND %[1]s < {:%[2]shi})", c, p))
+		var ranges []string
+		for _, c := range []struct{ column, index string }{{"sortName", "memberIndex_by_name"},
+			{"givenName", "memberIndex_givenName"}, {"username", "memberIndex_by_username"}, {"email", "memberIndex_by_email"}} {
+			ranges = append(ranges, fmt.Sprintf("SELECT membership FROM memberIndex INDEXED BY %[1]s WHERE org = {:org} AND %[2]s >= {:%[3]slo} AND %[2]s < {:%[3]shi}",
+				c.index, c.column, p))
 		}
-		conds = append(conds, dbx.NewExp("("+strings.Join(cols, " OR ")+")",
-			dbx.Params{p + "lo": string(lo), p + "hi": string(hi)}))
+		conds = append(conds, dbx.NewExp("x.membership IN ("+strings.Join(ranges, " UNION ALL ")+")",
+			dbx.Params{"org": org, p + "lo": string(lo), p + "hi": string(hi)}))
 	}
 	if len(trigrams) > 0 {
-		conds = append(conds, dbx.NewExp("x.membership IN (SELECT membership FROM membersSearch WHERE membersSearch MATCH {:match} AND org = {:org})",
-			dbx.Params{"match": strings.Join(trigrams, " "), "org": org}))
+		conds = append(conds, dbx.NewExp("x.membership IN (SELECT membership FROM membersSearch WHERE membersSearch MATCH {:match})",
+			dbx.Params{"match": strings.Join(trigrams, " ")}))
 	}
-	return dbx.And(conds...)
+	return conds
 }
 
 func anys[T ~string](xs []T) []any {
@@ -257,17 +294,18 @@ func anys[T ~string](xs []T) []any {
 	return out
 }
 
-// orderBy is the filter's ordering, with the membership id as the last tie-breaker.
-func (f Filter) orderBy() string {
+// order is the filter's sort: its index column, its direction and the index that
+// walks it (one per sort key, from the migration 1795600910_member_counts.go).
+func (f Filter) order() (col, dir, index string) {
 	key, dir := strings.TrimPrefix(f.Sort, "-"), "ASC"
 	if strings.HasPrefix(f.Sort, "-") {
 		dir = "DESC"
 	}
 	col, ok := sortKeys[key]
 	if !ok {
-		col = sortKeys["name"]
+		key, col = "name", sortKeys["name"]
 	}
-	return col + " " + dir + ", x.membership " + dir
+	return col, dir, "memberIndex_by_" + key
 }
 
 // Page is one page of a list, in PocketBase's shape.
@@ -315,21 +353,35 @@ var rowColumns = strings.Join([]string{"m.id AS id", "u.id AS userId", "u.userna
 // sqlBuilder renders dbx expressions to SQLite text; it is never used to run a query.
 var sqlBuilder = dbx.NewFromDB(nil, "sqlite")
 
-// selectRows reads members matching where (on the member index x), in order. CROSS
-// JOIN keeps SQLite walking the index first and joining only the rows of the page.
-func selectRows(app core.App, where dbx.Expression, order string, limit, offset int) ([]row, error) {
-	params := dbx.Params{"limit": limit, "offset": offset}
-	sql := "SELECT " + rowColumns + " FROM memberIndex x CROSS JOIN memberships m ON m.id = x.membership " +
-		"CROSS JOIN users u ON u.id = x.user WHERE " + where.Build(sqlBuilder, params)
-	if order != "" {
-		sql += " ORDER BY " + order
+// pageSQL is the query that picks a page of the member index x: the memberships
+// matching where, in order (col and dir, then the membership as tie-breaker), read
+// through index when one is given. It reads nothing but x, so that the rows skipped
+// by OFFSET cost one index step each.
+func pageSQL(where dbx.Expression, col, dir, index string, params dbx.Params) string {
+	from := "memberIndex x"
+	if index != "" {
+		from += " INDEXED BY " + index
 	}
+	return "SELECT x.membership AS membership, " + col + " AS k FROM " + from + " WHERE " + where.Build(sqlBuilder, params) +
+		" ORDER BY " + col + " " + dir + ", x.membership " + dir + " LIMIT {:limit} OFFSET {:offset}"
+}
+
+// selectRows reads one page of the members matching where (on the member index x):
+// the page is picked from the index (pageSQL), then only its rows are joined to
+// memberships and users, and put back in order (at most a page of rows to sort).
+func selectRows(app core.App, where dbx.Expression, col, dir, index string, limit, offset int) ([]row, error) {
+	params := dbx.Params{"limit": limit, "offset": offset}
+	sql := "SELECT " + rowColumns + " FROM (" + pageSQL(where, col, dir, index, params) + ") p" +
+		" CROSS JOIN memberships m ON m.id = p.membership CROSS JOIN users u ON u.id = m.user" +
+		" ORDER BY p.k " + dir + ", p.membership " + dir
 	var rows []row
-	err := app.DB().NewQuery(sql + " LIMIT {:limit} OFFSET {:offset}").Bind(params).All(&rows)
+	err := app.DB().NewQuery(sql).Bind(params).All(&rows)
 	return rows, err
 }
 
-// find reads the rows of one page of f, and the total unless skipped (then -1).
+// find reads the rows of one page of f, and the total unless skipped (then -1). The
+// total comes first, from the member counters when they hold it; a page past the end
+// is then known to be empty without reading it.
 func find(app core.App, org string, f Filter) ([]row, int, error) {
 	if f.PerPage == 0 {
 		f.PerPage = 50
@@ -337,18 +389,53 @@ func find(app core.App, org string, f Filter) ([]row, int, error) {
 	if f.Page == 0 {
 		f.Page = 1
 	}
-	where := f.where(org)
-	rows, err := selectRows(app, where, f.orderBy(), f.PerPage, (f.Page-1)*f.PerPage)
-	if err != nil {
-		return nil, 0, err
-	}
+	where, set, col, dir, index := f.plan(org)
+	offset := (f.Page - 1) * f.PerPage
 	total := -1
 	if !f.SkipTotal {
-		params := dbx.Params{}
-		err = app.DB().NewQuery("SELECT count(*) FROM memberIndex x WHERE " + where.Build(sqlBuilder, params)).
-			Bind(params).Row(&total)
+		var err error
+		if total, err = count(app, org, f, where, set); err != nil || total <= offset {
+			return nil, total, err
+		}
 	}
+	rows, err := selectRows(app, where, col, dir, index, f.PerPage, offset)
 	return rows, total, err
+}
+
+// plan is how a page of f is read: its conditions on the member index (where, set),
+// its order (col, dir) and the index the page is picked through: the sort key's,
+// walked in order, or the primary key, to look up a set of memberships (a search, a
+// group, a licence) before sorting that set.
+func (f Filter) plan(org string) (where dbx.Expression, set bool, col, dir, index string) {
+	where, set = f.where(org)
+	col, dir, index = f.order()
+	if set {
+		index = pkIndex
+	}
+	return where, set, col, dir, index
+}
+
+// count is the number of members matching f (where, on the member index; set as
+// where says).
+func count(app core.App, org string, f Filter, where dbx.Expression, set bool) (int, error) {
+	params := dbx.Params{}
+	var n int
+	err := app.DB().NewQuery(countSQL(org, f, where, set, params)).Bind(params).Row(&n)
+	return n, err
+}
+
+// countSQL counts f: a sum over the member counters when they hold its total, else a
+// count of the member index, through the primary key to look up a set of memberships,
+// or through the filter columns' index.
+func countSQL(org string, f Filter, where dbx.Expression, set bool, params dbx.Params) string {
+	switch {
+	case f.counted():
+		return "SELECT COALESCE(SUM(c.n), 0) FROM memberCounts c WHERE " + dbx.And(f.keyed("c", org)...).Build(sqlBuilder, params)
+	case set:
+		return "SELECT count(*) FROM memberIndex x INDEXED BY " + pkIndex + " WHERE " + where.Build(sqlBuilder, params)
+	default:
+		return "SELECT count(*) FROM memberIndex x INDEXED BY " + filtersIndex + " WHERE " + where.Build(sqlBuilder, params)
+	}
 }
 
 func pageOf[T any](f Filter, total int, items []T) Page[T] {

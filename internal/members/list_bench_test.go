@@ -61,6 +61,7 @@ func BenchmarkMemberList(b *testing.B) {
 	app, actor := benchApp(b)
 	for _, q := range []string{
 		"", "page=50", "sort=-lastLogin", "userType=viewer&status=active", "role=admin&sort=-added",
+		"userType=creator&status=active&sort=name", "userType=creator&status=active&sort=name&page=50",
 		"neverSignedIn=true", "search=helene", "search=dupr", "search=du", "search=helene&userType=creator&sort=-lastLogin",
 	} {
 		vals, _ := url.ParseQuery(q)
