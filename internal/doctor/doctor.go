@@ -1,7 +1,8 @@
 // Package doctor checks a Roster instance: SQLite's own integrity checks, every data
 // invariant of DESIGN §4–§6 (one owner per organisation, seats = members = ledger =
-// subscription cache, one read-model row per membership, accepted invitations point to
-// a member), the audit hash chains and orphan files. It only reads.
+// subscription cache, one read-model row per membership, member counters = a count of
+// the member index, accepted invitations point to a member), the audit hash chains and
+// orphan files. It only reads.
 package doctor
 
 import (
@@ -86,7 +87,7 @@ func (r Report) Write(w io.Writer) {
 func Run(app core.App) (Report, error) {
 	var rep Report
 	for _, f := range []func(core.App) (Check, error){
-		integrity, foreignKeys, owners, seats, readModels, invitations, auditChains, orphanFiles,
+		integrity, foreignKeys, owners, seats, readModels, memberCounters, invitations, auditChains, orphanFiles,
 	} {
 		c, err := f(app)
 		if err != nil {
@@ -233,6 +234,55 @@ func readModels(app core.App) (Check, error) {
 		if len(stale) > 0 {
 			c.Problems = append(c.Problems, fmt.Sprintf("%d %s row(s) for no membership: %s", len(stale), table, ids10(stale)))
 		}
+	}
+	return c, nil
+}
+
+// memberCounters checks the member counters (memberCounts, kept by triggers on
+// memberIndex; the member list's totals) against a count of memberIndex, key by key:
+// organisation, role, user type, status, partner access, signed in once or never.
+func memberCounters(app core.App) (Check, error) {
+	c := Check{Name: "member counters = memberIndex"}
+	var rows []struct {
+		Org      string `db:"org"`
+		Role     string `db:"role"`
+		UserType string `db:"userType"`
+		Status   string `db:"status"`
+		Partner  string `db:"partnerAccess"`
+		SignedIn string `db:"signedIn"`
+		Counted  int    `db:"counted"`
+		Indexed  int    `db:"indexed"`
+	}
+	err := app.DB().NewQuery(`SELECT org, role, userType, status, partnerAccess, signedIn,
+			SUM(counted) AS counted, SUM(indexed) AS indexed
+		FROM (SELECT org, role, userType, status, partnerAccess, signedIn, n AS counted, 0 AS indexed FROM memberCounts
+			UNION ALL
+			SELECT org, role, userType, status, partnerAccess, lastLogin != '', 0, count(*) FROM memberIndex
+			GROUP BY org, role, userType, status, partnerAccess, lastLogin != '')
+		GROUP BY org, role, userType, status, partnerAccess, signedIn
+		ORDER BY org, role, userType, status, partnerAccess, signedIn`).All(&rows)
+	if err != nil {
+		return c, err
+	}
+	slugs := map[string]string{}
+	all, err := orgsOf(app)
+	if err != nil {
+		return c, err
+	}
+	for _, o := range all {
+		slugs[o.ID] = o.Slug
+	}
+	c.Checked = len(rows)
+	for _, r := range rows {
+		if r.Counted == r.Indexed {
+			continue
+		}
+		org := slugs[r.Org]
+		if org == "" {
+			org = r.Org
+		}
+		c.Problems = append(c.Problems, fmt.Sprintf("org %s, %s %s %s, partner access %s, signed in %s: counter %d, memberIndex %d",
+			org, r.Role, r.UserType, r.Status, r.Partner, r.SignedIn, r.Counted, r.Indexed))
 	}
 	return c, nil
 }

@@ -47,8 +47,8 @@ func TestHealthyInstancePasses(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("a healthy instance fails:\n%s", out)
 	}
-	if len(rep.Checks) != 8 || strings.Count(out, "OK ") != 8 {
-		t.Errorf("want 8 OK lines:\n%s", out)
+	if len(rep.Checks) != 9 || strings.Count(out, "OK ") != 9 {
+		t.Errorf("want 9 OK lines:\n%s", out)
 	}
 	t.Log("\n" + out)
 }
@@ -70,6 +70,12 @@ func TestEveryCorruptionIsReported(t *testing.T) {
 			"memberIndex", "memberIndex row(s) for no membership"},
 		{"a membersSearch row deleted", `DELETE FROM membersSearch WHERE rowid = (SELECT min(rowid) FROM membersSearch)`,
 			"membersSearch", "without a membersSearch row"},
+		{"a member counter edited", `UPDATE memberCounts SET n = n + 2 WHERE role = 'owner' AND org = (SELECT id FROM organizations WHERE slug = 'carto')`,
+			"member counters", "org carto, owner "},
+		{"a member counter deleted", `DELETE FROM memberCounts WHERE role = 'owner' AND org = (SELECT id FROM organizations WHERE slug = 'carto')`,
+			"member counters", "counter 0, memberIndex 1"},
+		{"a member counter for nobody", `INSERT INTO memberCounts (org, role, userType, status, partnerAccess, signedIn, n) SELECT id, 'admin', 'viewer', 'disabled', 1, 0, 3 FROM organizations WHERE slug = 'carto'`,
+			"member counters", "org carto, admin viewer disabled, partner access 1, signed in 0: counter 3, memberIndex 0"},
 		{"an audit row edited", `UPDATE auditLog SET actorLabel = 'someone else' WHERE rowid = (SELECT min(rowid) FROM auditLog)`,
 			"audit hash chains", "chain broken at row 1"},
 		{"an audit row deleted", `DELETE FROM auditLog WHERE rowid = (SELECT min(rowid) FROM auditLog)`,
