@@ -1,6 +1,7 @@
 package security
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -63,7 +64,8 @@ func Setup(app core.App, a *members.Actor) (*Enrolment, error) {
 
 // Enable turns two-factor sign-in on once code proves the authenticator app holds the
 // secret from Setup, and returns the recovery codes (shown once, stored hashed).
-// Errors: 403 mfa_not_enabled, 409 totp_enabled, 409 totp_not_set_up, 400 code.
+// Errors: 403 mfa_not_enabled, 409 totp_enabled, 409 totp_not_set_up, 409 totp_key_mismatch
+// (set up under another key: start again), 400 code.
 func Enable(app core.App, a *members.Actor, code, ip string) ([]string, error) {
 	org, err := app.FindRecordById("organizations", a.Org)
 	if err != nil {
@@ -85,7 +87,10 @@ func Enable(app core.App, a *members.Actor, code, ip string) ([]string, error) {
 		if sealed == "" {
 			return fail.Conflict("totp_not_set_up", "Start the two-factor setup first.", nil)
 		}
-		secret, err := open(tx, sealed, u.Id)
+		secret, err := secretOf(tx, u)
+		if fail.Is(err, codeKeyMismatch) {
+			return errSetupKeyMismatch
+		}
 		if err != nil {
 			return err
 		}
@@ -118,7 +123,8 @@ func Enable(app core.App, a *members.Actor, code, ip string) ([]string, error) {
 
 // Disable turns the actor's own two-factor sign-in off, proven by a current code or
 // the password. Errors: 409 no_mfa, 409 mfa_required (the organisation requires it),
-// 400 code or password.
+// 409 totp_key_mismatch (a code, when the secret is sealed under another key: the
+// password still works), 400 code or password.
 func Disable(app core.App, a *members.Actor, code, password, ip string) error {
 	org, err := app.FindRecordById("organizations", a.Org)
 	if err != nil {
@@ -156,7 +162,7 @@ func Disable(app core.App, a *members.Actor, code, password, ip string) error {
 }
 
 // RegenerateRecoveryCodes replaces the actor's recovery codes, proven by a current code.
-// Errors: 409 no_mfa, 400 code.
+// Errors: 409 no_mfa, 409 totp_key_mismatch, 400 code.
 func RegenerateRecoveryCodes(app core.App, a *members.Actor, code, ip string) ([]string, error) {
 	var codes []string
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -185,20 +191,43 @@ func RegenerateRecoveryCodes(app core.App, a *members.Actor, code, ip string) ([
 	return codes, err
 }
 
+// codeKeyMismatch is the code of a 409 for a TOTP secret sealed under another
+// encryption key than this instance's.
+const codeKeyMismatch = "totp_key_mismatch"
+
 var (
 	errInvalidCode = fail.Invalid("code", "invalid_code", "This code is not valid. Check your device's clock and try the current code.")
 	errCodeUsed    = fail.Invalid("code", "code_used", "This code was already used. Wait for the next one.")
+
+	errKeyMismatch = fail.Conflict(codeKeyMismatch, "Codes from your authenticator app cannot be checked on this server any more: "+
+		"its encryption key changed after you set up two-factor authentication. Use one of your recovery codes, "+
+		"or ask an administrator to reset your two-factor authentication.", nil)
+	errSetupKeyMismatch = fail.Conflict(codeKeyMismatch, "This two-factor setup was started under another encryption key: start the setup again.", nil)
 )
+
+// secretOf decrypts u's TOTP secret. A secret sealed under another key (a restore
+// without <data>/.roster_key, a changed ROSTER_ENCRYPTION_KEY) is 409
+// totp_key_mismatch, logged with the user id alone: no code can be checked against
+// it, but recovery codes (hashed, not encrypted) still work and an administrator can
+// reset the member's two-factor.
+func secretOf(app core.App, u *core.Record) (string, error) {
+	secret, err := open(app, u.GetString("totpSecret"), u.Id)
+	if errors.Is(err, errWrongKey) {
+		app.Logger().Warn("a TOTP secret does not decrypt with this instance's encryption key", "user", u.Id)
+		return "", errKeyMismatch
+	}
+	return secret, err
+}
 
 // VerifyCode checks a TOTP code of a user with two-factor sign-in on and spends its
 // time step: only steps after the last accepted one pass, decided by one conditional
 // UPDATE, so two requests with the same code cannot both succeed.
-// Errors: 400 code invalid_code or code_used.
+// Errors: 400 code invalid_code or code_used; 409 totp_key_mismatch.
 func VerifyCode(app core.App, u *core.Record, code string) error {
 	if strings.TrimSpace(code) == "" {
 		return fail.Invalid("code", "required", "Enter the code from your authenticator app.")
 	}
-	secret, err := open(app, u.GetString("totpSecret"), u.Id)
+	secret, err := secretOf(app, u)
 	if err != nil {
 		return err
 	}

@@ -136,10 +136,15 @@ func open(app core.App, sealed, context string) (string, error) {
 	}
 	plain, err := gcm.Open(nil, data[:gcm.NonceSize()], data[gcm.NonceSize():], []byte(context))
 	if err != nil {
-		return "", errors.New("security: the secret does not decrypt with this instance's key")
+		return "", errWrongKey
 	}
 	return string(plain), nil
 }
+
+// errWrongKey: a well-formed sealed value fails authentication, which means it was
+// sealed under another key (a restore without <data>/.roster_key, or a changed
+// ROSTER_ENCRYPTION_KEY).
+var errWrongKey = errors.New("security: the secret does not decrypt with this instance's key")
 
 func aead(app core.App) (cipher.AEAD, error) {
 	k, err := key(app)

@@ -63,7 +63,8 @@ var (
 // single use; MaxCodeAttempts wrong codes end it; each wrong code also counts toward
 // the account lockout.
 // Errors: 400 mfaId (mfa_expired, too_many_attempts), 400 code (required,
-// invalid_code, code_used), 400 recoveryCode (invalid_code).
+// invalid_code, code_used), 400 recoveryCode (invalid_code), 409 totp_key_mismatch (the
+// secret is sealed under another key: a recovery code still works).
 func Complete(app core.App, mfaID, code, recoveryCode, ip string) (*core.Record, error) {
 	if code == "" && recoveryCode == "" {
 		return nil, fail.Invalid("code", "required", "Enter the code from your authenticator app, or a recovery code.")
@@ -114,6 +115,11 @@ func Complete(app core.App, mfaID, code, recoveryCode, ip string) (*core.Record,
 	if codeErr != nil {
 		if _, ok := fail.As(codeErr); !ok {
 			return nil, codeErr // not a wrong code but a failure
+		}
+		if fail.Is(codeErr, codeKeyMismatch) {
+			// Not a wrong code: no lockout failure, and the challenge stays open for a
+			// recovery code.
+			return nil, codeErr
 		}
 		if !locked {
 			if err := RecordFailure(app, user.Id); err != nil {

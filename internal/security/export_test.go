@@ -1,0 +1,7 @@
+package security
+
+import "github.com/pocketbase/pocketbase/core"
+
+// ForgetKey drops app's cached encryption key, as a restart does: the next secret
+// read takes its key from ROSTER_ENCRYPTION_KEY or <data>/.roster_key again.
+func ForgetKey(app core.App) { app.Store().Remove(keyStoreKey) }
