@@ -1,6 +1,9 @@
 package hooks
 
 import (
+	"context"
+	"errors"
+	"net/http"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -11,12 +14,15 @@ import (
 	"roster/internal/fail"
 	"roster/internal/invites"
 	"roster/internal/security"
+	"roster/internal/throttle"
 )
 
-// bindSignIn binds the rest of the sign-in path: the password lockout, enterprise
-// sign-in (OIDC) for existing accounts only, and the forgot-password mails.
+// bindSignIn binds the rest of the sign-in path: the password lockout, the limit on
+// concurrent password checks, enterprise sign-in (OIDC) for existing accounts only,
+// and the forgot-password mails.
 func bindSignIn(app core.App) {
 	bindLockout(app)
+	bindHashSlots(app)
 	bindSSO(app)
 	bindPasswordReset(app)
 }
@@ -31,16 +37,22 @@ func failedAuth() error { return apis.NewBadRequestError("Failed to authenticate
 // answer as a wrong password, after the same bcrypt comparison, so neither timing nor
 // message tells them apart. Unknown identities go on to PocketBase (its dummy check).
 // It runs last among the handlers and issues the response itself, so the password is
-// compared once.
+// compared once. Both bcrypt checks, ours and PocketBase's dummy one, run in a slot of
+// throttle.Passwords (only the check: the response and its writes are not held up).
 func bindLockout(app core.App) {
 	app.OnRecordAuthWithPasswordRequest("users").Bind(&hook.Handler[*core.RecordAuthWithPasswordRequestEvent]{
 		Id:       "rosterPasswordLockout",
 		Priority: 1000,
 		Func: func(e *core.RecordAuthWithPasswordRequestEvent) error {
+			ctx := e.Request.Context()
 			if e.Record == nil {
-				return e.Next()
+				// PocketBase's answer to an unknown identity, after its dummy check.
+				return interrupted(throttle.Passwords.Do(ctx, e.Next))
 			}
-			ok := e.Record.ValidatePassword(e.Password)
+			ok, err := throttle.ValidatePassword(ctx, e.Record, e.Password)
+			if err != nil {
+				return interrupted(err)
+			}
 			if security.Locked(e.Record, time.Now()) || e.Record.GetString("authSource") == "sso" {
 				return failedAuth()
 			}
@@ -53,6 +65,27 @@ func bindLockout(app core.App) {
 			return apis.RecordAuthResponse(e.RequestEvent, e.Record, core.MFAMethodPassword, nil)
 		},
 	})
+}
+
+// bindHashSlots puts the password check of every other auth collection (the
+// operator's _superusers), which PocketBase runs inside e.Next with the response, in
+// a slot of throttle.Passwords; users are done by bindLockout.
+func bindHashSlots(app core.App) {
+	app.OnRecordAuthWithPasswordRequest().BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
+		if e.Collection.Name == "users" {
+			return e.Next()
+		}
+		return interrupted(throttle.Passwords.Do(e.Request.Context(), e.Next))
+	})
+}
+
+// interrupted answers a sign-in whose request ended while it waited for a hash slot
+// (503: nobody is there to read it); other errors pass through.
+func interrupted(err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return router.NewApiError(http.StatusServiceUnavailable, "The sign-in was interrupted. Try again.", nil)
+	}
+	return err
 }
 
 // bindSSO applies the operator's OIDC provider (environment) at bootstrap and after
