@@ -43,7 +43,7 @@ func ToMember(m *core.Record) access.Member {
 
 // MembershipOf returns the user's membership, or a 404 when the account has none.
 func MembershipOf(app core.App, userID string) (*core.Record, error) {
-	m, err := app.FindFirstRecordByFilter("memberships", "user = {:u}", dbx.Params{"u": userID})
+	m, err := app.FindFirstRecordByData("memberships", "user", userID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fail.NotFound("This account belongs to no organisation.")
 	}
@@ -57,13 +57,15 @@ func ActorFor(app core.App, user *core.Record) (*Actor, error) {
 	if err != nil {
 		return nil, err
 	}
-	org, err := app.FindRecordById("organizations", m.GetString("org"))
+	var mfaRequired bool // all ActorFor needs of the organisation
+	err = app.DB().NewQuery("SELECT mfaRequired FROM organizations WHERE id = {:id}").
+		Bind(dbx.Params{"id": m.GetString("org")}).Row(&mfaRequired)
 	if err != nil {
 		return nil, err
 	}
 	a := &Actor{
 		Member:     ToMember(m),
-		Org:        org.Id,
+		Org:        m.GetString("org"),
 		User:       user,
 		Membership: m,
 		Label:      audit.Label(user.GetString("givenName"), user.GetString("familyName"), user.Email()),
@@ -71,7 +73,7 @@ func ActorFor(app core.App, user *core.Record) (*Actor, error) {
 	if user.GetBool("mustChangePassword") {
 		a.Restrictions = append(a.Restrictions, PasswordChangeRequired)
 	}
-	if org.GetBool("mfaRequired") && !user.GetBool("totpEnabled") {
+	if mfaRequired && !user.GetBool("totpEnabled") {
 		a.Restrictions = append(a.Restrictions, MfaEnrollmentRequired)
 	}
 	return a, nil

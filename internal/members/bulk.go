@@ -47,7 +47,8 @@ type BulkOutcome struct {
 // Bulk applies one action (disable, enable or userType) to several members of actor's
 // organisation, with the very rules of the single action: every member is checked
 // (policy and preconditions; unknown ids and other organisations' are not_found), then
-// the eligible ones change, all in one transaction with one audit row each. Without
+// the eligible ones change together (set-based: a few statements for all of them), all
+// in one transaction with one audit row each. Without
 // SkipIneligible it is all or nothing: if any member is ineligible nothing changes.
 // Errors: 400 ids (none, or more than MaxBulk once duplicates collapse), 400 action,
 // 400 userType; 403 when the actor may not take the action on anyone; 409 bulk_ineligible with the per-id results in details.
@@ -86,8 +87,8 @@ func Bulk(app core.App, actor *Actor, req BulkRequest, ip string) (*BulkOutcome,
 			return fail.Conflict("bulk_ineligible", "Some members cannot take this action; nothing was changed.",
 				map[string]any{"results": results, "changed": 0})
 		}
-		for _, t := range eligible {
-			if err := o.apply(tx, t); err != nil {
+		if len(eligible) > 0 {
+			if err := o.apply(tx, eligible); err != nil {
 				return err
 			}
 		}

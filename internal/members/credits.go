@@ -35,7 +35,7 @@ func SetCredits(app core.App, actor *Actor, id string, allocated *float64, ip st
 			}
 			return nil
 		},
-		apply: func(tx core.App, t *target) error {
+		apply: each(func(tx core.App, t *target) error {
 			before := creditsView(t.m.GetBool("creditsLimited"), t.m.GetFloat("creditsAllocated"))
 			amount, note := 0.0, "unlimited"
 			if allocated != nil {
@@ -57,7 +57,7 @@ func SetCredits(app core.App, actor *Actor, id string, allocated *float64, ip st
 				return err
 			}
 			return record(tx, actor, access.MembersManageCredits, t, before, creditsView(allocated != nil, amount), ip)
-		},
+		}),
 	})
 }
 

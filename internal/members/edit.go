@@ -2,9 +2,11 @@ package members
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"roster/internal/access"
 	"roster/internal/audit"
@@ -14,7 +16,8 @@ import (
 // This file is the machinery every change to a member shares: loading the members it
 // applies to, running it in one transaction, and recording it. Each change is an op
 // split in two halves, check and apply, so that a bulk action can check every member
-// before it applies anything, all in one transaction.
+// before it applies anything, all in one transaction. A single change is the bulk path
+// with one member: the same check, the same apply.
 
 // target is one member a change applies to: the membership and its account.
 type target struct {
@@ -43,8 +46,22 @@ type op struct {
 	// check enforces the policy and the preconditions for one target; errUnchanged when
 	// there is nothing to do.
 	check func(tx core.App, t *target) error
-	// apply makes the change and writes its audit row (and ledger rows, mails).
-	apply func(tx core.App, t *target) error
+	// apply makes the change to every target (each one checked) and writes their audit
+	// rows (and ledger rows, mails): set-based (a few statements for all the targets)
+	// for the changes a bulk action makes, one member at a time (each) for the others.
+	apply func(tx core.App, ts []*target) error
+}
+
+// each makes an op's apply out of a change made to one member at a time.
+func each(fn func(tx core.App, t *target) error) func(core.App, []*target) error {
+	return func(tx core.App, ts []*target) error {
+		for _, t := range ts {
+			if err := fn(tx, t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }
 
 // runOne loads the member id of actor's organisation and runs o on it in one
@@ -71,7 +88,7 @@ func runOne(app core.App, actor *Actor, id string, o op) error {
 			}
 			return err
 		}
-		return o.apply(tx, t)
+		return o.apply(tx, []*target{t})
 	})
 }
 
@@ -106,13 +123,40 @@ func loadTargets(app core.App, org string, ids []string) (map[string]*target, er
 	return out, nil
 }
 
-// record writes the audit row of one change to one member.
-func record(tx core.App, actor *Actor, action access.Action, t *target, before, after map[string]any, ip string) error {
-	return audit.Write(tx, audit.Entry{
+// entry is the audit row of one change to one member.
+func entry(actor *Actor, action access.Action, t *target, before, after map[string]any, ip string) audit.Entry {
+	return audit.Entry{
 		Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label, Action: string(action),
 		TargetType: "membership", TargetID: t.m.Id, TargetLabel: t.label(),
 		Details: map[string]any{"before": before, "after": after}, IP: ip,
-	})
+	}
+}
+
+// record writes the audit row of one change to one member.
+func record(tx core.App, actor *Actor, action access.Action, t *target, before, after map[string]any, ip string) error {
+	return audit.Write(tx, entry(actor, action, t, before, after, ip))
+}
+
+// updateAll sets cols, and updated, on the memberships of ts (in actor's organisation
+// and matching where) with one UPDATE, and fails unless each of them changed. The SQL
+// triggers that keep memberIndex, membersSearch and the counters in step fire as for
+// any write; PocketBase's record hooks do not, so callers set no column those hooks
+// guard (the one-owner invariant: role, org, and the owner's status) without guarding
+// it themselves in where.
+func updateAll(tx core.App, org string, ts []*target, cols dbx.Params, where dbx.Expression) error {
+	ids := make([]any, len(ts))
+	for i, t := range ts {
+		ids[i] = t.m.Id
+	}
+	cols["updated"] = types.NowDateTime().String()
+	res, err := tx.DB().Update("memberships", cols, dbx.And(dbx.In("id", ids...), dbx.HashExp{"org": org}, where)).Execute()
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(ts)) {
+		return fmt.Errorf("members: %d of %d memberships changed (%v)", n, len(ts), err)
+	}
+	return nil
 }
 
 // can asks the policy whether actor may perform action on t.

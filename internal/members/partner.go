@@ -26,13 +26,13 @@ func SetPartnerAccess(app core.App, actor *Actor, id string, enabled bool, ip st
 			}
 			return nil
 		},
-		apply: func(tx core.App, t *target) error {
+		apply: each(func(tx core.App, t *target) error {
 			t.m.Set("partnerAccess", enabled)
 			if err := tx.Save(t.m); err != nil {
 				return err
 			}
 			return record(tx, actor, access.MembersPartnerAccess, t,
 				map[string]any{"partnerAccess": !enabled}, map[string]any{"partnerAccess": enabled}, ip)
-		},
+		}),
 	})
 }

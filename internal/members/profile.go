@@ -147,7 +147,7 @@ func UpdateProfile(app core.App, actor *Actor, id string, p Profile, ip string) 
 			}
 			return nil
 		},
-		apply: func(tx core.App, t *target) error {
+		apply: each(func(tx core.App, t *target) error {
 			for name := range after {
 				switch name {
 				case "email":
@@ -169,7 +169,7 @@ func UpdateProfile(app core.App, actor *Actor, id string, p Profile, ip string) 
 				return err
 			}
 			return notifyProfile(tx, actor, t, before, after)
-		},
+		}),
 	})
 }
 

@@ -130,7 +130,7 @@ func (r *removal) run(app core.App, id string) (*Removal, error) {
 	if r.opts.transferTo() != "" && r.opts.DeleteContent {
 		return nil, fail.Invalid("transferTo", "choose_one", "Either transfer the content or delete it, not both.")
 	}
-	if err := runOne(app, r.actor, id, op{check: r.check, apply: r.apply}); err != nil {
+	if err := runOne(app, r.actor, id, op{check: r.check, apply: each(r.apply)}); err != nil {
 		return nil, err
 	}
 	return r.out, nil

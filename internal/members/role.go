@@ -40,7 +40,7 @@ func ChangeRole(app core.App, actor *Actor, id string, role access.Role, ip stri
 			}
 			return nil
 		},
-		apply: func(tx core.App, t *target) error {
+		apply: each(func(tx core.App, t *target) error {
 			from := t.m.GetString("role")
 			t.m.Set("role", string(role))
 			if err := tx.Save(t.m); err != nil {
@@ -62,7 +62,7 @@ func ChangeRole(app core.App, actor *Actor, id string, role access.Role, ip stri
 			return mail.Queue(tx, mail.Mail{Org: actor.Org, To: t.u.Email(), Template: "role_changed", Language: lang,
 				Data: map[string]any{"Name": t.name(), "OrgName": org.GetString("name"), "ActorName": actorName(actor, lang),
 					"Role": roleNames[lang][role], "Admin": role == access.RoleAdmin}})
-		},
+		}),
 	})
 }
 

@@ -1,9 +1,18 @@
 package members
 
 import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/security"
+	"github.com/pocketbase/pocketbase/tools/types"
 
 	"roster/internal/access"
+	"roster/internal/audit"
 	"roster/internal/fail"
 )
 
@@ -38,19 +47,20 @@ func disableOp(actor *Actor, ip string) op {
 			}
 			return nil
 		},
-		apply: func(tx core.App, t *target) error {
-			before := map[string]any{"status": t.m.GetString("status"), "partnerAccess": t.m.GetBool("partnerAccess")}
-			t.m.Set("status", string(access.Disabled))
-			t.m.Set("partnerAccess", false)
-			if err := tx.Save(t.m); err != nil {
+		apply: func(tx core.App, ts []*target) error {
+			if err := setStatus(tx, actor, ts, dbx.Params{"status": string(access.Disabled), "partnerAccess": false}); err != nil {
 				return err
 			}
-			t.u.RefreshTokenKey() // every token the member holds fails from now on
-			if err := tx.Save(t.u); err != nil {
+			if err := revokeSessions(tx, ts); err != nil {
 				return err
 			}
 			after := map[string]any{"status": string(access.Disabled), "partnerAccess": false, "sessionsRevoked": true}
-			return record(tx, actor, access.MembersDisable, t, before, after, ip)
+			entries := make([]audit.Entry, len(ts))
+			for i, t := range ts {
+				before := map[string]any{"status": t.m.GetString("status"), "partnerAccess": t.m.GetBool("partnerAccess")}
+				entries[i] = entry(actor, access.MembersDisable, t, before, after, ip)
+			}
+			return audit.WriteMany(tx, entries)
 		},
 	}
 }
@@ -66,13 +76,70 @@ func enableOp(actor *Actor, ip string) op {
 			}
 			return nil
 		},
-		apply: func(tx core.App, t *target) error {
-			before := map[string]any{"status": t.m.GetString("status")}
-			t.m.Set("status", string(access.Active))
-			if err := tx.Save(t.m); err != nil {
+		apply: func(tx core.App, ts []*target) error {
+			if err := setStatus(tx, actor, ts, dbx.Params{"status": string(access.Active)}); err != nil {
 				return err
 			}
-			return record(tx, actor, access.MembersEnable, t, before, map[string]any{"status": string(access.Active)}, ip)
+			entries := make([]audit.Entry, len(ts))
+			for i, t := range ts {
+				entries[i] = entry(actor, access.MembersEnable, t,
+					map[string]any{"status": t.m.GetString("status")}, map[string]any{"status": string(access.Active)}, ip)
+			}
+			return audit.WriteMany(tx, entries)
 		},
+	}
+}
+
+// setStatus sets cols (the status, and partner access) on the memberships of ts in one
+// UPDATE. The policy never lets anyone disable or enable the owner; the one-owner hook
+// also refuses to disable the owner, but a raw UPDATE skips it, so the owner is guarded
+// here as well, in Go and in the statement.
+func setStatus(tx core.App, actor *Actor, ts []*target, cols dbx.Params) error {
+	for _, t := range ts {
+		if access.Role(t.m.GetString("role")) == access.RoleOwner {
+			return fail.Conflict("owner_protected", "The owner cannot be disabled or moved.", nil)
+		}
+	}
+	return updateAll(tx, actor.Org, ts, cols, dbx.Not(dbx.HashExp{"role": string(access.RoleOwner)}))
+}
+
+// revokeSessions gives each target's account a fresh random token key, as PocketBase's
+// RefreshTokenKey does on a save, so that every token the member holds fails from now
+// on: one UPDATE for all. Once the transaction commits, realtime connections signed in
+// as them lose their auth, as PocketBase does when a save changes a token key.
+func revokeSessions(tx core.App, ts []*target) error {
+	params := dbx.Params{"now": types.NowDateTime().String()}
+	rows := make([]string, len(ts))
+	users := make(map[string]bool, len(ts))
+	for i, t := range ts {
+		id, key := "u"+strconv.Itoa(i), "k"+strconv.Itoa(i)
+		params[id], params[key] = t.u.Id, security.RandomString(50) // PocketBase's generator and length
+		rows[i] = "({:" + id + "}, {:" + key + "})"
+		users[t.u.Id] = true
+	}
+	res, err := tx.DB().NewQuery(`UPDATE users SET tokenKey = k.key, updated = {:now}
+		FROM (SELECT column1 AS id, column2 AS key FROM (VALUES ` + strings.Join(rows, ", ") + `)) AS k
+		WHERE users.id = k.id`).Bind(params).Execute()
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(users)) {
+		return fmt.Errorf("members: %d of %d token keys changed (%v)", n, len(users), err)
+	}
+	tx.TxInfo().OnComplete(func(txErr error) error {
+		if txErr == nil {
+			dropRealtimeAuth(tx, users)
+		}
+		return nil
+	})
+	return nil
+}
+
+// dropRealtimeAuth unsets the auth of the realtime connections signed in as users.
+func dropRealtimeAuth(app core.App, users map[string]bool) {
+	for _, c := range app.SubscriptionsBroker().Clients() {
+		if a, _ := c.Get(apis.RealtimeClientAuthKey).(*core.Record); a != nil && a.Collection().Name == "users" && users[a.Id] {
+			c.Unset(apis.RealtimeClientAuthKey)
+		}
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/audit"
 	"roster/internal/billing"
 	"roster/internal/fail"
 )
@@ -59,25 +61,43 @@ func userTypeOp(actor *Actor, to access.UserType, ip string) op {
 			}
 			return typeFits(to, access.Role(t.m.GetString("role")), *h)
 		},
-		apply: func(tx core.App, t *target) error {
-			from := access.UserType(t.m.GetString("userType"))
-			t.m.Set("userType", string(to))
-			if err := tx.Save(t.m); err != nil {
+		apply: func(tx core.App, ts []*target) error {
+			if err := updateAll(tx, actor.Org, ts, dbx.Params{"userType": string(to)}, dbx.In("role", rolesAllowing(to)...)); err != nil {
 				return err
 			}
-			for _, s := range []billing.Seat{
-				{UserType: from, Delta: -1},
-				{UserType: to, Delta: +1},
-			} {
-				s.Org, s.Membership, s.Label, s.Reason, s.Actor = actor.Org, t.m.Id, t.label(), billing.TypeChanged, actor.ID
-				if err := billing.SeatChanged(tx, s); err != nil {
-					return err
+			seats := make([]billing.Seat, 0, 2*len(ts))
+			entries := make([]audit.Entry, len(ts))
+			for i, t := range ts {
+				from := access.UserType(t.m.GetString("userType"))
+				for _, s := range []billing.Seat{
+					{UserType: from, Delta: -1},
+					{UserType: to, Delta: +1},
+				} {
+					s.Org, s.Membership, s.Label, s.Reason, s.Actor = actor.Org, t.m.Id, t.label(), billing.TypeChanged, actor.ID
+					seats = append(seats, s)
 				}
+				entries[i] = entry(actor, access.MembersChangeUserType, t,
+					map[string]any{"userType": string(from)}, map[string]any{"userType": string(to)}, ip)
 			}
-			return record(tx, actor, access.MembersChangeUserType, t,
-				map[string]any{"userType": string(from)}, map[string]any{"userType": string(to)}, ip)
+			if err := billing.SeatsChanged(tx, seats); err != nil {
+				return err
+			}
+			return audit.WriteMany(tx, entries)
 		},
 	}
+}
+
+// rolesAllowing lists the roles a member of user type t may hold: the type change's
+// UPDATE touches no other membership (typeFits refuses the others first), so that the
+// owner, whom it may change, stays creator or professional.
+func rolesAllowing(t access.UserType) []any {
+	var out []any
+	for _, r := range access.Roles {
+		if t.Allows(r) {
+			out = append(out, string(r))
+		}
+	}
+	return out
 }
 
 // typeFits reports the first precondition (DESIGN §5) that user type to does not meet
@@ -114,7 +134,8 @@ func typeFits(to access.UserType, role access.Role, h holdings) error {
 
 // holdingsOf counts, for every target at once, the items and groups they own, the
 // licences they hold that user type to is not compatible with (a licence whose
-// compatibleTypes list lacks it), and the shared-update groups they belong to.
+// compatibleTypes list lacks it), and the shared-update groups they belong to (through
+// groupMembers, the index of the groups' member lists), in one query.
 func holdingsOf(app core.App, org string, ts []*target, to access.UserType) (map[string]*holdings, error) {
 	out := make(map[string]*holdings, len(ts))
 	if len(ts) == 0 {
@@ -137,8 +158,8 @@ func holdingsOf(app core.App, org string, ts []*target, to access.UserType) (map
 		UNION ALL
 		SELECT owner AS member, 'groups' AS kind, count(*) AS n FROM groups WHERE owner IN ({:ids}) GROUP BY owner
 		UNION ALL
-		SELECT j.value AS member, 'shared' AS kind, count(*) AS n FROM groups g, json_each(g.members) j
-			WHERE g.org = {:org} AND g.sharedUpdate = TRUE AND j.value IN ({:ids}) GROUP BY j.value
+		SELECT gm.membership AS member, 'shared' AS kind, count(*) AS n FROM groupMembers gm JOIN groups g ON g.id = gm.grp
+			WHERE gm.membership IN ({:ids}) AND g.org = {:org} AND g.sharedUpdate = TRUE GROUP BY gm.membership
 		UNION ALL
 		SELECT la.membership AS member, 'licenses' AS kind, count(*) AS n
 			FROM licenseAssignments la JOIN licenses l ON l.id = la.license
