@@ -31,7 +31,7 @@ func method(r *report) string {
   mutation touches a member no other call touched. At concurrency c, c workers each run the three
   ways in turn, so c requests of the three ways mixed are in flight and each way meets the same load.
 - **Audit log**: ` + fmt.Sprint(r.auditRows) + ` rows in the largest organisation's chain, written once into its template
-  through ` + "`audit.Write`" + ` (the real hash chain) in transactions of 10 000 rows, the owner and 49
+  through ` + "`audit.WriteMany`" + ` (the real hash chain), 10 000 rows a transaction, the owner and 49
   administrators acting in turn; then ` + "`ANALYZE auditLog`" + `. The page asked is
   ` + "`GET /api/orgs/{org}/audit?actor=<an administrator's membership>`" + ` (its newest 50).
 - **Sign-in**: ` + "`POST /api/collections/users/auth-with-password`" + ` with 1 000 members' addresses in turn
@@ -107,9 +107,12 @@ var whyMiss = map[string]string{
 		"and the lastLogin UPDATE (a write transaction per sign-in), and any bcrypt semaphore caps " +
 		"concurrent comparisons at its limit.",
 	"flood": "**List under a sign-in flood vs 2× idle**: each sign-in is a bcrypt comparison of tens of ms " +
-		"of CPU; with more concurrent comparisons than cores, the list's requests queue for CPU behind " +
-		"them. A semaphore on bcrypt (ROSTER_SIGNIN_CONCURRENCY) below the core count leaves a core to reads.",
-	"load-errors": "**Load test errors**: see the first errors listed under the load test.",
+		"of CPU. With 64 of them runnable, Go's scheduler shares the cores between 65 goroutines in 10 ms " +
+		"slices, so each step of the list's request (every SQLite call is CPU in this pure-Go driver) waits " +
+		"a whole round: hundreds of ms at p50, seconds at p95. The cure is admission control on bcrypt " +
+		"(a semaphore of about the core count, ROSTER_SIGNIN_CONCURRENCY) so that waiting sign-ins sleep " +
+		"instead of competing for the cores.",
+	"load-errors": "**Load test errors**: see the first failures listed under the load test.",
 	"load-busy":   "**Lock errors under load**: a write that waited past SQLite's busy timeout; see the server's stderr and logs.",
-	"load-rss":    "**RSS not flat**: memory still grew in the second half of the load test: a cache without bound or a leak.",
+	"load-rss":    "**RSS not flat**: the second half of the load test peaked higher than the first: a cache without bound or a leak.",
 }

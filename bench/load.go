@@ -258,7 +258,7 @@ func pickKind(rng *rand.Rand) int {
 }
 
 var (
-	searchTerms = []string{"helene", "dupr", "martin", "marie", "smith", "jean", "léa", "garcon", "anne", "lefe", "thomas", "oliv", "du", "é"}
+	searchTerms = []string{"helene", "dupr", "martin", "marie", "smith", "jean", "léa", "garcon", "anne", "lefe", "thomas", "oliv", "du"}
 	listTypes   = []string{"viewer", "contributor", "creator", "professional"}
 	listSorts   = []string{"name", "username", "email", "role", "userType", "added", "lastLogin", "creditsRemaining"}
 	listPages   = []int{1, 1, 1, 1, 2, 3, 5, 10, 20, 50}

@@ -77,7 +77,7 @@ func main() {
 		levels = append(levels, c)
 	}
 	start := time.Now()
-	rep := &report{sizes: sizes, levels: levels, results: map[int][]result{}, dbBytes: map[int]int64{}}
+	rep := &report{sizes: sizes, levels: levels, results: map[int][]result{}, dbBytes: map[int]int64{}, loadStart: loadAverage()}
 	largest := slices.Max(sizes)
 	for _, n := range sizes {
 		runSize(rep, n, levels, n == largest)

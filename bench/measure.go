@@ -58,10 +58,12 @@ func measure(key, name string, c, total int, ways [3]way) result {
 // rate is one throughput workload at concurrency c: per way, the calls completed, the
 // time the way ran and each call's latency.
 type rate struct {
-	c    int
-	ops  [3]int
-	took [3]time.Duration
-	lat  [3][]time.Duration
+	c       int
+	ops     [3]int // successful calls
+	failed  [3]int
+	samples []string // the first failures
+	took    [3]time.Duration
+	lat     [3][]time.Duration
 }
 
 func (r rate) perSecond(k int) float64 { return float64(r.ops[k]) / r.took[k].Seconds() }

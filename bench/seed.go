@@ -71,7 +71,7 @@ type labelled struct {
 func (l labelled) label() string { return audit.Label(l.Given, l.Family, l.Email) }
 
 // seedAudit tops the organisation of the template dir up to rows audit rows, written
-// through audit.Write (so the hash chain is the real one) in transactions of 10 000 rows,
+// through audit.WriteMany (so the hash chain is the real one), 10 000 rows a transaction,
 // then refreshes the planner's statistics as PocketBase's nightly optimize would. It is
 // resumable: an interrupted run keeps the batches it committed.
 func seedAudit(dir string, rows int) {
@@ -102,20 +102,15 @@ func seedAudit(dir string, rows int) {
 	const batch = 10_000
 	for done := have; done < rows; {
 		end := min(done+batch, rows)
-		must(app.RunInTransaction(func(tx core.App) error {
-			for k := done; k < end; k++ {
-				a, t, kind := actors[k%len(actors)], targets[k%len(targets)], kinds[k%len(kinds)]
-				err := audit.Write(tx, audit.Entry{Org: org, Actor: a.ID, ActorLabel: a.label(), Action: kind.action,
-					TargetType: "membership", TargetID: t.ID, TargetLabel: t.label(),
-					Details: map[string]any{"before": kind.before, "after": kind.after}, IP: "127.0.0.1"})
-				if err != nil {
-					return err
-				}
-			}
-			return nil
-		}))
-		done = end
-		if done%100_000 == 0 || done == rows {
+		entries := make([]audit.Entry, 0, end-done)
+		for k := done; k < end; k++ {
+			a, t, kind := actors[k%len(actors)], targets[k%len(targets)], kinds[k%len(kinds)]
+			entries = append(entries, audit.Entry{Org: org, Actor: a.ID, ActorLabel: a.label(), Action: kind.action,
+				TargetType: "membership", TargetID: t.ID, TargetLabel: t.label(),
+				Details: map[string]any{"before": kind.before, "after": kind.after}, IP: "127.0.0.1"})
+		}
+		must(audit.WriteMany(app, entries)) // one transaction per batch
+		if done = end; done/100_000 != (done-batch)/100_000 || done == rows {
 			log.Printf("audit rows: %d/%d (%s)", done, rows, time.Since(t0).Round(time.Second))
 		}
 	}

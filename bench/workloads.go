@@ -46,7 +46,7 @@ func runSize(rep *report, n int, levels []int, last bool) {
 	if last && (want("signin") || want("flood")) {
 		emails := signInEmails(e.app.DB(), e.org, 1000)
 		if want("signin") {
-			rep.signin = e.signIn(n, emails)
+			rep.signin, rep.cost = e.signIn(n, emails)
 		}
 		if want("flood") {
 			rep.flood = e.flood(emails)
@@ -151,26 +151,42 @@ func (e *env) auditPage(c int) result {
 // lastLogin), through stock PocketBase on a copy of the same data, and the floor (the
 // user's SELECT and one bcrypt comparison at the stored hash's cost), at concurrency 1
 // and NumCPU.
-func (e *env) signIn(n int, emails []string) []rate {
+func (e *env) signIn(n int, emails []string) ([]rate, int) {
 	stockURL, stop := stock(n)
 	defer stop()
 	db := e.app.DB()
 	call(e.url, "POST", signInPath, "", signInBody(emails[0]), 200)
 	call(stockURL, "POST", signInPath, "", signInBody(emails[0]), 200)
-	ways := [3]way{
-		func(i int) { call(e.url, "POST", signInPath, "", signInBody(emails[i%len(emails)]), 200) },
-		func(i int) { call(stockURL, "POST", signInPath, "", signInBody(emails[i%len(emails)]), 200) },
-		func(i int) {
-			row := dbx.NullStringMap{}
-			must(db.NewQuery("SELECT * FROM users WHERE email = {:e} LIMIT 1").Bind(dbx.Params{"e": emails[i%len(emails)]}).One(row))
-			must(bcrypt.CompareHashAndPassword([]byte(row["password"].String), []byte(benchPassword)))
-		},
-	}
 	var out []rate
 	for _, c := range uniq(1, runtime.NumCPU()) {
-		out = append(out, throughput("sign-in", c, *signinRounds, *signinDur, ways))
+		var fails [3]failures
+		signIn := func(k int, base string) way {
+			return func(i int) {
+				st, body, err := do("POST", base+signInPath, "", signInBody(emails[i%len(emails)]))
+				fails[k].check("sign-in", st, body, err)
+			}
+		}
+		r := throughput("sign-in", c, *signinRounds, *signinDur, [3]way{
+			signIn(0, e.url),
+			signIn(1, stockURL),
+			func(i int) {
+				row := dbx.NullStringMap{}
+				must(db.NewQuery("SELECT * FROM users WHERE email = {:e} LIMIT 1").Bind(dbx.Params{"e": emails[i%len(emails)]}).One(row))
+				must(bcrypt.CompareHashAndPassword([]byte(row["password"].String), []byte(benchPassword)))
+			},
+		})
+		for k := range fails {
+			r.failed[k] = int(fails[k].n.Load())
+			r.ops[k] -= r.failed[k]
+			r.samples = append(r.samples, fails[k].samples...)
+		}
+		out = append(out, r)
 	}
-	return out
+	var hash string
+	must(db.NewQuery("SELECT password FROM users WHERE email = {:e}").Bind(dbx.Params{"e": emails[0]}).Row(&hash))
+	cost, err := bcrypt.Cost([]byte(hash))
+	must(err)
+	return out, cost
 }
 
 // floodResult is Roster's list page 1 alone and under a flood of concurrent sign-ins.
@@ -179,6 +195,7 @@ type floodResult struct {
 	idle, loaded []time.Duration
 	signIns      int
 	floodTook    time.Duration
+	failed       failures // sign-ins of the flood answered otherwise than 200
 }
 
 // flood measures list page 1 (one client, sequential) idle and while floodN clients sign
@@ -213,8 +230,10 @@ func (e *env) flood(emails []string) *floodResult {
 					default:
 					}
 					i := int(next.Add(1))
-					call(e.url, "POST", signInPath, "", signInBody(emails[i%len(emails)]), 200)
-					done.Add(1)
+					st, body, err := do("POST", e.url+signInPath, "", signInBody(emails[i%len(emails)]))
+					if r.failed.check("sign-in", st, body, err) {
+						done.Add(1)
+					}
 				}
 			}()
 		}
@@ -226,8 +245,8 @@ func (e *env) flood(emails []string) *floodResult {
 		close(stop)
 		wg.Wait()
 	}
-	log.Printf("list page 1 p95: idle %s ms, under %d sign-ins %s ms (%.1f sign-ins/s)", ms(pct(r.idle, .95)), r.signers,
-		ms(pct(r.loaded, .95)), float64(r.signIns)/r.floodTook.Seconds())
+	log.Printf("list page 1 p95: idle %s ms, under %d sign-ins %s ms (%.1f sign-ins/s, %d failed)", ms(pct(r.idle, .95)), r.signers,
+		ms(pct(r.loaded, .95)), float64(r.signIns)/r.floodTook.Seconds(), r.failed.n.Load())
 	return r
 }
 
@@ -296,4 +315,26 @@ func count(n int) string {
 		return strconv.FormatFloat(float64(n)/1e3, 'f', -1, 64) + "k"
 	}
 	return strconv.Itoa(n)
+}
+
+// failures counts the answers other than 200 of a load whose calls do not stop the run
+// (a flood, a throughput phase), keeping the first few for the report.
+type failures struct {
+	n       atomic.Int64
+	mu      sync.Mutex
+	samples []string
+}
+
+// check says whether the answer is a 200, and counts it when it is not.
+func (f *failures) check(what string, status int, body []byte, err error) bool {
+	if err == nil && status == 200 {
+		return true
+	}
+	f.n.Add(1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.samples) < 3 {
+		f.samples = append(f.samples, fmt.Sprintf("%s: %d %v %.200s", what, status, err, body))
+	}
+	return false
 }
