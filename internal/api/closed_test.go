@@ -310,11 +310,11 @@ func TestPocketBaseBatchIsClosedEvenWhenEnabled(t *testing.T) {
 	sameRows(t, "after batch requests", before, snapshot(t, w.app))
 }
 
-// TestPocketBaseAuthRoutesLeakNothing: PocketBase's auth routes answer the same for an
+// TestClosedAuthRoutesLeakNothing: PocketBase's auth routes answer the same for an
 // address with an account and one without, issue no token but through a sign-in, and
 // cannot change an account behind Roster's back (email change is Roster's profile edit,
 // under the policy and the audit log).
-func TestPocketBaseAuthRoutesLeakNothing(t *testing.T) {
+func TestClosedAuthRoutesLeakNothing(t *testing.T) {
 	w := newClosedWorld(t)
 	same := func(what string, send func(email string) testapp.Response) {
 		t.Helper()
@@ -473,7 +473,7 @@ func (s *sseClient) next(t *testing.T) sseEvent {
 	return sseEvent{}
 }
 
-// TestRealtimeDeliversNoRecordToMembers subscribes the instance operator, an anonymous
+// TestClosedRealtimeDeliversNoRecordToMembers subscribes the instance operator, an anonymous
 // visitor and every kind of account (member, administrator, owner, disabled member,
 // another organisation's owner) to Roster's collections, then
 // changes members, invitations and the audit log through Roster's API. The operator's
@@ -481,7 +481,7 @@ func (s *sseClient) next(t *testing.T) sseEvent {
 // others receive none. PocketBase decides who gets a record before the change's request
 // answers (it runs the enrich hooks for each allowed subscriber then), so after that
 // answer a marker sent down each connection is a fence: nothing may come before it.
-func TestRealtimeDeliversNoRecordToMembers(t *testing.T) {
+func TestClosedRealtimeDeliversNoRecordToMembers(t *testing.T) {
 	w := newClosedWorld(t)
 	var mu sync.Mutex
 	delivered := map[string]int{} // who a record was enriched for, on realtime
@@ -558,12 +558,12 @@ func TestRealtimeDeliversNoRecordToMembers(t *testing.T) {
 	t.Logf("operator saw %v; records prepared per subscriber: %v", seen, delivered)
 }
 
-// TestFileURLs uploads an avatar and a logo through Roster's routes and fetches them
+// TestClosedFileURLs uploads an avatar and a logo through Roster's routes and fetches them
 // through PocketBase's file route as outsiders. Both file fields are public by an
 // unguessable URL (the record id and a random name suffix): that is recorded here, with
 // what keeps them private enough — nobody can list them, a replaced or removed picture
 // is gone at once, and a new file field has to be decided on (this test fails).
-func TestFileURLs(t *testing.T) {
+func TestClosedFileURLs(t *testing.T) {
 	w := newClosedWorld(t)
 	public := map[string]bool{"users.avatar": true, "organizations.logo": true}
 	for _, col := range w.collections(t) {

@@ -502,7 +502,7 @@ func TestEveryIDRouteHasIDORRows(t *testing.T) {
 		registered[r] = true
 		rest := strings.ReplaceAll(r, "{org}", "")
 		if !strings.Contains(rest, "{") || strings.Contains(rest, "...}") {
-			continue // no id besides the organisation (TestForeignOrganisationIDs), or a catch-all
+			continue // no id besides the organisation (TestIDORForeignOrganisationIDs), or a catch-all
 		}
 		if !rows[r] {
 			t.Errorf("%s takes an id but has no row in idorRoutes: add one (kind, body, fresh target)", r)
@@ -581,11 +581,11 @@ func TestIDOR(t *testing.T) {
 	t.Logf("%d routes, %d requests; statuses %v", len(idorRoutes), sent, statuses)
 }
 
-// TestForeignOrganisationIDs calls every organisation route (enumerated from the route
+// TestIDORForeignOrganisationIDs calls every organisation route (enumerated from the route
 // table) with an organisation id that is not the caller's: the other organisation's,
 // random, garbage, and ids of other kinds. Each must be the membership middleware's
 // 404, before any handler runs, and nothing may change.
-func TestForeignOrganisationIDs(t *testing.T) {
+func TestIDORForeignOrganisationIDs(t *testing.T) {
 	w := newIDORWorld(t)
 	bodies := map[string]idorRoute{}
 	for _, rt := range idorRoutes {
