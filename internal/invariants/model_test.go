@@ -41,6 +41,7 @@ func TestModel(t *testing.T) {
 			"transfer":  s.transfer,
 			"bulk":      s.bulk,
 			"plan":      s.plan,
+			"downgrade": s.downgrade,
 			"item":      s.item,
 			"elsewhere": s.elsewhere,
 			"crossOrg":  s.crossOrg,
@@ -246,7 +247,7 @@ type state struct {
 
 func newState(t *testing.T, rt *rapid.T, st *stats) *state {
 	tb := rapidTB{TB: t, rt: rt}
-	planA := rapid.SampledFrom([]string{"starter", "team"}).Draw(rt, "plan")
+	planA := rapid.SampledFrom([]string{"starter", "team", "team"}).Draw(rt, "plan")
 	w := newWorld(tb, planA)
 	s := &state{t: t, rt: rt, w: w, st: st, m: &model{
 		plan: planA, accepted: map[string]string{}, removed: map[string]bool{}, bEmails: map[string]bool{},
@@ -844,7 +845,20 @@ func (s *state) plan(rt *rapid.T) {
 	if rapid.IntRange(0, 4).Draw(rt, "not the owner?") == 0 {
 		actor = s.drawActor(rt)
 	}
-	code := rapid.SampledFrom([]string{"starter", "team", "business", "platinum"}).Draw(rt, "plan")
+	s.changePlan(actor, rapid.SampledFrom([]string{"starter", "team", "business", "platinum"}).Draw(rt, "plan"))
+}
+
+// downgrade: the owner moves to the next smaller plan (business → team → starter), where
+// the seat limit meets the members and the pending invitations.
+func (s *state) downgrade(rt *rapid.T) {
+	code := map[string]string{"business": "team", "team": "starter"}[s.m.plan]
+	if code == "" {
+		rt.Skip("already on the smallest plan")
+	}
+	s.changePlan(s.m.owner(), code)
+}
+
+func (s *state) changePlan(actor *member, code string) {
 	p, known := s.w.plans[code]
 	want := ok
 	switch {
@@ -1021,6 +1035,9 @@ func (s *state) check(rt *rapid.T) {
 		if sc["count"] != float64(want[ut]) {
 			s.fail("subscription: %d %s seats, the model says %d", sc["count"], ut, want[ut])
 		}
+	}
+	if over(w.plans[m.plan], len(m.members)+len(m.pending)) {
+		s.fail("%d members and %d pending invitations exceed the %s plan's seats", len(m.members), len(m.pending), m.plan)
 	}
 	sums, err := billing.LedgerSums(w.app, w.a.ID)
 	if err != nil {
