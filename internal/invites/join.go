@@ -13,6 +13,7 @@ import (
 	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/orgs"
+	"roster/internal/security"
 )
 
 // Preview is what the join page shows to whoever holds a valid link.
@@ -107,8 +108,8 @@ func (in *Enrolment) validate() error {
 	if utf8.RuneCountInString(in.FamilyName) > 100 {
 		return fail.Invalid("familyName", "too_long", "At most 100 characters.")
 	}
-	if n := utf8.RuneCountInString(in.Password); n < 8 || n > 64 || len(in.Password) > 72 {
-		return fail.Invalid("password", "length", "The password must be 8 to 64 characters (at most 72 bytes).")
+	if err := orgs.CheckPassword(in.Password); err != nil {
+		return err
 	}
 	if in.Language != "" && in.Language != "fr" && in.Language != "en" {
 		return fail.Invalid("language", "invalid_choice", "The language is fr or en.")
@@ -142,10 +143,17 @@ func Accept(app core.App, token string, in Enrolment, ip string) (*core.Record, 
 // address: the invitation must be for it (case-insensitive), and the account signs in
 // through the provider (authSource sso, a random password nobody knows).
 func join(app core.App, token string, in Enrolment, ip string, sso *string) (*core.Record, error) {
-	hash, _ := hashOf(token)
+	// bcrypt takes 50–100 ms: it runs before the transaction, where it would hold
+	// SQLite's write lock and stall every other write (orgs.NewUser refuses to hash
+	// inside a transaction).
+	passwordHash, err := security.HashPassword(app, in.Password)
+	if err != nil {
+		return nil, err
+	}
+	tokenHash, _ := hashOf(token)
 	var user *core.Record
-	err := app.RunInTransaction(func(tx core.App) error {
-		r, err := tx.FindFirstRecordByData(Collection, "tokenHash", hash)
+	err = app.RunInTransaction(func(tx core.App) error {
+		r, err := tx.FindFirstRecordByData(Collection, "tokenHash", tokenHash)
 		if err != nil {
 			return errNoInvitation()
 		}
@@ -192,7 +200,7 @@ func join(app core.App, token string, in Enrolment, ip string, sso *string) (*co
 		if lang == "" {
 			lang = org.GetString("defaultLanguage")
 		}
-		user, err = orgs.NewUser(tx, orgs.Owner{Email: email, Password: in.Password, GivenName: in.GivenName,
+		user, err = orgs.NewUser(tx, orgs.Owner{Email: email, PasswordHash: passwordHash, GivenName: in.GivenName,
 			FamilyName: in.FamilyName, Username: in.Username}, lang)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
@@ -18,6 +19,7 @@ import (
 	"roster/internal/audit"
 	"roster/internal/billing"
 	"roster/internal/fail"
+	"roster/internal/security"
 )
 
 // New describes an organisation to create and its owner.
@@ -29,9 +31,22 @@ type New struct {
 	Owner    Owner
 }
 
-// Owner is the first account of a new organisation.
+// Owner is the first account of a new organisation (or any new account: NewUser).
 type Owner struct {
 	Email, Password, GivenName, FamilyName, Username string
+	// PasswordHash is Password hashed by security.HashPassword before the transaction
+	// that saves the account: bcrypt takes 50–100 ms and, inside a transaction, would
+	// hold SQLite's write lock all that time. NewUser refuses to hash inside one.
+	PasswordHash string
+}
+
+// CheckPassword applies the account password limits (DESIGN §10): 8 to 64 characters,
+// at most 72 bytes (bcrypt's limit; never truncated). Errors: 400 password (length).
+func CheckPassword(password string) error {
+	if n := utf8.RuneCountInString(password); n < 8 || n > 64 || len(password) > 72 {
+		return fail.Invalid("password", "length", "The password must be 8 to 64 characters (at most 72 bytes).")
+	}
+	return nil
 }
 
 // Created is what Create made.
@@ -61,8 +76,15 @@ func Create(app core.App, in New, actor, ip string) (*Created, error) {
 	if in.Owner.Email == "" {
 		return nil, fail.Invalid("email", "required", "An email address is required.")
 	}
-	if len(in.Owner.Password) < 8 || len(in.Owner.Password) > 64 || len([]byte(in.Owner.Password)) > 72 {
-		return nil, fail.Invalid("password", "length", "The password must be 8 to 64 characters (at most 72 bytes).")
+	if err := CheckPassword(in.Owner.Password); err != nil {
+		return nil, err
+	}
+	if in.Owner.PasswordHash == "" {
+		hash, err := security.HashPassword(app, in.Owner.Password)
+		if err != nil {
+			return nil, err
+		}
+		in.Owner.PasswordHash = hash
 	}
 	var out Created
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -115,8 +137,19 @@ func Create(app core.App, in New, actor, ip string) (*Created, error) {
 }
 
 // NewUser saves an account (verified, password sign-in). A missing username is derived
-// from the email address and made unique.
+// from the email address and made unique. Inside a transaction, o.PasswordHash must be
+// set (security.HashPassword, before the transaction began).
 func NewUser(app core.App, o Owner, language string) (*core.Record, error) {
+	if o.PasswordHash == "" {
+		if app.IsTransactional() {
+			return nil, errHashInTransaction
+		}
+		hash, err := security.HashPassword(app, o.Password)
+		if err != nil {
+			return nil, err
+		}
+		o.PasswordHash = hash
+	}
 	col, err := app.FindCachedCollectionByNameOrId("users")
 	if err != nil {
 		return nil, err
@@ -130,12 +163,14 @@ func NewUser(app core.App, o Owner, language string) (*core.Record, error) {
 		"givenName": strings.TrimSpace(o.GivenName), "familyName": strings.TrimSpace(o.FamilyName),
 		"visibility": "org", "language": language, "units": "metric", "authSource": "password", "verified": true,
 	})
-	u.SetPassword(o.Password)
+	security.SetPasswordHash(u, o.PasswordHash)
 	if err := app.Save(u); err != nil {
 		return nil, err
 	}
 	return u, nil
 }
+
+var errHashInTransaction = errors.New("orgs: hash the password (security.HashPassword) before the transaction: bcrypt would hold SQLite's write lock")
 
 // AddMembership joins user to org with a role and user type, active, added now.
 func AddMembership(app core.App, org string, user *core.Record, role access.Role, ut access.UserType, addedBy string) (*core.Record, error) {

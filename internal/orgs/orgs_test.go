@@ -1,6 +1,7 @@
 package orgs_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -9,6 +10,7 @@ import (
 	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/orgs"
+	"roster/internal/security"
 	"roster/internal/testapp"
 )
 
@@ -137,4 +139,64 @@ func searchCount(t *testing.T, app core.App, q, org string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestNewUserNeverHashesInsideATransaction: bcrypt inside a transaction would hold
+// SQLite's write lock for its 50–100 ms, so NewUser hashes only outside one; inside,
+// it takes a hash made beforehand (security.HashPassword) and stores exactly that.
+func TestNewUserNeverHashesInsideATransaction(t *testing.T) {
+	app := testapp.New(t)
+	const password = "long enough"
+	err := app.RunInTransaction(func(tx core.App) error {
+		_, err := orgs.NewUser(tx, orgs.Owner{Email: "plain@example.com", Password: password}, "en")
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "before the transaction") {
+		t.Fatalf("a plain password inside a transaction: %v", err)
+	}
+	if n, _ := app.CountRecords("users", dbx.HashExp{"email": "plain@example.com"}); n != 0 {
+		t.Fatal("the account was saved")
+	}
+
+	hash, err := security.HashPassword(app, password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	err = app.RunInTransaction(func(tx core.App) error {
+		u, err := orgs.NewUser(tx, orgs.Owner{Email: "hashed@example.com", PasswordHash: hash}, "en")
+		if u != nil {
+			id = u.Id
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := app.FindRecordById("users", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.GetString("password:hash") != hash || !u.ValidatePassword(password) {
+		t.Fatal("the account does not hold the hash made before the transaction")
+	}
+
+	// Outside a transaction (seeding, tests) NewUser hashes the password itself.
+	u, err = orgs.NewUser(app, orgs.Owner{Email: "outside@example.com", Password: password}, "en")
+	if err != nil || !u.ValidatePassword(password) {
+		t.Fatalf("outside a transaction: %v", err)
+	}
+}
+
+// The owner's password is counted in characters, as every other password.
+func TestCreateCountsPasswordCharacters(t *testing.T) {
+	app := testapp.New(t)
+	_, err := orgs.Create(app, orgs.New{Name: "Court", Owner: orgs.Owner{Email: "c@example.com", Password: "éééé"}}, "system", "")
+	if !fail.Is(err, "length") {
+		t.Fatalf("4 characters (8 bytes): %v", err)
+	}
+	c, err := orgs.Create(app, orgs.New{Name: "Long", Owner: orgs.Owner{Email: "l@example.com", Password: "éééééééé"}}, "system", "")
+	if err != nil || !c.User.ValidatePassword("éééééééé") {
+		t.Fatalf("8 characters: %v", err)
+	}
 }

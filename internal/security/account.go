@@ -6,6 +6,7 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+	"golang.org/x/crypto/bcrypt"
 
 	"roster/internal/fail"
 	"roster/internal/members"
@@ -34,30 +35,68 @@ func CheckPassword(field, password string) error {
 	return nil
 }
 
+// HashPassword hashes a password with bcrypt at the cost of the users collection's
+// password field, as PocketBase's SetPassword does. bcrypt takes 50–100 ms of CPU: call
+// it before the transaction that stores the hash (SetPasswordHash), never inside one,
+// where it would hold SQLite's write lock and stall every other write.
+func HashPassword(app core.App, password string) (string, error) {
+	col, err := app.FindCachedCollectionByNameOrId("users")
+	if err != nil {
+		return "", err
+	}
+	cost := bcrypt.DefaultCost
+	if f, ok := col.Fields.GetByName(core.FieldNamePassword).(*core.PasswordField); ok && f.Cost > 0 {
+		cost = f.Cost
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	return string(hash), err
+}
+
+// SetPasswordHash gives account u the password HashPassword hashed; saving u stores it.
+// The caller has validated the password (CheckPassword or its own limits).
+func SetPasswordHash(u *core.Record, hash string) {
+	u.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: hash})
+}
+
 // ChangePassword replaces the actor's own password, proven by the old one. It lifts a
 // temporary password's restriction and ends every other session (the token key is
-// rotated), then tells the member by mail.
+// rotated), then tells the member by mail. Both bcrypt steps (checking the old
+// password, hashing the new one) run before the transaction, which then checks that
+// the stored password is still the one that was checked.
 // Errors: 409 sso_account, 400 oldPassword (invalid_password), 400 password.
 func ChangePassword(app core.App, a *members.Actor, oldPassword, password, ip string) (*core.Record, error) {
+	u, err := app.FindRecordById("users", a.User.Id)
+	if err != nil {
+		return nil, err
+	}
+	if u.GetString("authSource") == "sso" {
+		return nil, fail.Conflict("sso_account", "This account signs in through your organisation's identity provider.", nil)
+	}
+	errOld := fail.Invalid("oldPassword", "invalid_password", "Your current password is not correct.")
+	if oldPassword == "" || !u.ValidatePassword(oldPassword) {
+		return nil, errOld
+	}
+	if err := CheckPassword("password", password); err != nil {
+		return nil, err
+	}
+	if password == oldPassword {
+		return nil, fail.Invalid("password", "same_password", "Choose a password different from the current one.")
+	}
+	checked := u.GetString(core.FieldNamePassword + ":hash")
+	hash, err := HashPassword(app, password)
+	if err != nil {
+		return nil, err
+	}
 	var out *core.Record
-	err := app.RunInTransaction(func(tx core.App) error {
+	err = app.RunInTransaction(func(tx core.App) error {
 		u, err := tx.FindRecordById("users", a.User.Id)
 		if err != nil {
 			return err
 		}
-		if u.GetString("authSource") == "sso" {
-			return fail.Conflict("sso_account", "This account signs in through your organisation's identity provider.", nil)
+		if u.GetString(core.FieldNamePassword+":hash") != checked {
+			return errOld // changed meanwhile: the old password proven is no longer current
 		}
-		if oldPassword == "" || !u.ValidatePassword(oldPassword) {
-			return fail.Invalid("oldPassword", "invalid_password", "Your current password is not correct.")
-		}
-		if err := CheckPassword("password", password); err != nil {
-			return err
-		}
-		if password == oldPassword {
-			return fail.Invalid("password", "same_password", "Choose a password different from the current one.")
-		}
-		u.SetPassword(password)
+		SetPasswordHash(u, hash)
 		u.Set("mustChangePassword", false)
 		u.Set("tempPasswordExpires", "")
 		u.RefreshTokenKey()

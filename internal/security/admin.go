@@ -34,8 +34,12 @@ type Reset struct {
 // Errors: 404 not in the organisation, 403 from the policy, 409 sso_account.
 func ResetPassword(app core.App, a *members.Actor, id, ip string) (*Reset, error) {
 	temp := TemporaryPassword()
+	hash, err := HashPassword(app, temp) // before the transaction: bcrypt would hold the write lock
+	if err != nil {
+		return nil, err
+	}
 	mailed := mail.Enabled(app)
-	err := app.RunInTransaction(func(tx core.App) error {
+	err = app.RunInTransaction(func(tx core.App) error {
 		org, m, u, err := target(tx, a, id, access.MembersResetPassword)
 		if err != nil {
 			return err
@@ -44,7 +48,7 @@ func ResetPassword(app core.App, a *members.Actor, id, ip string) (*Reset, error
 			return fail.Conflict("sso_account", "This member signs in through the organisation's identity provider; reset the password there.", nil)
 		}
 		expires := types.NowDateTime().Add(TemporaryPasswordTTL)
-		u.SetPassword(temp)
+		SetPasswordHash(u, hash)
 		u.Set("mustChangePassword", true)
 		u.Set("tempPasswordExpires", expires)
 		u.Set("failedLogins", 0)

@@ -130,6 +130,18 @@ func Disable(app core.App, a *members.Actor, code, password, ip string) error {
 	if err != nil {
 		return err
 	}
+	// The password's bcrypt check runs before the transaction, which then requires
+	// the stored password to be the one checked.
+	proven := ""
+	if code == "" && password != "" {
+		u, err := app.FindRecordById("users", a.User.Id)
+		if err != nil {
+			return err
+		}
+		if u.ValidatePassword(password) {
+			proven = u.GetString(core.FieldNamePassword + ":hash")
+		}
+	}
 	return app.RunInTransaction(func(tx core.App) error {
 		u, err := tx.FindRecordById("users", a.User.Id)
 		if err != nil {
@@ -147,7 +159,7 @@ func Disable(app core.App, a *members.Actor, code, password, ip string) error {
 				return err
 			}
 		case password != "":
-			if !u.ValidatePassword(password) {
+			if proven == "" || proven != u.GetString(core.FieldNamePassword+":hash") {
 				return fail.Invalid("password", "invalid_password", "The password is not correct.")
 			}
 		default:
