@@ -21,12 +21,17 @@ func method(r *report) string {
   include the member index triggers and Roster's record hooks: this is "stock API on Roster's data".
   Audit log: ` + "`GET /api/collections/auditLog/records?perPage=50&skipTotal=1&sort=-seq&filter=(org='…' && actor='…')`" + `
   (no total, as Roster's keyset page has none).
-- **SQL floor**: dbx on the same database. Lists: COUNT on ` + "`memberIndex`" + ` plus the page joined to
-  memberships and users. Search: LIKE on the index's folded name and email. Mutation: one UPDATE of
-  the membership (no audit, no ledger). Bulk: one UPDATE … WHERE id IN (100 ids) in a transaction
-  (no token revocation, no audit rows). Audit: the 51 newest rows of the actor through the
-  (org, actor, seq) index. Sign-in: the user's SELECT by email plus one bcrypt comparison with the
-  stored hash (cost 10, PocketBase's).
+- **SQL floor**: dbx on the same database, running Roster's own SQL with nothing around it (no HTTP,
+  no auth, no policy, no enrichment, no JSON). Lists: the total summed from ` + "`memberCounts`" + `, the
+  page's memberships picked from the covering name index (` + "`memberIndex_by_name`" + `, OFFSET over the
+  index alone), then joined to memberships and users. Search: the FTS5 trigram match of "helene",
+  its count and its first page the same way. Mutation: one UPDATE of the membership (no audit, no
+  ledger). Bulk: one UPDATE … WHERE id IN (100 ids) in a transaction (no token revocation, no
+  audit rows, no ledger). Audit: the 51 newest rows of the actor through the (org, actor, seq)
+  index. Sign-in: the user's SELECT by email plus one bcrypt comparison with the stored hash.
+  "Roster − floor" is therefore Roster's cost above its database work.
+- **Templates**: before a run each template gets any new migration (then ` + "`ANALYZE`" + `, as after
+  ` + "`roster demo`" + `), so that the scratch copies start current.
 - The three ways are interleaved call by call (rotating who goes first) on one scratch copy; every
   mutation touches a member no other call touched. At concurrency c, c workers each run the three
   ways in turn, so c requests of the three ways mixed are in flight and each way meets the same load.
