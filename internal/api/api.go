@@ -4,20 +4,79 @@
 package api
 
 import (
+	"time"
+
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
+
+	"roster/internal/members"
 )
+
+// ReadHeaderTimeout is how long a client may take to send a request's headers before
+// the server drops the connection (PocketBase's default is a minute): a slow client
+// (slowloris) holds a connection no longer than this. Bodies keep PocketBase's
+// five-minute ReadTimeout, which uploads over a slow line need.
+const ReadHeaderTimeout = 10 * time.Second
+
+// MaxJSONBody is the largest body a Roster route reads, unless it takes an upload.
+// PocketBase's default for every route is 32 MiB.
+const MaxJSONBody = 1 << 20
+
+// uploadLimits are the routes that take a picture, and the largest body each reads:
+// the file plus room for the form's other fields. The invitations CSV and the
+// settings logo routes bind their own limit where they are registered.
+var uploadLimits = map[string]*hook.Handler[*core.RequestEvent]{
+	"PATCH /api/orgs/{org}/members/{id}": apis.BodyLimit(members.MaxAvatarSize + 1<<20),
+	"PATCH /api/account/profile":         apis.BodyLimit(members.MaxAvatarSize + 1<<20),
+}
+
+// drainedBody is how much of a body net/http reads past a handler that left it unread,
+// to keep the connection (its maxPostHandlerReadBytes).
+const drainedBody = 256 << 10
+
+// closeAfterLargeBody ends the connection after any request whose body may be larger
+// than net/http drains. PocketBase's router swaps the request's body for its own
+// wrapper, which hides from net/http that a handler (or a 413) left a large body
+// unread: net/http would keep the connection and read the rest of that body as the
+// next request, so that a body could smuggle requests past a proxy.
+func closeAfterLargeBody() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{Id: "rosterCloseAfterLargeBody", Priority: apis.DefaultCorsMiddlewarePriority - 1,
+		Func: func(e *core.RequestEvent) error {
+			if e.Request.ContentLength < 0 || e.Request.ContentLength > drainedBody {
+				e.Response.Header().Set("Connection", "close")
+			}
+			return e.Next()
+		}}
+}
 
 // Register adds Roster's routes and the web app to app's server.
 func Register(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Server.ReadHeaderTimeout = ReadHeaderTimeout
 		routes(se.Router)
 		return se.Next()
 	})
 }
 
-func routes(r *router.Router[*core.RequestEvent]) {
+// bodyLimit is every Roster route's body limit: MaxJSONBody, or the route's upload
+// limit. It has PocketBase's body limit id, so it replaces the 32 MiB default and a
+// route's own apis.BodyLimit replaces it in turn.
+func bodyLimit() *hook.Handler[*core.RequestEvent] {
+	def := apis.BodyLimit(MaxJSONBody)
+	return &hook.Handler[*core.RequestEvent]{Id: def.Id, Priority: def.Priority, Func: func(e *core.RequestEvent) error {
+		if h, ok := uploadLimits[e.Request.Pattern]; ok {
+			return h.Func(e)
+		}
+		return def.Func(e)
+	}}
+}
+
+func routes(root *router.Router[*core.RequestEvent]) {
+	root.Bind(closeAfterLargeBody())
+	// Every Roster route sits in one group that carries the body limit.
+	r := &router.Router[*core.RequestEvent]{RouterGroup: root.Group("").Bind(bodyLimit())}
 	r.GET("/api/setup", handle(setupStatus))
 	r.POST("/api/setup", handle(setupCreate))
 
