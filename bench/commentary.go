@@ -86,27 +86,29 @@ func misses(r *report, ts []target) string {
 
 // whyMiss is the known cause of each target's miss, by target key.
 var whyMiss = map[string]string{
-	"list-pb": "**List vs PocketBase**: Roster's list reads the narrow `memberIndex` read model; a miss here " +
-		"means the machine was too noisy for the p95 of this run (compare p50 in the table).",
-	"list-floor": "**List vs floor + 5 ms**: Roster adds to the floor's two queries the actor's membership, " +
-		"the enrichment of the page (licences, groups, owned counts, allowed actions: one query per relation) " +
-		"and JSON encoding; under concurrency or a shared machine these few ms stretch.",
-	"search": "**Search vs 0.25× PocketBase**: Roster's search is folded (accents ignored) and counts its " +
-		"total; PocketBase's `~` is a plain LIKE that finds fewer rows.",
-	"mutation": "**One mutation vs 2× a PATCH**: Roster's change reads the member, checks policy and holdings, " +
-		"saves the membership, writes the seat ledger and an audit row (hash chain: one indexed read of the " +
-		"chain's last row) in one transaction; a PATCH is one save. Each of those saves goes through " +
-		"PocketBase's record validation and hooks, and the commit's fsync dominates p95 on a shared disk: " +
-		"compare p50 too.",
-	"bulk": "**Bulk disable 100 vs floor + 50 ms**: Roster does, per member, a save of the membership, a save " +
-		"of the user to rotate its token key (every session revoked), and an audit row, each through " +
-		"PocketBase's validation and hooks, all in one transaction; the floor is one UPDATE statement " +
-		"with none of that. Meeting the target needs the apply step as set-based SQL (one UPDATE of " +
-		"memberships, one of users' tokenKey, one multi-row INSERT of audit rows), in internal/members.",
-	"scale": "**100k/10k ≤ 1.5**: the floor itself grows several times (COUNT of the filtered rows and OFFSET " +
-		"both walk rows in proportion to the organisation), so no endpoint that returns an exact total " +
-		"can meet it with a COUNT; it needs counters (or an estimated/skipped total) and keyset pagination. " +
-		"Search at 100k scans the organisation's folded index rows.",
+	"list-pb": "**List vs PocketBase**: Roster's list reads the narrow `memberIndex` read model and the member " +
+		"counters; PocketBase's filter and sort on the joined user have neither. A miss here means this run's p95 " +
+		"was noise on a shared machine: compare p50 in the table.",
+	"list-floor": "**List vs floor + 5 ms**: the floor is Roster's own SQL; Roster adds the HTTP round trip, " +
+		"the token check and the actor's membership and organisation, the enrichment of the page (licences, " +
+		"groups, owned counts, allowed actions: one query per relation) and JSON encoding of 50 members. " +
+		"These are a few ms of CPU, which stretch when the two cores are shared (compare p50).",
+	"search": "**Search vs 0.25× PocketBase**: Roster's search is folded (accents ignored), goes through the FTS5 " +
+		"trigram index and counts its total; PocketBase's `~` is a plain LIKE over the joined users.",
+	"mutation": "**One mutation vs 2× a PATCH**: Roster's change checks policy and holdings on the actor and the " +
+		"target, then in one transaction updates the membership, writes the seat ledger and the subscription's " +
+		"cached seats, reads the audit chain's head and appends the audit row; a PATCH is one record save. " +
+		"Several statements and a commit against one: at p95 a few slow commits (WAL fsync) on a shared disk " +
+		"dominate, compare p50.",
+	"bulk": "**Bulk disable 100 vs floor + 50 ms**: Roster checks each of the 100 members (policy and " +
+		"preconditions), then in one transaction updates the memberships, rotates the 100 users' token keys " +
+		"(every session revoked) and appends 100 hash-chained audit rows; the floor is one UPDATE of the " +
+		"memberships. The member index and counter triggers fire for both.",
+	"scale": "**100k/10k ≤ 1.5**: a page and its total from the counters cost the same at any size, but a search's " +
+		"exact total is a count of its matches, and the matches of one word grow with the organisation " +
+		"(ten times the members, about ten times the rows to count); a deep page's OFFSET walks index " +
+		"entries in proportion to the page number only. A miss on the list pages at p95 on a shared machine " +
+		"is noise: compare the p50 columns of the two tables.",
 	"signin": "**Sign-in throughput vs 0.85× PocketBase**: both are bound by the one bcrypt comparison " +
 		"(cost 10); Roster adds the disabled-member gate (the membership read), the lockout bookkeeping " +
 		"and the lastLogin UPDATE (a write transaction per sign-in), and any bcrypt semaphore caps " +
