@@ -105,7 +105,6 @@ func newCrowd(t *testing.T, seed uint64, workers int) *crowd {
 	if err := w.app.Save(team); err != nil {
 		t.Fatal(err)
 	}
-	w.plans["team"] = plan{maxSeats: limit, prices: w.plans["team"].prices}
 	c := &crowd{t: t, w: w, owner: w.a.Owner.User.Id, workers: workers, roles: map[string]access.Role{}}
 	rng := rand.New(rand.NewPCG(seed, 1<<32))
 	owner := w.token(t, c.owner)

@@ -45,6 +45,7 @@ func TestModel(t *testing.T) {
 			"item":      s.item,
 			"elsewhere": s.elsewhere,
 			"crossOrg":  s.crossOrg,
+			"signIn":    s.signIn,
 		})
 		st.sequences++
 	})
