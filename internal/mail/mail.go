@@ -1,7 +1,8 @@
 // Package mail owns the mails Roster sends: templates in French and English (HTML and
 // text), the outbox that records each one (never its secrets), and delivery after the
-// change that caused it has committed. Without a mail server (ROSTER_SMTP_URL), mails
-// are recorded as "logged" and not sent.
+// change that caused it has committed, retried with back-off when it fails or when the
+// process died first. Without a mail server (ROSTER_SMTP_URL), mails are recorded as
+// "logged" and not sent.
 package mail
 
 import (
@@ -15,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	texttemplate "text/template"
+	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -90,9 +92,10 @@ func Render(app core.App, m Mail) (Rendered, error) {
 func Enabled(app core.App) bool { return app.Settings().SMTP.Enabled }
 
 // Queue renders m, records it in the outbox in app's transaction, and sends it once
-// that transaction commits (never inside it). A failed delivery is marked in the outbox;
-// it does not undo the change. Data must hold no secret unless the template needs it
-// to reach the recipient (the outbox stores only recipient, template and subject).
+// that transaction commits (never inside it). A failed delivery is recorded in the
+// outbox and retried (DeliverQueued); it does not undo the change. Data must hold no
+// secret unless the template needs it to reach the recipient, and such a template is
+// in secretTemplates: the outbox then stores only recipient, template and subject.
 func Queue(app core.App, m Mail) error {
 	r, err := Render(app, m)
 	if err != nil {
@@ -106,9 +109,15 @@ func Queue(app core.App, m Mail) error {
 	if Enabled(app) {
 		status = Queued
 	}
+	now := types.NowDateTime()
 	row := core.NewRecord(col)
 	row.Load(map[string]any{"org": m.Org, "to": m.To, "template": m.Template, "language": m.Language,
-		"subject": r.Subject, "status": status, "at": types.NowDateTime()})
+		"subject": r.Subject, "status": status, "at": now, "attempts": 0, "nextAttempt": now})
+	kept := status == Queued && !secretTemplates[m.Template]
+	if kept { // the body, kept until sent so that a retry can send it
+		row.Set("html", r.HTML)
+		row.Set("text", r.Text)
+	}
 	if err := app.Save(row); err != nil {
 		return err
 	}
@@ -116,7 +125,8 @@ func Queue(app core.App, m Mail) error {
 		return nil
 	}
 	root := rootApp(app)
-	send := func() { deliver(root, row.Id, m.To, r) }
+	o := outbox{ID: row.Id, To: m.To, Subject: r.Subject, HTML: r.HTML, Text: r.Text, kept: kept}
+	send := func() { deliver(root, o) }
 	if tx := app.TxInfo(); tx != nil {
 		tx.OnComplete(func(txErr error) error {
 			if txErr == nil {
@@ -130,37 +140,149 @@ func Queue(app core.App, m Mail) error {
 	return nil
 }
 
-func deliver(app core.App, outboxID, to string, r Rendered) {
+// secretTemplates carry a secret in their body (a join link, a reset link, a temporary
+// password). The outbox never keeps their body: they are sent from memory right after
+// the commit, in one attempt; one the process did not live to send is marked failed at
+// the next start, and the change is made again (resend the invitation, reset again).
+var secretTemplates = map[string]bool{"invitation": true, "password_reset": true, "password_reset_by_admin": true}
+
+// MaxAttempts bounds the attempts at sending one mail; after the last one fails, the
+// mail is marked failed.
+const MaxAttempts = 5
+
+// backoff[n-1] is the wait after the n-th attempt before the next one. It is also how
+// long an attempt may take before the mail is deemed abandoned (the process died while
+// sending) and tried again.
+var backoff = [MaxAttempts]time.Duration{5 * time.Minute, 15 * time.Minute, time.Hour, 4 * time.Hour, 12 * time.Hour}
+
+// RetryJob is the cron job that sends the queued mails that are due.
+const RetryJob = "rosterMailRetry"
+
+// outbox is a queued mail as delivery needs it.
+type outbox struct {
+	ID       string `db:"id"`
+	To       string `db:"to"`
+	Subject  string `db:"subject"`
+	HTML     string `db:"html"`
+	Text     string `db:"text"`
+	Attempts int    `db:"attempts"`
+	kept     bool   // its body is in the outbox: a failed attempt can be retried
+}
+
+// DeliverQueued sends the queued mails that are due (at startup, then every few
+// minutes), and returns how many it sent. Mails of an earlier run without a kept body
+// (secretTemplates, or queued before bodies were kept) are marked failed: they cannot
+// be sent again. Each mail is claimed before it is sent, so concurrent deliveries (the
+// sender after a commit, this sweep, another process) send it once.
+func DeliverQueued(app core.App) (int, error) {
+	if !Enabled(app) {
+		return 0, nil // mail falls back to sendmail otherwise: queued mails wait for a server
+	}
+	db := app.NonconcurrentDB()
+	now := types.NowDateTime().String()
+	started, _ := app.Store().Get(startedKey).(types.DateTime)
+	_, err := db.NewQuery(`UPDATE mailOutbox SET status = 'failed', error = {:why}
+		WHERE status = 'queued' AND html = '' AND at < {:started}`).
+		Bind(dbx.Params{"why": "not sent before the server stopped; its body held a secret (a link or a password) and was not kept: resend the invitation or reset the password again", "started": started.String()}).Execute()
+	if err != nil {
+		return 0, err
+	}
+	_, err = db.NewQuery(`UPDATE mailOutbox SET status = 'failed', html = '', text = '',
+		error = CASE WHEN error = '' THEN 'no attempt left' ELSE error END
+		WHERE status = 'queued' AND attempts >= {:max} AND nextAttempt <= {:now}`).
+		Bind(dbx.Params{"max": MaxAttempts, "now": now}).Execute()
+	if err != nil {
+		return 0, err
+	}
+	var due []outbox
+	err = db.NewQuery(`SELECT id, "to", subject, html, text, attempts FROM mailOutbox
+		WHERE status = 'queued' AND html != '' AND attempts < {:max} AND nextAttempt <= {:now}
+		ORDER BY nextAttempt LIMIT 500`).
+		Bind(dbx.Params{"max": MaxAttempts, "now": now}).All(&due)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, o := range due {
+		o.kept = true
+		if deliver(app, o) {
+			sent++
+		}
+	}
+	return sent, nil
+}
+
+// deliver claims the mail (one conditional UPDATE: the attempt is counted and the next
+// one scheduled; it fails if another delivery claimed it first), sends it and records
+// the outcome. It reports whether it sent the mail.
+func deliver(app core.App, o outbox) bool {
+	db := app.NonconcurrentDB()
+	now := types.NowDateTime()
+	res, err := db.NewQuery(`UPDATE mailOutbox SET attempts = attempts + 1, nextAttempt = {:next}
+		WHERE id = {:id} AND status = 'queued' AND attempts = {:seen} AND nextAttempt <= {:now}`).
+		Bind(dbx.Params{"id": o.ID, "seen": o.Attempts, "now": now.String(), "next": now.Add(backoff[min(o.Attempts, MaxAttempts-1)]).String()}).
+		Execute()
+	if err != nil {
+		app.Logger().Error("claiming a mail", "outbox", o.ID, "error", err)
+		return false
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return false // another delivery has it
+	}
 	s := app.Settings().Meta
 	msg := &mailer.Message{
 		From:    mail.Address{Name: s.SenderName, Address: s.SenderAddress},
-		To:      []mail.Address{{Address: to}},
-		Subject: r.Subject, HTML: r.HTML, Text: r.Text,
+		To:      []mail.Address{{Address: o.To}},
+		Subject: o.Subject, HTML: o.HTML, Text: o.Text,
 	}
-	status, errText := Sent, ""
-	if err := app.NewMailClient().Send(msg); err != nil {
-		status, errText = Failed, err.Error()
-		app.Logger().Warn("mail delivery failed", "outbox", outboxID, "error", err)
+	params := dbx.Params{"status": Sent, "error": "", "html": "", "text": ""}
+	sendErr := app.NewMailClient().Send(msg)
+	if sendErr != nil {
+		app.Logger().Warn("mail delivery failed", "outbox", o.ID, "attempt", o.Attempts+1, "error", sendErr)
+		params = dbx.Params{"status": Failed, "error": sendErr.Error(), "html": "", "text": ""}
+		if o.kept && o.Attempts+1 < MaxAttempts {
+			params = dbx.Params{"error": sendErr.Error()} // still queued, until nextAttempt
+		}
 	}
-	_, err := app.NonconcurrentDB().Update("mailOutbox", dbx.Params{"status": status, "error": errText},
-		dbx.HashExp{"id": outboxID}).Execute()
-	if err != nil {
-		app.Logger().Error("updating the outbox", "error", err)
+	if _, err := db.Update("mailOutbox", params, dbx.HashExp{"id": o.ID}).Execute(); err != nil {
+		app.Logger().Error("updating the outbox", "outbox", o.ID, "error", err)
 	}
+	return sendErr == nil
 }
 
-const rootKey = "roster.mail.app"
+const (
+	rootKey    = "roster.mail.app"
+	startedKey = "roster.mail.started"
+)
 
 // Register remembers the root app (delivery happens after a transaction, whose app is
-// then unusable) and applies ROSTER_SMTP_URL once the app has bootstrapped.
+// then unusable) and when this process started, applies ROSTER_SMTP_URL once the app
+// has bootstrapped, and delivers the queued mails that are due in the background once
+// the server starts, then every 5 minutes.
 func Register(app core.App) {
 	app.Store().Set(rootKey, app)
+	app.Store().Set(startedKey, types.NowDateTime())
 	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
 		return Configure(e.App)
 	})
+	retry := func() {
+		if _, err := DeliverQueued(app); err != nil {
+			app.Logger().Error("delivering queued mails", "error", err)
+		}
+	}
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		if err := se.Next(); err != nil {
+			return err
+		}
+		if Enabled(se.App) {
+			go retry()
+		}
+		return nil
+	})
+	app.Cron().MustAdd(RetryJob, "*/5 * * * *", retry)
 }
 
 func rootApp(app core.App) core.App {

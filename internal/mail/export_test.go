@@ -1,0 +1,4 @@
+package mail
+
+// SecretTemplates is secretTemplates, for the test that keeps it complete.
+var SecretTemplates = secretTemplates
