@@ -1,18 +1,14 @@
 package e2e
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -73,65 +69,13 @@ func freePort(t *testing.T) string {
 
 var setupLink = regexp.MustCompile(`https?://\S+/setup\?token=\S+`)
 
-// startServer runs `roster serve` on a free loopback port until the test ends.
+// startServer runs `roster serve` on a free loopback port until the test ends, when it
+// is stopped as an operator does (SIGTERM), or killed if it has not ended 5 s later.
 func startServer(t *testing.T, dataDir string, env ...string) *server {
 	t.Helper()
-	addr := freePort(t)
-	s := &server{URL: "http://" + addr, DataDir: dataDir}
-	cmd := exec.Command(binary, "serve", "--http", addr, "--dir", dataDir)
-	cmd.Env = append(os.Environ(), env...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	started := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		once := sync.Once{}
-		for sc.Scan() {
-			line := sc.Text()
-			s.mu.Lock()
-			s.output.WriteString(line + "\n")
-			if m := setupLink.FindString(line); m != "" {
-				s.SetupURL = m
-			}
-			s.mu.Unlock()
-			if strings.Contains(line, "Server started") {
-				once.Do(func() { close(started) })
-			}
-		}
-		io.Copy(io.Discard, stdout)
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	})
-	select {
-	case <-started:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("server did not start:\n%s", s.Output())
-	}
-	for i := 0; i < 100; i++ {
-		if res, err := http.Get(s.URL + "/api/health"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == 200 {
-				return s
-			}
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	t.Fatalf("server not healthy:\n%s", s.Output())
-	return nil
+	p := launch(t, dataDir, env...)
+	t.Cleanup(func() { p.terminate(5 * time.Second) }) // before launch's kill: cleanups run last-first
+	return p.server
 }
 
 func (s *server) Output() string {

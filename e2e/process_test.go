@@ -18,7 +18,8 @@ import (
 
 // process is a `roster serve` the test controls: it can be stopped, or killed at a
 // chosen moment, and the data directory restarted by another process. Its server
-// carries the URL and the output, as startServer's does.
+// carries the URL, the setup link and the output; startServer is launch with a graceful
+// stop at the end of the test.
 type process struct {
 	*server
 	cmd    *exec.Cmd
@@ -26,7 +27,8 @@ type process struct {
 }
 
 // launch starts `roster serve` on a free loopback port and waits until it answers
-// /api/health. The process is killed when the test ends, if it still runs.
+// /api/health; the setup link a fresh instance prints is kept (server.Setup). The
+// process is killed when the test ends, if it still runs.
 func launch(t *testing.T, dataDir string, env ...string) *process {
 	t.Helper()
 	addr := freePort(t)
@@ -46,10 +48,14 @@ func launch(t *testing.T, dataDir string, env ...string) *process {
 		sc := bufio.NewScanner(stdout)
 		ready := false
 		for sc.Scan() {
+			line := sc.Text()
 			p.mu.Lock()
-			p.output.WriteString(sc.Text() + "\n")
+			p.output.WriteString(line + "\n")
+			if link := setupLink.FindString(line); link != "" {
+				p.SetupURL = link
+			}
 			p.mu.Unlock()
-			if !ready && strings.Contains(sc.Text(), "Server started") {
+			if !ready && strings.Contains(line, "Server started") {
 				ready = true
 				close(started)
 			}
@@ -106,11 +112,20 @@ func (p *process) waitStarted(t *testing.T, n int) {
 // stop ends the process as an operator does (SIGTERM) and waits for it.
 func (p *process) stop(t *testing.T) {
 	t.Helper()
+	if !p.terminate(10 * time.Second) {
+		t.Fatalf("roster serve did not stop on SIGTERM:\n%s", p.Output())
+	}
+}
+
+// terminate sends SIGTERM and waits up to grace for the process to end; it reports
+// whether it did.
+func (p *process) terminate(grace time.Duration) bool {
 	_ = p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-p.exited:
-	case <-time.After(10 * time.Second):
-		t.Fatalf("roster serve did not stop on SIGTERM:\n%s", p.Output())
+		return true
+	case <-time.After(grace):
+		return false
 	}
 }
 
