@@ -341,6 +341,7 @@ type row struct {
 	Visibility       string  `db:"visibility"`
 	Language         string  `db:"language"`
 	Units            string  `db:"units"`
+	Total            int     `db:"total"` // of the whole list, when find asked pageSQL for it
 }
 
 var rowColumns = strings.Join([]string{"m.id AS id", "u.id AS userId", "u.username AS username", "u.givenName AS givenName",
@@ -355,23 +356,29 @@ var sqlBuilder = dbx.NewFromDB(nil, "sqlite")
 
 // pageSQL is the query that picks a page of the member index x: the memberships
 // matching where, in order (col and dir, then the membership as tie-breaker), read
-// through index when one is given. It reads nothing but x, so that the rows skipped
-// by OFFSET cost one index step each.
-func pageSQL(where dbx.Expression, col, dir, index string, params dbx.Params) string {
+// through index when one is given, with their number as total when asked (a window
+// over the rows the ORDER BY sorts anyway; else -1). It reads nothing but x, so that
+// the rows skipped by OFFSET cost one index step each.
+func pageSQL(where dbx.Expression, col, dir, index string, total bool, params dbx.Params) string {
 	from := "memberIndex x"
 	if index != "" {
 		from += " INDEXED BY " + index
 	}
-	return "SELECT x.membership AS membership, " + col + " AS k FROM " + from + " WHERE " + where.Build(sqlBuilder, params) +
+	n := "-1"
+	if total {
+		n = "count(*) OVER ()"
+	}
+	return "SELECT x.membership AS membership, " + col + " AS k, " + n + " AS total FROM " + from +
+		" WHERE " + where.Build(sqlBuilder, params) +
 		" ORDER BY " + col + " " + dir + ", x.membership " + dir + " LIMIT {:limit} OFFSET {:offset}"
 }
 
 // selectRows reads one page of the members matching where (on the member index x):
 // the page is picked from the index (pageSQL), then only its rows are joined to
 // memberships and users, and put back in order (at most a page of rows to sort).
-func selectRows(app core.App, where dbx.Expression, col, dir, index string, limit, offset int) ([]row, error) {
+func selectRows(app core.App, where dbx.Expression, col, dir, index string, total bool, limit, offset int) ([]row, error) {
 	params := dbx.Params{"limit": limit, "offset": offset}
-	sql := "SELECT " + rowColumns + " FROM (" + pageSQL(where, col, dir, index, params) + ") p" +
+	sql := "SELECT " + rowColumns + ", p.total AS total FROM (" + pageSQL(where, col, dir, index, total, params) + ") p" +
 		" CROSS JOIN memberships m ON m.id = p.membership CROSS JOIN users u ON u.id = m.user" +
 		" ORDER BY p.k " + dir + ", p.membership " + dir
 	var rows []row
@@ -379,9 +386,11 @@ func selectRows(app core.App, where dbx.Expression, col, dir, index string, limi
 	return rows, err
 }
 
-// find reads the rows of one page of f, and the total unless skipped (then -1). The
-// total comes first, from the member counters when they hold it; a page past the end
-// is then known to be empty without reading it.
+// find reads the rows of one page of f, and the total unless skipped (then -1). A
+// walked page's total comes first, from the member counters when they hold it, so a
+// page past the end is known to be empty without reading it. A set (a search, a
+// group, a licence) is counted as its page is sorted, in the same pass; only a page
+// past its end needs a count of its own.
 func find(app core.App, org string, f Filter) ([]row, int, error) {
 	if f.PerPage == 0 {
 		f.PerPage = 50
@@ -392,13 +401,23 @@ func find(app core.App, org string, f Filter) ([]row, int, error) {
 	where, set, col, dir, index := f.plan(org)
 	offset := (f.Page - 1) * f.PerPage
 	total := -1
-	if !f.SkipTotal {
+	if !f.SkipTotal && !set {
 		var err error
 		if total, err = count(app, org, f, where, set); err != nil || total <= offset {
 			return nil, total, err
 		}
 	}
-	rows, err := selectRows(app, where, col, dir, index, f.PerPage, offset)
+	withTotal := set && !f.SkipTotal
+	rows, err := selectRows(app, where, col, dir, index, withTotal, f.PerPage, offset)
+	switch {
+	case err != nil || !withTotal:
+		return rows, total, err
+	case len(rows) > 0:
+		return rows, rows[0].Total, nil
+	case offset == 0:
+		return rows, 0, nil
+	}
+	total, err = count(app, org, f, where, set)
 	return rows, total, err
 }
 

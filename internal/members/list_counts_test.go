@@ -276,8 +276,9 @@ func TestListTotalIsWhatIsListed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var active int
-	if err := app.DB().NewQuery("SELECT count(*) FROM memberships WHERE org = {:org} AND status = 'active'").Bind(dbx.Params{"org": res.Org.Id}).Row(&active); err != nil {
+	var all, active int
+	if err := app.DB().NewQuery("SELECT count(*), count(*) FILTER (WHERE status = 'active') FROM memberships WHERE org = {:org}").
+		Bind(dbx.Params{"org": res.Org.Id}).Row(&all, &active); err != nil {
 		t.Fatal(err)
 	}
 	for _, who := range []struct {
@@ -288,21 +289,27 @@ func TestListTotalIsWhatIsListed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, query := range []string{"", "status=disabled", "role=admin", "userType=creator&status=active", "neverSignedIn=true", "partnerAccess=true", "role=member,admin&sort=-lastLogin"} {
+		for _, query := range []string{"", "status=disabled", "role=admin", "userType=creator&status=active", "neverSignedIn=true",
+			"partnerAccess=true", "role=member,admin&sort=-lastLogin", "search=carto", "search=carto&status=disabled",
+			"search=a", "search=a+carto&sort=-added", "search=zzzz", "lastLoginAfter=2020-01-01&sort=lastLogin"} {
 			f := filterOf(t, query+"&perPage=7")
-			total, listed := -1, 0
-			for f.Page = 1; ; f.Page++ {
+			page := func() (total, items int) {
 				out, err := members.List(app, actor, f)
 				if err != nil {
 					t.Fatal(err)
 				}
-				var n, items int
 				switch p := out.(type) {
 				case members.Page[members.Member]:
-					n, items = p.TotalItems, len(p.Items)
+					return p.TotalItems, len(p.Items)
 				case members.Page[members.Entry]:
-					n, items = p.TotalItems, len(p.Items)
+					return p.TotalItems, len(p.Items)
 				}
+				t.Fatalf("a page of %T", out)
+				return 0, 0
+			}
+			total, listed := -1, 0
+			for f.Page = 1; ; f.Page++ {
+				n, items := page()
 				if total != -1 && n != total {
 					t.Fatalf("%s %q: the total changed from %d to %d", who.name, query, total, n)
 				}
@@ -315,8 +322,16 @@ func TestListTotalIsWhatIsListed(t *testing.T) {
 			if listed != total {
 				t.Errorf("%s %q: the total is %d, the pages list %d", who.name, query, total, listed)
 			}
+			f.Page += 2 // past the end
+			if n, items := page(); n != total || items != 0 {
+				t.Errorf("%s %q past the end: total %d, %d items (want %d, none)", who.name, query, n, items, total)
+			}
 			if who.user == memberUser && query == "" && total != active {
 				t.Errorf("the directory's total is %d, the active members %d", total, active)
+			}
+			// Every demo address is at carto.example: the search finds everyone listed.
+			if query == "search=carto" && (who.user == ownerUser && total != all || who.user == memberUser && total != active) {
+				t.Errorf("%s: %q finds %d (%d members, %d active)", who.name, query, total, all, active)
 			}
 		}
 	}

@@ -13,11 +13,11 @@ func Total(app core.App, org string, f Filter) (n int, counted bool, err error) 
 }
 
 // PagePlan is SQLite's plan (EXPLAIN QUERY PLAN, one detail per line) of the query
-// that picks a page of f from the member index, at the given offset.
+// that picks a page of f from the member index, at the given offset, as find runs it.
 func PagePlan(app core.App, org string, f Filter, offset int) ([]string, error) {
-	where, _, col, dir, index := f.plan(org)
+	where, set, col, dir, index := f.plan(org)
 	params := dbx.Params{"limit": 50, "offset": offset}
-	return explain(app, pageSQL(where, col, dir, index, params), params)
+	return explain(app, pageSQL(where, col, dir, index, set && !f.SkipTotal, params), params)
 }
 
 // CountPlan is SQLite's plan of the query that counts f.

@@ -153,7 +153,7 @@ func List(app core.App, actor *Actor, f Filter) (any, error) {
 // Get answers one member: the full view for those allowed members.list and for
 // oneself, the directory entry otherwise. 404 outside the actor's organisation.
 func Get(app core.App, actor *Actor, id string) (any, error) {
-	rows, err := selectRows(app, dbx.HashExp{"x.membership": id, "x.org": actor.Org}, "x.membership", "ASC", "", 1, 0)
+	rows, err := selectRows(app, dbx.HashExp{"x.membership": id, "x.org": actor.Org}, "x.membership", "ASC", "", false, 1, 0)
 	if err != nil {
 		return nil, err
 	}
