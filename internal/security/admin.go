@@ -33,8 +33,13 @@ type Reset struct {
 // Access: members.resetPassword (never oneself, never the owner, admins only on members).
 // Errors: 404 not in the organisation, 403 from the policy, 409 sso_account.
 func ResetPassword(app core.App, a *members.Actor, id, ip string) (*Reset, error) {
+	// The policy first, so that a refused request costs no bcrypt; then the hash, before
+	// the transaction (bcrypt would hold the write lock), which checks everything again.
+	if _, _, _, err := target(app, a, id, access.MembersResetPassword); err != nil {
+		return nil, err
+	}
 	temp := TemporaryPassword()
-	hash, err := HashPassword(app, temp) // before the transaction: bcrypt would hold the write lock
+	hash, err := HashPassword(app, temp)
 	if err != nil {
 		return nil, err
 	}
