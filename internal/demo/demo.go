@@ -192,7 +192,7 @@ func (s *seeder) findOrCreateOrg() (bool, error) {
 		given, family, _ := person(rand.New(rand.NewPCG(uint64(s.o.Seed), 1)))
 		c, err := orgs.Create(s.tx, orgs.New{
 			Name: nameOf(s.o.Org), Slug: s.o.Org, Plan: Plan, Language: "fr",
-			Owner: orgs.Owner{Email: "owner@" + Domain(s.o.Org), Password: s.o.Password, GivenName: given, FamilyName: family},
+			Owner: orgs.Owner{Email: "owner@" + Domain(s.o.Org), Password: s.o.Password, PasswordHash: s.hash, GivenName: given, FamilyName: family},
 		}, audit.ActorSystem, "")
 		if err != nil {
 			return false, err
