@@ -107,7 +107,6 @@ func newCrowd(t *testing.T, seed uint64, workers int) *crowd {
 	}
 	c := &crowd{t: t, w: w, owner: w.a.Owner.User.Id, workers: workers, roles: map[string]access.Role{}}
 	rng := rand.New(rand.NewPCG(seed, 1<<32))
-	owner := w.token(t, c.owner)
 	// Two administrators who act, then the members the actions aim at, all joined
 	// through invitations; a few own items.
 	var rows []map[string]any
@@ -118,7 +117,7 @@ func newCrowd(t *testing.T, seed uint64, workers int) *crowd {
 		}
 		rows = append(rows, map[string]any{"email": c.address(), "role": role, "userType": typ})
 	}
-	r := w.c.Do("POST", w.orgPath(w.a.ID, "/invitations"), owner, map[string]any{"rows": rows})
+	r := w.c.Do("POST", w.orgPath(w.a.ID, "/invitations"), w.token(t, c.owner), map[string]any{"rows": rows})
 	if r.Status != 200 {
 		t.Fatalf("seeding invitations: %d %s", r.Status, r.Raw)
 	}
@@ -148,7 +147,7 @@ func newCrowd(t *testing.T, seed uint64, workers int) *crowd {
 	}
 	c.actors = append([]string{c.owner}, c.actors...)
 	for i := 0; i < 4; i++ {
-		c.invite(rng, owner, 1)
+		c.invite(rng, c.owner, 1)
 	}
 	c.calls, c.changes, c.created = nil, 0, 0 // the seeding is not part of the race
 	return c
@@ -207,9 +206,14 @@ func (c *crowd) takePending(rng *rand.Rand) *invitation {
 	return &inv
 }
 
-// invite sends n fresh addresses (and now and then an invalid one and a duplicate,
-// skipped) and pools the invitations made.
-func (c *crowd) invite(rng *rand.Rand, token string, n int) {
+// invite invites n fresh addresses as actor.
+func (c *crowd) invite(rng *rand.Rand, actor string, n int) {
+	c.sendInvite(actor, c.invitation(rng, n))
+}
+
+// invitation is a request for n fresh addresses (and now and then an invalid one and a
+// duplicate, skipped).
+func (c *crowd) invitation(rng *rand.Rand, n int) map[string]any {
 	c.mu.Lock()
 	var emails []string
 	for len(emails) < n {
@@ -219,8 +223,12 @@ func (c *crowd) invite(rng *rand.Rand, token string, n int) {
 	if rng.IntN(3) == 0 {
 		emails = append(emails, "not-an-email", strings.ToUpper(emails[0]))
 	}
-	r := c.w.c.Do("POST", c.path("/invitations"), token, map[string]any{"emails": emails, "skipInvalid": true,
-		"userType": access.UserTypes[rng.IntN(4)]})
+	return map[string]any{"emails": emails, "skipInvalid": true, "userType": access.UserTypes[rng.IntN(4)]}
+}
+
+// sendInvite sends an invitation request as actor and pools the invitations made.
+func (c *crowd) sendInvite(actor string, body map[string]any) {
+	r := c.w.c.Do("POST", c.path("/invitations"), c.w.token(c.t, actor), body)
 	c.record("invite", r, func(r testapp.Response) int {
 		n, _ := r.JSON["created"].(float64)
 		return int(n)
@@ -289,11 +297,13 @@ func (c *crowd) work(worker, ops int, rng *rand.Rand) {
 						plan = "team"
 					}
 				}
-				other := func() { c.invite(rng, c.w.token(c.t, c.actor(rng)), 1+rng.IntN(2)) }
+				asked, by, by2 := c.invitation(rng, 1+rng.IntN(2)), c.actor(rng), c.actor(rng)
+				other := func() { c.sendInvite(by, asked) }
 				if inv != nil {
 					other = func() { c.accept(inv) }
 				}
-				together(down, other, func() { c.invite(rng, c.w.token(c.t, c.actor(rng)), 1) })
+				more := c.invitation(rng, 1)
+				together(down, other, func() { c.sendInvite(by2, more) })
 			case k < 2:
 				if c.do("plan", "POST", c.path("/subscription/plan"), c.owner, map[string]any{"plan": "business"}, one).Status == 200 {
 					plan = "business"
@@ -312,7 +322,7 @@ func (c *crowd) work(worker, ops int, rng *rand.Rand) {
 		actor := c.actor(rng)
 		switch k {
 		case 0:
-			c.invite(rng, c.w.token(c.t, actor), 1+rng.IntN(3))
+			c.invite(rng, actor, 1+rng.IntN(3))
 		case 1, 2:
 			if inv := c.takePending(rng); inv != nil {
 				c.accept(inv)
@@ -343,15 +353,15 @@ func (c *crowd) work(worker, ops int, rng *rand.Rand) {
 			c.do(verb, "POST", c.path("/members/"+c.target(rng)+"/"+verb), actor, nil, one)
 		case 7:
 			// The same member disabled and removed at once.
-			id := c.target(rng)
+			id, other, how := c.target(rng), c.actor(rng), c.removal(rng)
 			together(
-				func() { c.do("disable", "POST", c.path("/members/"+id+"/disable"), c.actor(rng), nil, one) },
-				func() { c.remove(id, actor, rng) })
+				func() { c.do("disable", "POST", c.path("/members/"+id+"/disable"), other, nil, one) },
+				func() { c.remove(id, actor, how) })
 		case 8:
 			if rng.IntN(2) == 0 {
-				c.remove(c.target(rng), actor, rng)
+				c.remove(c.target(rng), actor, c.removal(rng))
 			} else {
-				c.invite(rng, c.w.token(c.t, actor), 1+rng.IntN(3))
+				c.invite(rng, actor, 1+rng.IntN(3))
 			}
 		case 9, 10:
 			// A bulk action overlapping single ones on the same members.
@@ -359,13 +369,14 @@ func (c *crowd) work(worker, ops int, rng *rand.Rand) {
 			action := []string{"disable", "enable", "userType"}[rng.IntN(3)]
 			body := map[string]any{"action": action, "ids": ids, "skipIneligible": rng.IntN(3) > 0,
 				"userType": access.UserTypes[rng.IntN(4)]}
-			single := func() { c.do("enable", "POST", c.path("/members/"+ids[1]+"/enable"), c.actor(rng), nil, one) }
+			other, another, how := c.actor(rng), c.actor(rng), c.removal(rng)
+			single := func() { c.do("enable", "POST", c.path("/members/"+ids[1]+"/enable"), other, nil, one) }
 			if k == 10 {
-				single = func() { c.remove(ids[1], c.actor(rng), rng) }
+				single = func() { c.remove(ids[1], other, how) }
 			}
 			together(
 				func() { c.do("bulk", "POST", c.path("/members/bulk"), actor, body, changed) },
-				func() { c.do("disable", "POST", c.path("/members/"+ids[0]+"/disable"), c.actor(rng), nil, one) },
+				func() { c.do("disable", "POST", c.path("/members/"+ids[0]+"/disable"), another, nil, one) },
 				single)
 		case 11:
 			c.do("bulk", "POST", c.path("/members/bulk"), actor, map[string]any{"action": "userType",
@@ -386,13 +397,17 @@ func membershipOf(c *crowd, user string) string {
 	return m.Id
 }
 
-// remove removes member id, deleting or handing over what they own (to an actor, who
-// is active and may own content).
-func (c *crowd) remove(id, actor string, rng *rand.Rand) {
-	body := map[string]any{"deleteContent": true}
+// removal says what becomes of a removed member's content: deleted, or handed over to
+// an administrator who acts (active, and of a type that may own content).
+func (c *crowd) removal(rng *rand.Rand) map[string]any {
 	if rng.IntN(2) == 0 {
-		body = map[string]any{"transferTo": membershipOf(c, c.actors[1+rng.IntN(2)])}
+		return map[string]any{"deleteContent": true}
 	}
+	return map[string]any{"transferTo": membershipOf(c, c.actors[1+rng.IntN(2)])}
+}
+
+// remove removes member id as actor.
+func (c *crowd) remove(id, actor string, body map[string]any) {
 	if c.do("remove", "DELETE", c.path("/members/"+id), actor, body, one).Status == 200 {
 		c.mu.Lock()
 		c.removed++
