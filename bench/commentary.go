@@ -33,7 +33,9 @@ func method(r *report) string {
 - **Templates**: before a run each template gets any new migration (then ` + "`ANALYZE`" + `, as after
   ` + "`roster demo`" + `), so that the scratch copies start current.
 - The three ways are interleaved call by call (rotating who goes first) on one scratch copy; every
-  mutation touches a member no other call touched. At concurrency c, c workers each run the three
+  mutation touches a member no other call touched. A failed call (an answer other than 200, a
+  query error such as PocketBase's 30 s query timeout) is timed, counted under its table and does
+  not stop the run. At concurrency c, c workers each run the three
   ways in turn, so c requests of the three ways mixed are in flight and each way meets the same load.
 - **Audit log**: ` + fmt.Sprint(r.auditRows) + ` rows in the largest organisation's chain, written once into its template
   through ` + "`audit.WriteMany`" + ` (the real hash chain), 10 000 rows a transaction, the owner and 49

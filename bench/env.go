@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net/http"
@@ -123,18 +124,23 @@ func do(method, url, tok string, body any) (int, []byte, error) {
 	return res.StatusCode, raw, err
 }
 
-// call sends one request to base+path and fails loudly on an unexpected status.
-func call(base, method, path, tok string, body any, want int) {
+// try sends one request to base+path: an error unless it answers 200.
+func try(base, method, path, tok string, body any) error {
 	st, raw, err := do(method, base+path, tok, body)
-	must(err)
-	if st != want {
-		log.Fatalf("%s %s: %d %.400s", method, path, st, raw)
+	if err == nil && st != 200 {
+		err = fmt.Errorf("%s %s: %d %.200s", method, path, st, raw)
 	}
+	return err
 }
 
-func (e *env) call(method, path, tok string, body any, want int) {
-	call(e.url, method, path, tok, body, want)
+func (e *env) try(method, path, tok string, body any) error {
+	return try(e.url, method, path, tok, body)
 }
+
+// call is try that stops the run on a failure (set-up and warm-up requests).
+func call(base, method, path, tok string, body any) { must(try(base, method, path, tok, body)) }
+
+func (e *env) call(method, path, tok string, body any) { call(e.url, method, path, tok, body) }
 
 // ids picks active members of role member who have signed in, of the given type ("" =
 // any), in a stable order.

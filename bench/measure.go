@@ -10,13 +10,17 @@ import (
 )
 
 // way is one of the three ways of doing a workload; i numbers the call within its way.
-type way func(i int)
+// A failed call (an answer other than 200, a query error) is timed and counted; it does
+// not stop the run.
+type way func(i int) error
 
 // result is one latency workload: each way's latencies at concurrency c.
 type result struct {
 	key, name         string // key: list1, listDeep, search, audit, mutation, bulk
 	c                 int
 	roster, pb, floor []time.Duration
+	failed            [3]int
+	samples           []string // the first failures
 }
 
 // measure runs total calls of each way, interleaved (roster, PocketBase, floor, roster…,
@@ -24,6 +28,7 @@ type result struct {
 // of the three ways mixed, so each way meets the same load.
 func measure(key, name string, c, total int, ways [3]way) result {
 	lat := [3][]time.Duration{}
+	var fails [3]failures
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	next := make(chan int)
@@ -41,8 +46,9 @@ func measure(key, name string, c, total int, ways [3]way) result {
 				for k := 0; k < 3; k++ {
 					k := (k + i) % 3
 					t0 := time.Now()
-					ways[k](i)
+					err := ways[k](i)
 					d := time.Since(t0)
+					fails[k].add(err)
 					mu.Lock()
 					lat[k] = append(lat[k], d)
 					mu.Unlock()
@@ -51,8 +57,14 @@ func measure(key, name string, c, total int, ways [3]way) result {
 		}()
 	}
 	wg.Wait()
-	log.Printf("%s, c=%d: Roster p95 %s ms, PocketBase p95 %s ms, floor p95 %s ms", name, c, ms(pct(lat[0], .95)), ms(pct(lat[1], .95)), ms(pct(lat[2], .95)))
-	return result{key: key, name: name, c: c, roster: lat[0], pb: lat[1], floor: lat[2]}
+	r := result{key: key, name: name, c: c, roster: lat[0], pb: lat[1], floor: lat[2]}
+	for k := range fails {
+		r.failed[k] = int(fails[k].n.Load())
+		r.samples = append(r.samples, fails[k].samples...)
+	}
+	log.Printf("%s, c=%d: Roster p95 %s ms, PocketBase p95 %s ms, floor p95 %s ms, failed %v", name, c,
+		ms(pct(lat[0], .95)), ms(pct(lat[1], .95)), ms(pct(lat[2], .95)), r.failed)
+	return r
 }
 
 // rate is one throughput workload at concurrency c: per way, the calls completed, the
@@ -73,6 +85,7 @@ func (r rate) perSecond(k int) float64 { return float64(r.ops[k]) / r.took[k].Se
 func throughput(name string, c, rounds int, d time.Duration, ways [3]way) rate {
 	r := rate{c: c}
 	var seq [3]atomic.Int64
+	var fails [3]failures
 	for round := 0; round < rounds; round++ {
 		for j := 0; j < 3; j++ {
 			k := (j + round) % 3
@@ -87,10 +100,12 @@ func throughput(name string, c, rounds int, d time.Duration, ways [3]way) rate {
 					for time.Now().Before(deadline) {
 						i := int(seq[k].Add(1) - 1)
 						s := time.Now()
-						ways[k](i)
+						ok := fails[k].add(ways[k](i))
 						el := time.Since(s)
 						mu.Lock()
-						r.ops[k]++
+						if ok {
+							r.ops[k]++
+						}
 						r.lat[k] = append(r.lat[k], el)
 						mu.Unlock()
 					}
@@ -99,6 +114,10 @@ func throughput(name string, c, rounds int, d time.Duration, ways [3]way) rate {
 			wg.Wait()
 			r.took[k] += time.Since(t0)
 		}
+	}
+	for k := range fails {
+		r.failed[k] = int(fails[k].n.Load())
+		r.samples = append(r.samples, fails[k].samples...)
 	}
 	log.Printf("%s, c=%d: Roster %.1f/s, PocketBase %.1f/s, floor %.1f/s", name, c, r.perSecond(0), r.perSecond(1), r.perSecond(2))
 	return r

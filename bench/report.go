@@ -107,6 +107,15 @@ func latencyTable(n int, dbBytes int64, rs []result) string {
 		fmt.Fprintf(&b, "| %s | %d | %d | %s | %s | %s | %.2f× | %s ms |\n", r.name, r.c, len(r.roster),
 			three(r.roster), three(r.pb), three(r.floor), float64(rp)/float64(pp), ms(rp-fp))
 	}
+	var samples []string
+	for _, r := range rs {
+		if r.failed != [3]int{} {
+			fmt.Fprintf(&b, "\n**Failed calls** in %s at c=%d (timed and counted above): Roster %d, PocketBase %d, floor %d.\n",
+				r.name, r.c, r.failed[0], r.failed[1], r.failed[2])
+			samples = append(samples, r.samples...)
+		}
+	}
+	b.WriteString(firstFailures(samples))
 	return b.String()
 }
 
@@ -115,14 +124,14 @@ func (r *report) signinTable() string {
 	fmt.Fprintf(&b, "## Sign-in throughput (%d members)\n\n", slices.Max(r.sizes))
 	fmt.Fprintf(&b, "Password sign-ins per second (bcrypt cost %d); each way ran alone for %d phases of %s at each concurrency, "+
 		"the ways taking turns. Latency in ms, p50 / p95.\n\n", r.cost, *signinRounds, *signinDur)
-	b.WriteString("| c | Roster /s | PocketBase /s | floor /s | Roster/PB | Roster latency | PocketBase latency | floor latency | failed (Roster, PB) |\n")
+	b.WriteString("| c | Roster /s | PocketBase /s | floor /s | Roster/PB | Roster latency | PocketBase latency | floor latency | failed (Roster, PB, floor) |\n")
 	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	var samples []string
 	for _, s := range r.signin {
-		fmt.Fprintf(&b, "| %d | %.1f | %.1f | %.1f | %.2f× | %s / %s | %s / %s | %s / %s | %d, %d |\n", s.c,
+		fmt.Fprintf(&b, "| %d | %.1f | %.1f | %.1f | %.2f× | %s / %s | %s / %s | %s / %s | %d, %d, %d |\n", s.c,
 			s.perSecond(0), s.perSecond(1), s.perSecond(2), s.perSecond(0)/s.perSecond(1),
 			ms(pct(s.lat[0], .5)), ms(pct(s.lat[0], .95)), ms(pct(s.lat[1], .5)), ms(pct(s.lat[1], .95)),
-			ms(pct(s.lat[2], .5)), ms(pct(s.lat[2], .95)), s.failed[0], s.failed[1])
+			ms(pct(s.lat[2], .5)), ms(pct(s.lat[2], .95)), s.failed[0], s.failed[1], s.failed[2])
 		samples = append(samples, s.samples...)
 	}
 	b.WriteString(firstFailures(samples))
@@ -139,9 +148,9 @@ func (r *report) floodTable() string {
 	b.WriteString("| list page 1 | n | p50 / p95 / p99 ms |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| idle | %d | %s |\n", len(f.idle), three(f.idle))
 	fmt.Fprintf(&b, "| under %d sign-ins | %d | %s |\n", f.signers, len(f.loaded), three(f.loaded))
-	fmt.Fprintf(&b, "\np95 under the flood / idle p95: **%.2f×**. Sign-ins of the flood answered otherwise than 200: %d.\n",
-		float64(pct(f.loaded, .95))/float64(pct(f.idle, .95)), f.failed.n.Load())
-	b.WriteString(firstFailures(f.failed.samples))
+	fmt.Fprintf(&b, "\np95 under the flood / idle p95: **%.2f×**. Failed calls: %d sign-ins of the flood, %d lists.\n",
+		float64(pct(f.loaded, .95))/float64(pct(f.idle, .95)), f.failed.n.Load(), f.listFailed.n.Load())
+	b.WriteString(firstFailures(append(f.failed.samples, f.listFailed.samples...)))
 	return b.String()
 }
 
