@@ -60,8 +60,8 @@ func removeMember(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, out)
 }
 
-// transferOwnership re-proves the owner (password, and a TOTP code when enabled) inside
-// the transfer, then answers both sides.
+// transferOwnership re-proves the owner (password, and a TOTP code when enabled) once the
+// transfer is allowed, then answers both sides.
 func transferOwnership(e *core.RequestEvent) error {
 	var in struct {
 		To       string `json:"to"`
@@ -72,7 +72,7 @@ func transferOwnership(e *core.RequestEvent) error {
 		return err
 	}
 	a := actor(e)
-	stepUp := func(tx core.App) error { return security.StepUp(tx, a.User, in.Password, in.Code) }
+	stepUp := func() error { return security.StepUp(e.App, a.User, in.Password, in.Code) }
 	out, err := members.TransferOwnership(e.App, a, in.To, stepUp, e.RealIP())
 	if err != nil {
 		return err

@@ -32,40 +32,50 @@ func (t *target) person() Person { return Person{ID: t.m.Id, Name: t.name(), Ema
 // TransferOwnership makes member `to` the owner of the actor's organisation, and the
 // actor, its owner until now, an administrator: the owner invariant (hooks) demotes the
 // former owner in the same transaction as the promotion. stepUp re-proves the actor
-// (security.StepUp: password, and a TOTP code when enabled); it runs inside the
-// transaction once the policy and the preconditions pass, before anything changes. Both
-// are told by mail (ownership_transferred), in their language; one audit row names both.
+// (security.StepUp: password, and a TOTP code when enabled) once the policy and the
+// preconditions pass, before the transaction (bcrypt must not hold SQLite's write lock);
+// the transaction checks them again, so a change in between is still refused. Both are
+// told by mail (ownership_transferred), in their language; one audit row names both.
 // Access: org.transferOwnership (the owner, to someone else).
 // Errors: 400 to (missing), 404 (not a member of the organisation), 403 from the policy (self: the owner
 // already is), 403 step_up_failed, 409 target_ineligible with the reason: not_active
 // (disabled) or user_type (a viewer or contributor cannot own: change their type first).
-func TransferOwnership(app core.App, actor *Actor, to string, stepUp func(tx core.App) error, ip string) (*OwnershipTransfer, error) {
+func TransferOwnership(app core.App, actor *Actor, to string, stepUp func() error, ip string) (*OwnershipTransfer, error) {
 	if to == "" {
 		return nil, fail.Invalid("to", "required", "Choose the member who becomes the owner.")
 	}
+	if _, err := newOwnerOf(app, actor, to); err != nil {
+		return nil, err
+	}
+	if err := stepUp(); err != nil {
+		return nil, err
+	}
 	var out *OwnershipTransfer
 	err := app.RunInTransaction(func(tx core.App) error {
-		ts, err := loadTargets(tx, actor.Org, []string{to})
+		t, err := newOwnerOf(tx, actor, to)
 		if err != nil {
-			return err
-		}
-		t, ok := ts[to]
-		if !ok {
-			return fail.NotFound("Member not found.")
-		}
-		if err := can(actor, access.OrgTransferOwnership, t); err != nil {
-			return err
-		}
-		if err := ownerEligible(t); err != nil {
-			return err
-		}
-		if err := stepUp(tx); err != nil {
 			return err
 		}
 		out, err = transferOwnership(tx, actor, t, false, ip)
 		return err
 	})
 	return out, err
+}
+
+// newOwnerOf loads member `to` and checks that actor may make them the owner.
+func newOwnerOf(app core.App, actor *Actor, to string) (*target, error) {
+	ts, err := loadTargets(app, actor.Org, []string{to})
+	if err != nil {
+		return nil, err
+	}
+	t, ok := ts[to]
+	if !ok {
+		return nil, fail.NotFound("Member not found.")
+	}
+	if err := can(actor, access.OrgTransferOwnership, t); err != nil {
+		return nil, err
+	}
+	return t, ownerEligible(t)
 }
 
 // TransferOwnershipByOperator is the instance operator's break-glass (roster org
