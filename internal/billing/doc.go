@@ -5,7 +5,7 @@
 // # Seat ledger
 //
 // Every change of a billed seat (an active or disabled member) flows through
-// SeatChanged, in the caller's transaction: one seatLedger row per seat event of one
+// SeatChanged (SeatsChanged for many at once), in the caller's transaction: one seatLedger row per seat event of one
 // member, delta ±1 and monthlyDelta ±(that seat's price at that time), and the
 // subscription's cached seats and monthlyAmount move by the same amounts. Disabling a
 // member changes no billed seat. A plan change re-prices every billed seat whose price

@@ -211,6 +211,7 @@ const codes: Record<string, MessageKey> = {
   mfa_not_enabled: 'account.error.mfaNotEnabled',
   totp_enabled: 'account.error.totpEnabled',
   totp_not_set_up: 'account.error.totpNotSetUp',
+  totp_key_mismatch: 'account.error.totpKeyMismatch',
   no_mfa: 'account.error.noMfa',
   mfa_required: 'account.error.mfaRequired',
   sso_account: 'account.error.ssoAccount',

@@ -132,6 +132,8 @@ export const accountEn: Record<keyof typeof accountFr, string> = {
   'account.error.confirmMismatch': 'The two passwords do not match.',
   'account.error.mfaNotEnabled': 'Your organisation has not enabled two-factor authentication.',
   'account.error.totpEnabled': 'Two-factor authentication is already on for your account.',
+  'account.error.totpKeyMismatch':
+    'This server cannot check authenticator codes for your account. Use a recovery code, or ask an administrator to turn off your multi-factor authentication.',
   'account.error.totpNotSetUp': 'The setup was interrupted: start again.',
   'account.error.noMfa': 'Two-factor authentication is not on for your account.',
   'account.error.mfaRequired':

@@ -138,6 +138,8 @@ export const accountFr = {
   'account.error.confirmMismatch': 'Les deux mots de passe ne sont pas identiques.',
   'account.error.mfaNotEnabled': 'Votre organisation n’a pas activé la double authentification.',
   'account.error.totpEnabled': 'La double authentification est déjà activée sur votre compte.',
+  'account.error.totpKeyMismatch':
+    'Ce serveur ne peut pas vérifier les codes d’authentification de votre compte. Utilisez un code de secours, ou demandez à un administrateur de désactiver votre authentification multifacteur.',
   'account.error.totpNotSetUp': 'La configuration a été interrompue : recommencez.',
   'account.error.noMfa': 'La double authentification n’est pas activée sur votre compte.',
   'account.error.mfaRequired':
