@@ -414,3 +414,23 @@ func FuzzAvatarUpload(f *testing.F) {
 		}
 	})
 }
+
+// TestUploadsTakeAnyFileName: a picture whose file name is not UTF-8 (found by
+// FuzzAvatarUpload: the name went into the stored file's metadata, which must be UTF-8,
+// and the save failed with a 500) is taken, as a member's or one's own picture or as
+// the organisation's logo.
+func TestUploadsTakeAnyFileName(t *testing.T) {
+	w := newFuzzWorld(t)
+	for _, c := range []struct{ pattern, field string }{
+		{"/api/orgs/{org}/members/{id}", "avatar"},
+		{"/api/account/profile", "avatar"},
+		{"/api/orgs/{org}/settings", "logo"},
+	} {
+		body, ct := avatarForm(tinyPNG, "Zo\xeb\xc3.png", "image/png")
+		body = bytes.Replace(body, []byte(`name="avatar"`), []byte(`name="`+c.field+`"`), 1)
+		status, _, raw := w.send(t, "PATCH", w.path(t, c.pattern), w.token(t), ct, body)
+		if status >= 300 {
+			t.Errorf("%s with a Latin-1 file name: %d %s", c.pattern, status, raw)
+		}
+	}
+}

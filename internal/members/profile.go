@@ -88,6 +88,8 @@ func (p *Profile) validate() error {
 		if validators.UploadedFileMimeType(avatarTypes)(f) != nil {
 			return fail.Invalid("avatar", "invalid_type", "The picture must be a JPEG, PNG, GIF or WebP image.")
 		}
+		// Storage keeps the name the client sent as metadata, which must be UTF-8.
+		f.OriginalName = strings.ToValidUTF8(f.OriginalName, "_")
 	}
 	return nil
 }

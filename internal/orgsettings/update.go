@@ -130,6 +130,8 @@ func (p *Patch) validate() error {
 		if validators.UploadedFileMimeType(logoTypes)(f) != nil {
 			return fail.Invalid("logo", "invalid_type", "The logo must be a JPEG, PNG, GIF or WebP image.")
 		}
+		// Storage keeps the name the client sent as metadata, which must be UTF-8.
+		f.OriginalName = strings.ToValidUTF8(f.OriginalName, "_")
 	}
 	return nil
 }
