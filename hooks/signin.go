@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -69,8 +70,21 @@ func bindLockout(app core.App) {
 
 // bindHashSlots puts the password check of every other auth collection (the
 // operator's _superusers), which PocketBase runs inside e.Next with the response, in
-// a slot of throttle.Passwords; users are done by bindLockout.
+// a slot of throttle.Passwords; users are done by bindLockout. Every other request
+// (not a sign-in, not a realtime stream) is marked as served, so that the limiter
+// keeps one slot for them.
 func bindHashSlots(app core.App) {
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.BindFunc(func(e *core.RequestEvent) error {
+			if p := e.Request.URL.Path; strings.Contains(p, "/auth-with-") || strings.HasPrefix(p, "/api/auth/") ||
+				p == "/api/realtime" {
+				return e.Next()
+			}
+			defer throttle.Passwords.Serving()()
+			return e.Next()
+		})
+		return se.Next()
+	})
 	app.OnRecordAuthWithPasswordRequest().BindFunc(func(e *core.RecordAuthWithPasswordRequestEvent) error {
 		if e.Collection.Name == "users" {
 			return e.Next()

@@ -158,3 +158,27 @@ func mustCollection(t *testing.T, app core.App, name string) *core.Collection {
 	}
 	return col
 }
+
+// Every request but a sign-in is marked as served, so the limiter keeps a slot for it.
+func TestOtherRequestsAreMarkedServed(t *testing.T) {
+	_, c, org := signInApp(t)
+	tok := org.Owner.Token(t)
+	l := oneHashSlot(t)
+	if r := c.Do("GET", "/api/me", tok, nil); r.Status != 200 {
+		t.Fatalf("me: %d", r.Status)
+	}
+	c.Do("GET", "/api/health", "", nil)
+	if got := l.Stats().Served; got != 2 {
+		t.Fatalf("served after two reads = %d, want 2", got)
+	}
+	status, _, err := signIn(context.Background(), c.URL, "users", org.Owner.Email, testapp.Password)
+	if err != nil || status != 200 {
+		t.Fatalf("sign-in: %d %v", status, err)
+	}
+	if r := c.Do("POST", "/api/auth/totp", "", map[string]string{}); r.Status < 400 {
+		t.Fatalf("totp step without a challenge: %d", r.Status)
+	}
+	if s := l.Stats(); s.Served != 2 || s.Runs != 1 {
+		t.Fatalf("after a sign-in and a code step: %+v, want 2 served and 1 hash", s)
+	}
+}

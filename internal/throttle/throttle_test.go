@@ -108,3 +108,52 @@ func TestDefaultSlots(t *testing.T) {
 		t.Errorf("after Resize(7): %d slots", got)
 	}
 }
+
+// While another request is served, and for ReadGrace after, one of two slots is kept
+// for it; with nothing else going on both slots run.
+func TestOneSlotIsKeptWhileOtherRequestsAreServed(t *testing.T) {
+	l := throttle.New(2)
+	release := make(chan struct{})
+	var inside atomic.Int64
+	var wg sync.WaitGroup
+	start := func(n int) {
+		for range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_ = l.Do(context.Background(), func() error {
+					inside.Add(1)
+					<-release
+					inside.Add(-1)
+					return nil
+				})
+			}()
+		}
+	}
+
+	done := l.Serving()
+	start(3)
+	until(t, "one runs, two wait", func() bool { return inside.Load() == 1 && l.Stats().Waiting == 2 })
+	done() // the grace passes, then the kept slot frees
+	until(t, "two run", func() bool { return inside.Load() == 2 && l.Stats().Waiting == 1 })
+
+	release <- struct{}{}
+	until(t, "the third runs", func() bool { return inside.Load() == 2 && l.Stats().Waiting == 0 })
+	done = l.Serving()
+	release <- struct{}{}
+	release <- struct{}{}
+	wg.Wait()
+	start(2)
+	until(t, "one runs while a request is served", func() bool { return inside.Load() == 1 && l.Stats().Waiting == 1 })
+	done()
+	until(t, "both run after it", func() bool { return inside.Load() == 2 })
+	release <- struct{}{}
+	release <- struct{}{}
+	wg.Wait()
+
+	one := throttle.New(1)
+	defer one.Serving()()
+	if err := one.Do(context.Background(), func() error { return nil }); err != nil {
+		t.Fatalf("a single slot is never kept: %v", err)
+	}
+}
