@@ -15,7 +15,8 @@ func newDoctorCommand(app core.App) *cobra.Command {
 		Short: "Check the database and every invariant; exits non-zero on any violation",
 		Long: `Runs SQLite's integrity_check and foreign_key_check, then Roster's invariants: exactly
 one active owner per organisation; billed seats = members = ledger replay = subscription
-cache; one memberIndex and one membersSearch row per membership; accepted invitations
+cache; one memberIndex and one membersSearch row per membership; member counters =
+memberIndex; accepted invitations
 point to a member or a recorded removal; every audit hash chain; orphan files in storage.
 Prints one line per check. Read-only.`,
 		SilenceUsage: true,
