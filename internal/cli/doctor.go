@@ -16,8 +16,8 @@ func newDoctorCommand(app core.App) *cobra.Command {
 		Long: `Runs SQLite's integrity_check and foreign_key_check, then Roster's invariants: exactly
 one active owner per organisation; billed seats = members = ledger replay = subscription
 cache; one memberIndex and one membersSearch row per membership; member counters =
-memberIndex; accepted invitations
-point to a member or a recorded removal; every audit hash chain; orphan files in storage.
+memberIndex; accepted invitations point to a member or a recorded removal; every audit
+hash chain; orphan files in storage.
 Prints one line per check. Read-only.`,
 		SilenceUsage: true,
 		RunE: migrated(app, func(cmd *cobra.Command, _ []string) error {
