@@ -128,7 +128,7 @@ func do(method, url, tok string, body any) (int, []byte, error) {
 func try(base, method, path, tok string, body any) error {
 	st, raw, err := do(method, base+path, tok, body)
 	if err == nil && st != 200 {
-		err = fmt.Errorf("%s %s: %d %.200s", method, path, st, raw)
+		err = fmt.Errorf("%s %s: %d %.200s", method, path, st, bytes.TrimSpace(raw))
 	}
 	return err
 }
