@@ -98,10 +98,12 @@ var whyMiss = map[string]string{
 	"search": "**Search vs 0.25× PocketBase**: Roster's search is folded (accents ignored), goes through the FTS5 " +
 		"trigram index and counts its total; PocketBase's `~` is a plain LIKE over the joined users.",
 	"mutation": "**One mutation vs 2× a PATCH**: Roster's change checks policy and holdings on the actor and the " +
-		"target, then in one transaction updates the membership, writes the seat ledger and the subscription's " +
-		"cached seats, reads the audit chain's head and appends the audit row; a PATCH is one record save. " +
-		"Several statements and a commit against one: at p95 a few slow commits (WAL fsync) on a shared disk " +
-		"dominate, compare p50.",
+		"target, then in one transaction updates the membership (the member index and counters follow by " +
+		"trigger), writes the seat ledger and the subscription's cached seats, reads the audit chain's head and " +
+		"appends the audit row; a PATCH is one record save. Compare p50, about 2× a PATCH: the p95 lands in " +
+		"the tail that the floor's own p99 shows, commits that wait for fsync or run SQLite's WAL " +
+		"auto-checkpoint (every 1 000 pages), and Roster, writing several times more pages per change, " +
+		"reaches that tail more often.",
 	"bulk": "**Bulk disable 100 vs floor + 50 ms**: Roster checks each of the 100 members (policy and " +
 		"preconditions), then in one transaction updates the memberships, rotates the 100 users' token keys " +
 		"(every session revoked) and appends 100 hash-chained audit rows; the floor is one UPDATE of the " +
@@ -117,16 +119,15 @@ var whyMiss = map[string]string{
 		"users table, in Roster and in stock PocketBase alike. Roster then writes lastLogin, and in WAL mode " +
 		"a write makes every other connection drop its page cache, so Roster's next scan reads the whole " +
 		"table into a cold cache (CPU profiles at 100k: 40 ms per lookup in Roster's app, 14 ms in the stock " +
-		"one). A plain index on `users (email COLLATE NOCASE)` (a migration) removes the scan: measured on " +
-		"a scratch copy, Roster then signs in at 0.93× (c=1) and 1.19× (c=2) PocketBase's rate.",
+		"one); how much this costs varies from run to run (0.55× to 0.99× at 100k on this machine). A plain " +
+		"index on `users (email COLLATE NOCASE)` (a migration) removes the scan: measured on a scratch copy, " +
+		"Roster then signs in at 1.12× (c=1) and 1.19× (c=2) PocketBase's rate.",
 	"flood": "**List under a sign-in flood vs 2× idle**: the 64 sign-ins' scans of users (see sign-in) run " +
-		"before the bcrypt semaphore, and 64 of them at once saturate the pure-Go SQLite (its process-wide " +
+		"before the bcrypt slots, and 64 of them at once saturate the pure-Go SQLite (its process-wide " +
 		"allocator and page-cache mutexes, and PocketBase's pool, which keeps 15 idle connections): a " +
-		"runtime trace shows the list's queries waiting on those, not on bcrypt. Measured on a scratch " +
-		"copy with the email index added: list p95 under the flood falls from about 1 s to 45 ms (9× idle, " +
-		"as two bcrypt slots still take both cores); with the index and ROSTER_SIGNIN_CONCURRENCY=1, 9 ms " +
-		"against 6 ms idle (1.5×, met) at 8 sign-ins/s. So: the index, and NumCPU − 1 slots (at least one) " +
-		"by default.",
+		"runtime trace shows the list's queries waiting on those, not on bcrypt. Measured on a scratch copy " +
+		"with the email index added: list p95 under the flood 9.6 ms against 6.0 ms idle (1.6×, met) at 25 " +
+		"sign-ins/s, down from about 1 s without it.",
 	"load-errors": "**Load test errors**: see the first failures listed under the load test.",
 	"load-busy":   "**Lock errors under load**: a write that waited past SQLite's busy timeout; see the server's stderr and logs.",
 	"load-rss":    "**RSS not flat**: the second half of the load test peaked higher than the first: a cache without bound or a leak.",
