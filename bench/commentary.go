@@ -101,9 +101,9 @@ var whyMiss = map[string]string{
 		"target, then in one transaction updates the membership (the member index and counters follow by " +
 		"trigger), writes the seat ledger and the subscription's cached seats, reads the audit chain's head and " +
 		"appends the audit row; a PATCH is one record save. Compare p50, about 2× a PATCH: the p95 lands in " +
-		"the tail that the floor's own p99 shows, commits that wait for fsync or run SQLite's WAL " +
-		"auto-checkpoint (every 1 000 pages), and Roster, writing several times more pages per change, " +
-		"reaches that tail more often.",
+		"the tail that the floor's own p99 shows: commits that run SQLite's WAL auto-checkpoint (every " +
+		"1 000 pages of WAL it copies them back and fsyncs; PocketBase commits with synchronous=NORMAL), " +
+		"and Roster, writing several times more pages per change, reaches that tail more often.",
 	"bulk": "**Bulk disable 100 vs floor + 50 ms**: Roster checks each of the 100 members (policy and " +
 		"preconditions), then in one transaction updates the memberships, rotates the 100 users' token keys " +
 		"(every session revoked) and appends 100 hash-chained audit rows; the floor is one UPDATE of the " +
