@@ -7,8 +7,8 @@ import (
 
 // An index PocketBase's own email lookups can use. Sign-in (auth-with-password) and
 // FindAuthRecordByEmail ask `email = ? COLLATE NOCASE`; the unique email index is
-// partial (`WHERE email != ”`), and SQLite cannot prove a bound parameter is not ”
-// so it never used it: every sign-in scanned the whole users table (100 000 rows).
+// partial (only non-empty addresses), and SQLite cannot prove that a bound parameter
+// is not empty, so it never used it: every sign-in scanned the whole users table (100 000 rows).
 // This plain index has no condition; the unique one stays as the constraint.
 func init() {
 	m.Register(func(app core.App) error {
