@@ -210,15 +210,17 @@ func TestOversizedBodiesAre413(t *testing.T) {
 			tok = w.token(t)
 		}
 		what := rt.method + " " + rt.pattern
-		res := exchange(t, w.c.URL, rt.method, w.path(t, rt.pattern), tok, "application/json", sizedJSON(limit+1), nil)
+		res := exchange(t, w.c.URL, rt.method, w.path(t, rt.pattern), tok, "application/json", sizedJSON(limit+1), lastRequest)
+		checkFraming(t, what, res)
 		if checkAnswer(t, what, res[0].status, res[0].contentType, res[0].body); res[0].status != 413 {
 			t.Errorf("%s with %d bytes: %d %.200s, want 413", what, limit+1, res[0].status, res[0].body)
 		}
-		status, ct, raw := w.send(t, rt.method, w.path(t, rt.pattern), tok, "application/json", sizedJSON(limit))
-		if checkAnswer(t, what, status, ct, raw); status == 413 {
+		res = exchange(t, w.c.URL, rt.method, w.path(t, rt.pattern), tok, "application/json", sizedJSON(limit), lastRequest)
+		checkFraming(t, what, res)
+		if checkAnswer(t, what, res[0].status, res[0].contentType, res[0].body); res[0].status == 413 {
 			t.Errorf("%s with %d bytes (the limit): 413", what, limit)
 		}
-		if status < 300 {
+		if res[0].status < 300 {
 			w.reseed(t)
 		}
 	}
@@ -254,7 +256,8 @@ func TestOversizedFiles(t *testing.T) {
 			data = append([]byte("email\n"), bytes.Repeat([]byte("a@x.org\n"), c.size/8)...)[:c.size]
 		}
 		body, ct := multipartOf(c.field, c.file, data)
-		res := exchange(t, w.c.URL, c.method, w.path(t, c.pattern), w.token(t), ct, body, nil)
+		res := exchange(t, w.c.URL, c.method, w.path(t, c.pattern), w.token(t), ct, body, lastRequest)
+		checkFraming(t, c.name, res)
 		status, raw := res[0].status, res[0].body
 		errData := checkAnswer(t, c.name, status, res[0].contentType, raw)
 		if status != c.status || c.status == 400 && errData[c.field] == nil {
@@ -268,6 +271,19 @@ type answer struct {
 	status      int
 	contentType string
 	body        []byte
+}
+
+// lastRequest asks for the health check and the end of the connection: sent after a
+// request whose body the server reads whole, it ends an exchange.
+var lastRequest = []byte("GET /api/health HTTP/1.1\r\nHost: roster\r\nConnection: close\r\n\r\n")
+
+// checkFraming fails when an exchange ended by lastRequest got other answers than the
+// request's own and, if the connection was kept, the health check's.
+func checkFraming(t *testing.T, what string, res []answer) {
+	t.Helper()
+	if len(res) > 2 || len(res) == 2 && !bytes.Contains(res[1].body, []byte("healthy")) {
+		t.Errorf("%s: %d answers, the last %d %.100s: the body was read as requests", what, len(res), res[len(res)-1].status, res[len(res)-1].body)
+	}
 }
 
 // exchange writes one request on a connection of its own, as a client that sends its
@@ -328,7 +344,7 @@ func TestAnUnreadBodyCannotSmuggleARequest(t *testing.T) {
 	}
 	res := exchange(t, w.c.URL, "DELETE", w.path(t, "/api/orgs/{org}/groups/{id}"), w.token(t), "application/json",
 		[]byte("GET /api/health?small HTTP/1.1\r\nHost: roster\r\n\r\n"),
-		[]byte("GET /api/health HTTP/1.1\r\nHost: roster\r\nConnection: close\r\n\r\n"))
+		lastRequest)
 	if len(res) != 2 || res[0].status != 204 || res[1].status != 200 {
 		t.Errorf("a small unread body, then a request on the same connection: %d answers %v", len(res), res)
 	}

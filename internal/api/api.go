@@ -32,20 +32,17 @@ var uploadLimits = map[string]*hook.Handler[*core.RequestEvent]{
 	"PATCH /api/account/profile":         apis.BodyLimit(members.MaxAvatarSize + 1<<20),
 }
 
-// drainedBody is how much of a body net/http reads past a handler that left it unread,
-// to keep the connection (its maxPostHandlerReadBytes).
-const drainedBody = 256 << 10
-
-// closeAfterLargeBody ends the connection after any request whose body may be larger
-// than net/http drains. PocketBase's router swaps the request's body for its own
-// wrapper, which hides from net/http that a handler (or a 413) left a large body
-// unread: net/http would keep the connection and read the rest of that body as the
-// next request, so that a body could smuggle requests past a proxy.
-func closeAfterLargeBody() *hook.Handler[*core.RequestEvent] {
-	return &hook.Handler[*core.RequestEvent]{Id: "rosterCloseAfterLargeBody", Priority: apis.DefaultCorsMiddlewarePriority - 1,
+// restoreRequestBody gives net/http back the request body it made, once the handlers
+// are done. PocketBase's router swaps it for its own wrapper, behind which net/http
+// cannot tell that a handler (or a 413) left a large body unread: it would keep the
+// connection and read the rest of that body as the next request, so that a body could
+// smuggle requests past a proxy. With its own body back, net/http drains a small rest,
+// or answers and closes the connection (gracefully, so the client reads the answer).
+func restoreRequestBody() *hook.Handler[*core.RequestEvent] {
+	return &hook.Handler[*core.RequestEvent]{Id: "rosterRestoreRequestBody", Priority: apis.DefaultCorsMiddlewarePriority - 1,
 		Func: func(e *core.RequestEvent) error {
-			if e.Request.ContentLength < 0 || e.Request.ContentLength > drainedBody {
-				e.Response.Header().Set("Connection", "close")
+			if rr, ok := e.Request.Body.(*router.RereadableReadCloser); ok {
+				defer func() { e.Request.Body = rr.ReadCloser }()
 			}
 			return e.Next()
 		}}
@@ -74,7 +71,7 @@ func bodyLimit() *hook.Handler[*core.RequestEvent] {
 }
 
 func routes(root *router.Router[*core.RequestEvent]) {
-	root.Bind(closeAfterLargeBody())
+	root.Bind(restoreRequestBody())
 	// Every Roster route sits in one group that carries the body limit.
 	r := &router.Router[*core.RequestEvent]{RouterGroup: root.Group("").Bind(bodyLimit())}
 	r.GET("/api/setup", handle(setupStatus))
