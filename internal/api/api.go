@@ -71,7 +71,7 @@ func bodyLimit() *hook.Handler[*core.RequestEvent] {
 }
 
 func routes(root *router.Router[*core.RequestEvent]) {
-	root.Bind(restoreRequestBody())
+	root.Bind(restoreRequestBody()) // PocketBase's routes too
 	// Every Roster route sits in one group that carries the body limit.
 	r := &router.Router[*core.RequestEvent]{RouterGroup: root.Group("").Bind(bodyLimit())}
 	r.GET("/api/setup", handle(setupStatus))
