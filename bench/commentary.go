@@ -122,13 +122,21 @@ var whyMiss = map[string]string{
 		"one); how much this costs varies from run to run (0.55× to 0.99× at 100k on this machine). A plain " +
 		"index on `users (email COLLATE NOCASE)` (a migration) removes the scan: measured on a scratch copy, " +
 		"Roster then signs in at 1.12× (c=1) and 1.19× (c=2) PocketBase's rate.",
-	"flood": "**List under a sign-in flood vs 2× idle**: the 64 sign-ins' scans of users (see sign-in) run " +
-		"before the bcrypt slots, and 64 of them at once saturate the pure-Go SQLite (its process-wide " +
-		"allocator and page-cache mutexes, and PocketBase's pool, which keeps 15 idle connections): a " +
-		"runtime trace shows the list's queries waiting on those, not on bcrypt. Measured on a scratch copy " +
-		"with the email index added: list p95 under the flood 9.6 ms against 6.0 ms idle (1.6×, met) at 25 " +
-		"sign-ins/s, down from about 1 s without it.",
+	"flood": "**List under a sign-in flood vs 2× idle**: PocketBase finds the signing-in account with " +
+		"`email = ? COLLATE NOCASE`, which cannot use the users' unique email index because that index is " +
+		"partial (`WHERE email != ''`) and the query does not repeat its condition: every sign-in scans the " +
+		"users table (100 000 rows) before it reaches the bcrypt slots. 64 such scans at once saturate the " +
+		"pure-Go SQLite (its process-wide allocator and page-cache mutexes, and PocketBase's pool, which " +
+		"keeps 15 idle connections): a runtime trace shows the list's queries waiting on those, not on " +
+		"bcrypt. Measured on a scratch copy with a plain index on `users (email COLLATE NOCASE)` added (a " +
+		"migration): list p95 under the flood 9.6 ms against 6.0 ms idle (1.6×, met) at 25 sign-ins/s, " +
+		"down from about 1 s without it.",
 	"load-errors": "**Load test errors**: see the first failures listed under the load test.",
 	"load-busy":   "**Lock errors under load**: a write that waited past SQLite's busy timeout; see the server's stderr and logs.",
-	"load-rss":    "**RSS not flat**: the second half of the load test peaked higher than the first: a cache without bound or a leak.",
+	"load-rss": "**RSS not flat**: the second half of the load test peaked higher than the first. Most of it is " +
+		"anonymous memory (see the binary's table): Go's heap and SQLite's page caches, which hold up to 32 MB " +
+		"per connection (PocketBase's cache_size) and fill as the random reads touch more of the 1 GB " +
+		"database, so a bound of roughly (connections in use) × 32 MB is still being reached after a " +
+		"minute. Sixty seconds cannot tell that from a leak: run `-only load -load 10m` and see whether " +
+		"the peaks level off.",
 }

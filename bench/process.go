@@ -26,8 +26,9 @@ type procResult struct {
 	coldStarts  []time.Duration // exec → first 200 from /api/health
 	dbStart     sizes
 	dbEnd       sizes
-	rssIdle     int64 // kB, after the cold start
-	rssEnd, hwm int64 // kB, after the load test
+	rssIdle     int64  // kB, after the cold start
+	rssEnd, hwm int64  // kB, after the load test
+	rssParts    string // RssAnon, RssFile, RssShmem after the load test
 	load        *loadResult
 	logBusy     int // "database is locked"/SQLITE_BUSY in the server's stored logs
 	logErrors   int // error-level entries in the server's stored logs
@@ -98,6 +99,7 @@ func runProcess(n int) *procResult {
 		r.load = runLoad(srv, plan)
 	}
 	r.rssEnd, r.hwm = memory(srv.cmd.Process.Pid)
+	r.rssParts = rssParts(srv.cmd.Process.Pid)
 	r.dbEnd = dbSizes(dir)
 	srv.stop()
 	for _, l := range strings.Split(srv.stderr.String(), "\n") {
@@ -208,6 +210,24 @@ func memory(pid int) (rss, hwm int64) {
 		}
 	}
 	return rss, hwm
+}
+
+// rssParts is what the resident memory of pid is made of: anonymous (Go's heap and
+// SQLite's page caches), file-backed (the binary) and shared (SQLite's WAL index).
+func rssParts(pid int) string {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return "unknown"
+	}
+	var parts []string
+	for _, l := range strings.Split(string(raw), "\n") {
+		f := strings.Fields(l)
+		if len(f) >= 2 && (f[0] == "RssAnon:" || f[0] == "RssFile:" || f[0] == "RssShmem:") {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			parts = append(parts, fmt.Sprintf("%s %.1f MiB", strings.TrimPrefix(strings.TrimSuffix(f[0], ":"), "Rss"), float64(kb)/1024))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // storedLogs counts, in the stopped server's log store (auxiliary.db), the entries that

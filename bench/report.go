@@ -171,6 +171,7 @@ func (r *report) procTable() string {
 	fmt.Fprintf(&b, "| data.db / -wal after the load test | %s / %s |\n", mb(p.dbEnd.db), mb(p.dbEnd.wal))
 	fmt.Fprintf(&b, "| RSS (VmRSS) 1 s after the start | %s |\n", kb(p.rssIdle))
 	fmt.Fprintf(&b, "| RSS (VmRSS) after the run / peak (VmHWM) | %s / %s |\n", kb(p.rssEnd), kb(p.hwm))
+	fmt.Fprintf(&b, "| RSS after the run: anonymous (Go heap, SQLite page caches), file, shared | %s |\n", p.rssParts)
 	fmt.Fprintf(&b, "| server stderr: lines / lock errors (`database is locked`, `SQLITE_BUSY`) | %d / %d |\n", p.stderrLines, p.stderrBusy)
 	fmt.Fprintf(&b, "| stored logs (auxiliary.db): error entries / lock errors | %d / %d |\n", p.logErrors, p.logBusy)
 	return b.String()
