@@ -564,6 +564,8 @@ func TestEditProfile(t *testing.T) {
 			"email": "not an address", "description": strings.Repeat("é", 2001), "givenName": 12, "avatar": "http://x/y.png"} {
 			expectField(t, w.c.Do("PATCH", w.path(w.member.ID(), ""), w.admin.Token(t), map[string]any{field: v}), field)
 		}
+		// An address with a Unicode line separator passes the email format check alone.
+		expectField(t, w.c.Do("PATCH", w.path(w.member.ID(), ""), w.admin.Token(t), map[string]any{"email": "zoe@exa\u2028mple.com"}), "email")
 	})
 
 	t.Run("an admin edits a member, who is told in their language", func(t *testing.T) {

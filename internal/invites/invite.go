@@ -5,11 +5,9 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/ozzo-validation/v4/is"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -195,19 +193,11 @@ func invite(app core.App, orgID string, by inviter, req Request, ip string) (*Re
 	return out, nil
 }
 
-// plain tells whether an address is only visible characters: net/mail and the email
-// format check let through Unicode spaces and invisible characters (U+2028, U+00A0,
-// U+200B, U+202E…), which make an address nobody can receive mail at, or one that
-// reads as another.
-func plain(address string) bool {
-	return !strings.ContainsFunc(address, func(r rune) bool { return unicode.IsSpace(r) || !unicode.IsGraphic(r) })
-}
-
 // judgeRow checks what a row says on its own: the address, the role and user type.
 func judgeRow(row Row, role access.Role, userType access.UserType) *candidate {
 	c := &candidate{Row: row, email: strings.TrimSpace(row.Email)}
 	c.name = strings.TrimSpace(row.GivenName + " " + row.FamilyName)
-	if a, err := mail.ParseAddress(c.email); err == nil && is.EmailFormat.Validate(a.Address) == nil && plain(a.Address) {
+	if a, err := mail.ParseAddress(c.email); err == nil && roster.ValidAddress(a.Address) {
 		c.email = strings.ToLower(a.Address)
 		if c.name == "" {
 			c.name = strings.TrimSpace(a.Name)

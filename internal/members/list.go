@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
@@ -19,6 +20,9 @@ import (
 
 // MaxPerPage is the largest page a list answers.
 const MaxPerPage = 200
+
+// MaxPage is the last page number a list takes (larger ones would overflow the offset).
+const MaxPage = 1 << 30
 
 // Filter is what a member list is asked for (DESIGN §7). The zero value lists
 // everyone, sorted by name, 50 a page.
@@ -59,6 +63,9 @@ func ParseFilter(q url.Values) (Filter, error) {
 		Sort: q.Get("sort"), Page: 1, PerPage: 50, SkipTotal: q.Get("skipTotal") == "true" || q.Get("skipTotal") == "1"}
 	if utf8.RuneCountInString(f.Search) > 200 {
 		return f, fail.Invalid("search", "too_long", "The search text is too long.")
+	}
+	if strings.IndexFunc(f.Search, unicode.IsControl) >= 0 || !utf8.ValidString(f.Search) {
+		return f, fail.Invalid("search", "invalid", "The search text cannot hold control characters.")
 	}
 	for _, v := range list(q, "role") {
 		r := access.Role(v)
@@ -106,8 +113,8 @@ func ParseFilter(q url.Values) (Filter, error) {
 		}
 	}
 	if v := q.Get("page"); v != "" {
-		if f.Page, err = strconv.Atoi(v); err != nil || f.Page < 1 {
-			return f, fail.Invalid("page", "invalid", "page is a whole number from 1.")
+		if f.Page, err = strconv.Atoi(v); err != nil || f.Page < 1 || f.Page > MaxPage {
+			return f, fail.Invalid("page", "invalid", fmt.Sprintf("page is a whole number from 1 to %d.", MaxPage))
 		}
 	}
 	if v := q.Get("perPage"); v != "" {

@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
-	"github.com/pocketbase/ozzo-validation/v4/is"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/core/validators"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
@@ -73,7 +72,7 @@ func (p *Profile) validate() error {
 		if e == "" {
 			return fail.Invalid("email", "required", "An email address is required.")
 		}
-		if len(e) > 255 || is.EmailFormat.Validate(e) != nil {
+		if !mail.ValidAddress(e) {
 			return fail.Invalid("email", "invalid_email", "This is not a valid email address.")
 		}
 		p.Email = &e

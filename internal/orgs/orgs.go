@@ -19,6 +19,7 @@ import (
 	"roster/internal/audit"
 	"roster/internal/billing"
 	"roster/internal/fail"
+	"roster/internal/mail"
 	"roster/internal/security"
 )
 
@@ -75,6 +76,9 @@ func Create(app core.App, in New, actor, ip string) (*Created, error) {
 	}
 	if in.Owner.Email == "" {
 		return nil, fail.Invalid("email", "required", "An email address is required.")
+	}
+	if !mail.ValidAddress(in.Owner.Email) {
+		return nil, fail.Invalid("email", "invalid_email", "This is not a valid email address.")
 	}
 	if err := CheckPassword(in.Owner.Password); err != nil {
 		return nil, err

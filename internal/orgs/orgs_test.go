@@ -63,6 +63,12 @@ func TestCreate(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 	})
+	t.Run("an address with an invisible character is refused", func(t *testing.T) {
+		_, err := orgs.Create(app, orgs.New{Name: "Invisible", Owner: orgs.Owner{Email: "0@0\u2028.example.com", Password: "long enough"}}, "system", "")
+		if !fail.Is(err, "invalid_email") {
+			t.Fatalf("got %v", err)
+		}
+	})
 	t.Run("a taken slug is a conflict and nothing is created", func(t *testing.T) {
 		before, _ := app.CountRecords("users")
 		_, err := orgs.Create(app, orgs.New{Name: "Equipe nord", Owner: orgs.Owner{Email: "x@example.com", Password: "long enough"}}, "system", "")
