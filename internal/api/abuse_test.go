@@ -463,3 +463,26 @@ func TestSlowClientsDoNotBlockOthers(t *testing.T) {
 		do("PATCH", "/api/orgs/"+org.ID+"/members/"+m.ID(), `{"description":"Still here"}`)
 	}
 }
+
+// A body sent in chunks (no Content-Length) is refused with 413 once it passes the
+// limit while being read, not as invalid JSON. (Twice the limit: a JSON value that the
+// very read crossing the limit completes is decoded before the error is seen.)
+func TestChunkedOversizedBodyIs413(t *testing.T) {
+	w := newFuzzWorld(t)
+	body := io.MultiReader(bytes.NewReader(sizedJSON(2 * api.MaxJSONBody)))
+	req, err := http.NewRequest("POST", w.c.URL+w.path(t, "/api/orgs/{org}/members/bulk"), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", w.token(t))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if req.ContentLength != 0 || res.StatusCode != http.StatusRequestEntityTooLarge {
+		msg, _ := io.ReadAll(res.Body)
+		t.Fatalf("chunked %d bytes: %d %.200s (request length %d), want 413", 2*api.MaxJSONBody, res.StatusCode, msg, req.ContentLength)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -127,6 +128,8 @@ func decodeJSON(e *core.RequestEvent, dst any) error {
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, apis.ErrRequestEntityTooLarge):
+		return err // 413, also when a chunked body passes its route's limit while being read
 	case errors.As(err, &te) && te.Field != "":
 		return fail.Invalid(te.Field, "invalid_type", "This value has the wrong type.")
 	default:
