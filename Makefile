@@ -1,14 +1,16 @@
 # Roster's tasks. `make test` is what CI runs (through .ci/run).
 GO ?= go
 GOFILES = $(shell git ls-files '*.go')
+CI_FUZZTIME ?= 5s
 
-.PHONY: run test lint ui ui-check build bench
+.PHONY: run test lint ui ui-check build bench fuzz reliability matrix closed model crash drill abuse doctor-test
 
 run: ## serve on http://127.0.0.1:8090 with ./roster_data
 	$(GO) run . serve
 
-test: lint ui-check ## everything CI checks
+test: lint ui-check ## everything CI checks: every test, then a short fuzz run
 	$(GO) test -count=1 ./...
+	FUZZTIME=$(CI_FUZZTIME) scripts/fuzz-short
 
 lint: ## gofmt and go vet
 	@unformatted=$$(gofmt -l $(GOFILES)); if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
@@ -30,3 +32,32 @@ build: ## a small production binary
 
 bench: ## Roster beside stock PocketBase and the SQL floor at 10k and 100k members; writes docs/benchmarks.md (not part of test)
 	$(GO) run ./bench $(BENCHFLAGS)
+
+# Reliability and security suites (issue 10, docs/reliability.md). `make test` runs each at
+# its CI size; these run one suite, some at a larger size.
+reliability: matrix closed model crash drill abuse doctor-test fuzz ## every reliability suite at full size
+
+matrix: ## the HTTP permission matrix over every route
+	$(GO) test -count=1 ./internal/api -run 'PermissionMatrix' -v
+
+closed: ## IDOR ids on every id route, PocketBase's closed doors, the hidden-field scan
+	$(GO) test -count=1 ./internal/api -run 'IDOR|Closed|Scan' -v
+
+model: ## the invariant model (rapid) at 80 sequences of 60 steps, and its concurrent variant
+	RAPID_CHECKS=80 RAPID_STEPS=60 $(GO) test -count=1 -timeout 30m ./internal/invariants -v
+
+crash: ## 200 kill -9 runs during bulk, accept and removal, then roster doctor
+	CRASH_RUNS=200 $(GO) test -count=1 -timeout 30m ./e2e -run TestCrashInjection -v
+
+drill: ## backup under writes, restore into a fresh dir and in place, doctor and smoke test
+	$(GO) test -count=1 ./e2e -run TestBackupRestoreDrill -v
+
+abuse: ## spraying, lockout, 413 bodies and files, request smuggling, slow clients
+	$(GO) test -count=1 ./internal/api -run 'Spraying|GuessingOne|UnknownAndKnown|Oversized|UnreadBody|SlowClients|UploadsTake' -v
+
+doctor-test: ## roster doctor against healthy instances and injected corruptions (unit and real binary)
+	$(GO) test -count=1 ./internal/doctor -v
+	$(GO) test -count=1 ./e2e -run Doctor -v
+
+fuzz: ## every fuzz target for FUZZTIME each (default 60s)
+	FUZZTIME=$${FUZZTIME:-60s} scripts/fuzz-short
