@@ -113,24 +113,19 @@ var whyMiss = map[string]string{
 		"(ten times the members, about ten times the rows to count); a deep page's OFFSET walks index " +
 		"entries in proportion to the page number only. A miss on the list pages at p95 on a shared machine " +
 		"is noise: compare the p50 columns of the two tables.",
-	"signin": "**Sign-in throughput vs 0.85× PocketBase**: PocketBase finds the account with " +
-		"`email = ? COLLATE NOCASE`, which cannot use the users' unique email index because that index is " +
-		"partial (`WHERE email != ''`) and the query does not repeat its condition: every sign-in scans the " +
-		"users table, in Roster and in stock PocketBase alike. Roster then writes lastLogin, and in WAL mode " +
-		"a write makes every other connection drop its page cache, so Roster's next scan reads the whole " +
-		"table into a cold cache (CPU profiles at 100k: 40 ms per lookup in Roster's app, 14 ms in the stock " +
-		"one); how much this costs varies from run to run (0.55× to 0.99× at 100k on this machine). A plain " +
-		"index on `users (email COLLATE NOCASE)` (a migration) removes the scan: measured on a scratch copy, " +
-		"Roster then signs in at 1.12× (c=1) and 1.19× (c=2) PocketBase's rate.",
-	"flood": "**List under a sign-in flood vs 2× idle**: PocketBase finds the signing-in account with " +
-		"`email = ? COLLATE NOCASE`, which cannot use the users' unique email index because that index is " +
-		"partial (`WHERE email != ''`) and the query does not repeat its condition: every sign-in scans the " +
-		"users table (100 000 rows) before it reaches the bcrypt slots. 64 such scans at once saturate the " +
-		"pure-Go SQLite (its process-wide allocator and page-cache mutexes, and PocketBase's pool, which " +
-		"keeps 15 idle connections): a runtime trace shows the list's queries waiting on those, not on " +
-		"bcrypt. Measured on a scratch copy with a plain index on `users (email COLLATE NOCASE)` added (a " +
-		"migration): list p95 under the flood 9.6 ms against 6.0 ms idle (1.6×, met) at 25 sign-ins/s, " +
-		"down from about 1 s without it.",
+	"signin": "**Sign-in throughput vs 0.85× PocketBase**: both are bound by the one bcrypt comparison; " +
+		"Roster adds the disabled-member gate (the membership read) and the lastLogin UPDATE, a write per " +
+		"sign-in which, in WAL mode, also makes every other connection drop its page cache. Before the " +
+		"email index (pb_migrations 1795600930) every sign-in also scanned users, and the cache drops made " +
+		"Roster's scans cold: 0.55× to 0.99× at 100k. A miss at c = NumCPU on a shared machine moves with " +
+		"the other processes' load: compare c = 1.",
+	"flood": "**List under a sign-in flood vs 2× idle**: since the email index (pb_migrations 1795600930) a " +
+		"sign-in no longer scans users (before it, 64 scans at once saturated the pure-Go SQLite and the list " +
+		"p95 was about 1 s). What remains: while the list is served one bcrypt slot of the two stays free for " +
+		"it, but each sign-in's writes (lastLogin, PocketBase's auth origin) make every other connection " +
+		"drop its page cache (WAL), so the list reads its pages again, and 64 requests' parsing and lookups " +
+		"still share the two cores, as do the other processes of a shared machine (see the load average). On " +
+		"a quiet machine a scratch run with the index and one slot measured 1.5× idle.",
 	"load-errors": "**Load test errors**: see the first failures listed under the load test.",
 	"load-busy":   "**Lock errors under load**: a write that waited past SQLite's busy timeout; see the server's stderr and logs.",
 	"load-rss": "**RSS not flat**: the second half of the load test peaked higher than the first. Most of it is " +
