@@ -12,11 +12,13 @@ import (
 	"roster/internal/cli"
 	"roster/internal/invites"
 	"roster/internal/mail"
+	"roster/internal/wal"
 	_ "roster/pb_migrations"
 )
 
 func main() {
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false, DefaultDataDir: cli.DataDir()})
+	wal.Register(app)
 	mail.Register(app)
 	hooks.Register(app)
 	api.Register(app)

@@ -20,6 +20,7 @@ import (
 	"roster/internal/billing"
 	"roster/internal/invites"
 	"roster/internal/mail"
+	"roster/internal/wal"
 )
 
 // env is a scratch copy of a template served in process: Roster's app, and PocketBase's
@@ -44,6 +45,7 @@ func setup(n int) *env {
 	api.Register(app)
 	billing.Register(app)
 	invites.Register(app)
+	stopWAL := wal.Start(app) // as wal.Register does at bootstrap in the binary
 	url, stop := serve(app)
 
 	owner, org := ownerOf(app)
@@ -64,7 +66,7 @@ func setup(n int) *env {
 	s.Batch.Timeout = 30
 	s.RateLimits.Enabled = false
 	must(app.Save(s))
-	return &env{app: app, url: url, org: org, owner: ownerTok, su: suTok, close: func() { stop(); app.Cleanup() }}
+	return &env{app: app, url: url, org: org, owner: ownerTok, su: suTok, close: func() { stop(); stopWAL(); app.Cleanup() }}
 }
 
 // stock copies the template of n members into an app with PocketBase's own hooks only
@@ -76,8 +78,9 @@ func stock(n int) (string, func()) {
 	s := app.Settings()
 	s.RateLimits.Enabled = false
 	must(app.Save(s))
+	stopWAL := wal.Start(app) // importing internal/wal turned commit checkpoints off in this process
 	url, stop := serve(app)
-	return url, func() { stop(); app.Cleanup() }
+	return url, func() { stop(); stopWAL(); app.Cleanup() }
 }
 
 // serve serves app's full router (apis.NewRouter plus every OnServe hook, as
