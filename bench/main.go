@@ -27,7 +27,7 @@ var (
 	sizesFlag    = flag.String("members", "10000,100000", "organisation sizes, comma separated; audit, sign-in, flood, process and load run at the largest")
 	nFlag        = flag.Int("n", 60, "requests per way for each read workload, at each concurrency")
 	mutN         = flag.Int("mut", 100, "single mutations per way")
-	bulkN        = flag.Int("bulk", 15, "bulk actions (of 100 members) per way")
+	bulkN        = flag.Int("bulk", 20, "bulk actions (of 100 members) per way")
 	concFlag     = flag.String("c", "1,8", "concurrency levels for the reads")
 	onlyFlag     = flag.String("only", "", "parts to run, comma separated: "+strings.Join(allParts, ",")+" ('' = all)")
 	auditRows    = flag.Int("audit-rows", 1_000_000, "audit rows of the largest organisation (seeded once into its template)")
