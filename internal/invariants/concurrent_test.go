@@ -475,6 +475,13 @@ func (c *crowd) verify(before census) {
 	after := c.counts()
 	if after.audit != before.audit+c.changes {
 		t.Errorf("audit rows: %d before, %d after; the answers report %d changes", before.audit, after.audit, c.changes)
+		var rows []struct {
+			Action string `db:"action"`
+			N      int    `db:"n"`
+		}
+		err := c.w.app.DB().NewQuery("SELECT action, count(*) AS n FROM auditLog WHERE org = {:org} AND seq > {:seq} GROUP BY action").
+			Bind(dbx.Params{"org": c.w.a.ID, "seq": before.audit}).All(&rows)
+		t.Logf("audit rows written during the race, by action: %+v (%v)", rows, err)
 	}
 	if after.members != before.members+c.accepted-c.removed {
 		t.Errorf("members: %d before, %d after; the answers report %d joined and %d removed", before.members, after.members, c.accepted, c.removed)
