@@ -32,10 +32,7 @@ func changeRole(e *core.RequestEvent) error {
 		return err
 	}
 	id := e.Request.PathValue("id")
-	if err := members.ChangeRole(e.App, actor(e), id, access.Role(in.Role), e.RealIP()); err != nil {
-		return err
-	}
-	return memberAnswer(e, id)
+	return changeMember(e, id, func(tx core.App) error { return members.ChangeRole(tx, actor(e), id, access.Role(in.Role), e.RealIP()) })
 }
 
 // previewRemoval is the removal wizard's inventory: nothing changes.

@@ -32,10 +32,7 @@ func memberActionRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 func statusAction(fn func(core.App, *members.Actor, string, string) error) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")
-		if err := fn(e.App, actor(e), id, e.RealIP()); err != nil {
-			return err
-		}
-		return memberAnswer(e, id)
+		return changeMember(e, id, func(tx core.App) error { return fn(tx, actor(e), id, e.RealIP()) })
 	}
 }
 
@@ -47,10 +44,9 @@ func changeUserType(e *core.RequestEvent) error {
 		return err
 	}
 	id := e.Request.PathValue("id")
-	if err := members.ChangeUserType(e.App, actor(e), id, access.UserType(in.UserType), e.RealIP()); err != nil {
-		return err
-	}
-	return memberAnswer(e, id)
+	return changeMember(e, id, func(tx core.App) error {
+		return members.ChangeUserType(tx, actor(e), id, access.UserType(in.UserType), e.RealIP())
+	})
 }
 
 func setPartnerAccess(e *core.RequestEvent) error {
@@ -64,10 +60,9 @@ func setPartnerAccess(e *core.RequestEvent) error {
 		return fail.Invalid("enabled", "required", "Say whether partner access is enabled (true or false).")
 	}
 	id := e.Request.PathValue("id")
-	if err := members.SetPartnerAccess(e.App, actor(e), id, *in.Enabled, e.RealIP()); err != nil {
-		return err
-	}
-	return memberAnswer(e, id)
+	return changeMember(e, id, func(tx core.App) error {
+		return members.SetPartnerAccess(tx, actor(e), id, *in.Enabled, e.RealIP())
+	})
 }
 
 func setCredits(e *core.RequestEvent) error {
@@ -82,10 +77,7 @@ func setCredits(e *core.RequestEvent) error {
 		return err
 	}
 	id := e.Request.PathValue("id")
-	if err := members.SetCredits(e.App, actor(e), id, allocated, e.RealIP()); err != nil {
-		return err
-	}
-	return memberAnswer(e, id)
+	return changeMember(e, id, func(tx core.App) error { return members.SetCredits(tx, actor(e), id, allocated, e.RealIP()) })
 }
 
 // editMember is the profile edit (JSON, or multipart with an avatar file).
@@ -95,10 +87,7 @@ func editMember(e *core.RequestEvent) error {
 		return err
 	}
 	id := e.Request.PathValue("id")
-	if err := members.UpdateProfile(e.App, actor(e), id, p, e.RealIP()); err != nil {
-		return err
-	}
-	return memberAnswer(e, id)
+	return changeMember(e, id, func(tx core.App) error { return members.UpdateProfile(tx, actor(e), id, p, e.RealIP()) })
 }
 
 func bulkMembers(e *core.RequestEvent) error {
@@ -113,8 +102,19 @@ func bulkMembers(e *core.RequestEvent) error {
 	return e.JSON(200, out)
 }
 
-func memberAnswer(e *core.RequestEvent, id string) error {
-	m, err := members.Get(e.App, actor(e), id)
+// changeMember makes a change to member id and answers the member as the change left
+// them, read in the change's own transaction: read after the commit, a removal racing
+// the change could turn a change that happened into a 404.
+func changeMember(e *core.RequestEvent, id string, change func(tx core.App) error) error {
+	var m any
+	err := e.App.RunInTransaction(func(tx core.App) error {
+		if err := change(tx); err != nil {
+			return err
+		}
+		var err error
+		m, err = members.Get(tx, actor(e), id)
+		return err
+	})
 	if err != nil {
 		return err
 	}

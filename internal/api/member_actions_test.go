@@ -847,3 +847,30 @@ func TestBulk(t *testing.T) {
 		}
 	})
 }
+
+// TestAnswerReadInTheChange: a change answers the member as the change left them, read
+// in its own transaction. Here a removal lands right after the role change commits
+// (a hook deletes the membership as soon as the change's transaction is done): read
+// after the commit, the answer would be a 404 for a change that happened.
+func TestAnswerReadInTheChange(t *testing.T) {
+	w := newCrew(t)
+	target := w.member.ID()
+	removed := false
+	w.app.OnModelAfterUpdateSuccess("memberships").BindFunc(func(e *core.ModelEvent) error {
+		if e.Model.PK() == target && !removed {
+			removed = true
+			if _, err := w.app.NonconcurrentDB().NewQuery("DELETE FROM memberships WHERE id = {:id}").
+				Bind(dbx.Params{"id": target}).Execute(); err != nil {
+				t.Error(err)
+			}
+		}
+		return e.Next()
+	})
+	r := w.c.Do("POST", w.path(target, "role"), w.owner.Token(t), map[string]any{"role": "admin"})
+	if r.Status != 200 || r.JSON["role"] != "admin" {
+		t.Fatalf("role change answered %d %s; want 200 and the member as an administrator", r.Status, r.Raw)
+	}
+	if !removed {
+		t.Fatal("the racing removal did not happen")
+	}
+}

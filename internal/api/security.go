@@ -164,8 +164,5 @@ func resetPassword(e *core.RequestEvent) error {
 
 func disableMemberMFA(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
-	if err := security.DisableMFA(e.App, actor(e), id, e.RealIP()); err != nil {
-		return err
-	}
-	return memberAnswer(e, id)
+	return changeMember(e, id, func(tx core.App) error { return security.DisableMFA(tx, actor(e), id, e.RealIP()) })
 }

@@ -90,9 +90,10 @@ type crowd struct {
 
 // call is one answer and the number of changes it reports.
 type call struct {
-	kind    string
-	r       testapp.Response
-	changes int
+	kind, path string
+	body       any
+	r          testapp.Response
+	changes    int
 }
 
 func newCrowd(t *testing.T, seed uint64, workers int) *crowd {
@@ -161,18 +162,18 @@ func (c *crowd) address() string {
 // do sends a request and records the answer with the changes it reports.
 func (c *crowd) do(kind, method, path, user string, body any, changes func(testapp.Response) int) testapp.Response {
 	r := c.w.c.Do(method, path, c.w.token(c.t, user), body)
-	c.record(kind, r, changes)
+	c.record(kind, path, body, r, changes)
 	return r
 }
 
-func (c *crowd) record(kind string, r testapp.Response, changes func(testapp.Response) int) {
+func (c *crowd) record(kind, path string, body any, r testapp.Response, changes func(testapp.Response) int) {
 	n := 0
 	if r.Status == 200 {
 		n = changes(r)
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.calls = append(c.calls, call{kind: kind, r: r, changes: n})
+	c.calls = append(c.calls, call{kind: kind, path: path, body: body, r: r, changes: n})
 	c.changes += n
 }
 
@@ -229,7 +230,7 @@ func (c *crowd) invitation(rng *rand.Rand, n int) map[string]any {
 // sendInvite sends an invitation request as actor and pools the invitations made.
 func (c *crowd) sendInvite(actor string, body map[string]any) {
 	r := c.w.c.Do("POST", c.path("/invitations"), c.w.token(c.t, actor), body)
-	c.record("invite", r, func(r testapp.Response) int {
+	c.record("invite", c.path("/invitations"), body, r, func(r testapp.Response) int {
 		n, _ := r.JSON["created"].(float64)
 		return int(n)
 	})
@@ -248,7 +249,7 @@ func (c *crowd) sendInvite(actor string, body map[string]any) {
 
 func (c *crowd) accept(inv *invitation) testapp.Response {
 	r := c.w.c.Do("POST", "/api/invitations/"+inv.token+"/accept", "", acceptBody("Racer"))
-	c.record("accept", r, one)
+	c.record("accept", "/api/invitations/…/accept", nil, r, one)
 	if r.Status != 200 {
 		return r
 	}
@@ -475,13 +476,7 @@ func (c *crowd) verify(before census) {
 	after := c.counts()
 	if after.audit != before.audit+c.changes {
 		t.Errorf("audit rows: %d before, %d after; the answers report %d changes", before.audit, after.audit, c.changes)
-		var rows []struct {
-			Action string `db:"action"`
-			N      int    `db:"n"`
-		}
-		err := c.w.app.DB().NewQuery("SELECT action, count(*) AS n FROM auditLog WHERE org = {:org} AND seq > {:seq} GROUP BY action").
-			Bind(dbx.Params{"org": c.w.a.ID, "seq": before.audit}).All(&rows)
-		t.Logf("audit rows written during the race, by action: %+v (%v)", rows, err)
+		c.explain(before)
 	}
 	if after.members != before.members+c.accepted-c.removed {
 		t.Errorf("members: %d before, %d after; the answers report %d joined and %d removed", before.members, after.members, c.accepted, c.removed)
@@ -517,4 +512,66 @@ func (c *crowd) report(raced time.Duration) {
 	}
 	c.t.Logf("%d requests in %v (%d double accepts); %d changes, %d joined, %d removed, %d invited, %d revoked; statuses by kind:%s",
 		len(c.calls), raced.Round(time.Millisecond), c.doubles, c.changes, c.accepted, c.removed, c.created, c.revoked, b.String())
+}
+
+// explain logs the member changes whose audit rows and answers disagree, by action and
+// target: what each 200 answer says it changed against the rows written during the race.
+func (c *crowd) explain(before census) {
+	var rows []struct {
+		Action string `db:"action"`
+		Target string `db:"targetId"`
+	}
+	err := c.w.app.DB().NewQuery("SELECT action, targetId FROM auditLog WHERE org = {:org} ORDER BY seq").
+		Bind(dbx.Params{"org": c.w.a.ID}).All(&rows)
+	if err != nil {
+		c.t.Log(err)
+		return
+	}
+	diff := map[string]int{}
+	for _, r := range rows[before.audit:] {
+		diff[r.Action+" "+r.Target]++
+	}
+	actions := map[string]string{"disable": "members.disable", "enable": "members.enable", "role": "members.changeRole",
+		"remove": "members.remove"}
+	bulk := map[string]string{"disable": "members.disable", "enable": "members.enable", "userType": "members.changeUserType"}
+	for _, k := range c.calls {
+		if k.r.Status != 200 {
+			continue
+		}
+		if a, ok := actions[k.kind]; ok {
+			id := strings.TrimPrefix(k.path, c.path("/members/"))
+			diff[a+" "+strings.SplitN(id, "/", 2)[0]]--
+		}
+		if k.kind == "bulk" {
+			a := bulk[k.body.(map[string]any)["action"].(string)]
+			results, _ := k.r.JSON["results"].([]any)
+			for _, r := range results {
+				r, _ := r.(map[string]any)
+				if ok, _ := r["ok"].(bool); ok && r["code"] == nil {
+					diff[a+" "+r["id"].(string)]--
+				}
+			}
+		}
+	}
+	for key, n := range diff {
+		action, target, _ := strings.Cut(key, " ")
+		if n == 0 || !strings.HasPrefix(action, "members.") || action == "members.invite" || action == "members.join" {
+			continue
+		}
+		var audit []struct {
+			Seq     int    `db:"seq"`
+			Action  string `db:"action"`
+			Actor   string `db:"actor"`
+			Details string `db:"details"`
+			Created string `db:"created"`
+		}
+		_ = c.w.app.DB().NewQuery("SELECT seq, action, actor, details, created FROM auditLog WHERE targetId = {:t} ORDER BY seq").
+			Bind(dbx.Params{"t": target}).All(&audit)
+		c.t.Logf("%s on %s: %+d audit rows against the 200 answers; its rows: %+v; the calls on it:", action, target, n, audit)
+		for _, k := range c.calls {
+			if strings.Contains(k.path, target) || strings.Contains(k.r.Raw, target) || strings.Contains(fmt.Sprint(k.body), target) {
+				c.t.Logf("  %s %s %d %.400s", k.kind, k.path, k.r.Status, k.r.Raw)
+			}
+		}
+	}
 }
