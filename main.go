@@ -12,11 +12,13 @@ import (
 	"roster/internal/cli"
 	"roster/internal/invites"
 	"roster/internal/mail"
+	"roster/internal/throttle"
 	"roster/internal/wal"
 	_ "roster/pb_migrations"
 )
 
 func main() {
+	throttle.SpareProc()
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false, DefaultDataDir: cli.DataDir()})
 	wal.Register(app)
 	mail.Register(app)

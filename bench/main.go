@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"roster/internal/throttle"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,6 +53,7 @@ func want(part string) bool { return len(only) == 0 || only[part] }
 
 func main() {
 	flag.Parse()
+	throttle.SpareProc() // as the binary does: Roster and stock PocketBase share this process
 	for _, p := range strings.Split(*onlyFlag, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			if !slices.Contains(allParts, p) {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -28,12 +29,15 @@ const ReadGrace = 200 * time.Millisecond
 // Limiter runs functions in a bounded number of slots. While other requests are being
 // served (Serving), or were within ReadGrace, it keeps one slot free for them: on two
 // cores a flood of sign-ins then leaves one core to the reads, and a flood with nothing
-// else going on uses every core.
+// else going on uses every core. Callers wait in a queue, first come first served, and
+// a freed slot is handed to the first one only: waking every waiter at once, on every
+// read that ends, would leave the next read queued behind them all.
 type Limiter struct {
 	mu      sync.Mutex
 	slots   int
 	running int
-	wake    chan struct{} // closed and replaced whenever a slot may have freed
+	queue   []chan struct{} // waiters in arrival order; a slot is handed over by a send
+	grace   *time.Timer     // hands out the kept slot once ReadGrace has passed
 
 	serving  atomic.Int64 // other requests in flight
 	lastSeen atomic.Int64 // when the last one ended (Unix nanoseconds)
@@ -46,7 +50,7 @@ type Limiter struct {
 
 // New is a limiter of n slots (at least one).
 func New(n int) *Limiter {
-	l := &Limiter{wake: make(chan struct{})}
+	l := &Limiter{}
 	l.Resize(n)
 	return l
 }
@@ -55,7 +59,7 @@ func New(n int) *Limiter {
 func (l *Limiter) Resize(n int) {
 	l.mu.Lock()
 	l.slots = max(n, 1)
-	l.wakeLocked()
+	l.dispatchLocked()
 	l.mu.Unlock()
 }
 
@@ -72,24 +76,60 @@ func (l *Limiter) Serving() (done func()) {
 	l.served.Add(1)
 	return func() {
 		l.lastSeen.Store(time.Now().UnixNano())
-		l.serving.Add(-1)
+		if l.serving.Add(-1) > 0 {
+			return // the slot stays kept: nothing to hand out
+		}
 		l.mu.Lock()
-		l.wakeLocked()
+		l.dispatchLocked() // sets the timer that hands the kept slot out after ReadGrace
 		l.mu.Unlock()
 	}
 }
 
-// open is how many slots may run now: one fewer while other requests are served.
-func (l *Limiter) openLocked(now time.Time) int {
-	if l.slots > 1 && (l.serving.Load() > 0 || now.UnixNano()-l.lastSeen.Load() < int64(ReadGrace)) {
-		return l.slots - 1
+// openLocked is how many slots may run now: one fewer while other requests are served
+// or were within ReadGrace (then also how long until the grace ends).
+func (l *Limiter) openLocked(now time.Time) (open int, graceLeft time.Duration) {
+	if l.slots == 1 {
+		return 1, 0
 	}
-	return l.slots
+	if l.serving.Load() > 0 {
+		return l.slots - 1, 0
+	}
+	if left := time.Duration(l.lastSeen.Load() + int64(ReadGrace) - now.UnixNano()); left > 0 {
+		return l.slots - 1, left
+	}
+	return l.slots, 0
 }
 
-func (l *Limiter) wakeLocked() {
-	close(l.wake)
-	l.wake = make(chan struct{})
+// dispatchLocked hands the open slots to the first waiters, and when only the grace
+// keeps a slot from the next one, sets a timer to look again once it ends.
+func (l *Limiter) dispatchLocked() {
+	open, left := l.openLocked(time.Now())
+	for len(l.queue) > 0 && l.running < open {
+		l.running++
+		l.notePeakLocked()
+		l.queue[0] <- struct{}{} // buffered: the waiter takes it, or gives it back
+		l.queue = l.queue[1:]
+	}
+	if len(l.queue) > 0 && left > 0 && l.running < l.slots && l.grace == nil {
+		l.grace = time.AfterFunc(left, func() {
+			l.mu.Lock()
+			l.grace = nil
+			l.dispatchLocked()
+			l.mu.Unlock()
+		})
+	}
+}
+
+func (l *Limiter) notePeakLocked() {
+	if n := int64(l.running); n > l.peak.Load() {
+		l.peak.Store(n)
+	}
+}
+
+// releaseLocked frees a slot and hands it on.
+func (l *Limiter) releaseLocked() {
+	l.running--
+	l.dispatchLocked()
 }
 
 // Do runs fn in a slot once one is free, and returns fn's error. It gives up waiting
@@ -99,35 +139,35 @@ func (l *Limiter) Do(ctx context.Context, fn func() error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	l.waiting.Add(1)
-	for {
-		l.mu.Lock()
-		if l.running < l.openLocked(time.Now()) {
-			l.running++
-			if n := int64(l.running); n > l.peak.Load() {
-				l.peak.Store(n)
+	l.mu.Lock()
+	if open, _ := l.openLocked(time.Now()); len(l.queue) == 0 && l.running < open {
+		l.running++
+		l.notePeakLocked()
+		l.mu.Unlock()
+	} else {
+		turn := make(chan struct{}, 1)
+		l.queue = append(l.queue, turn)
+		l.dispatchLocked() // sets the grace timer if only the grace holds the slot back
+		l.mu.Unlock()
+		l.waiting.Add(1)
+		select {
+		case <-turn:
+			l.waiting.Add(-1)
+		case <-ctx.Done():
+			l.waiting.Add(-1)
+			l.mu.Lock()
+			if i := slices.Index(l.queue, turn); i >= 0 {
+				l.queue = slices.Delete(l.queue, i, i+1)
+			} else {
+				l.releaseLocked() // handed a slot as ctx ended: pass it on
 			}
 			l.mu.Unlock()
-			l.waiting.Add(-1)
-			break
-		}
-		wake := l.wake
-		l.mu.Unlock()
-		timer := time.NewTimer(ReadGrace) // the kept slot frees itself after the grace
-		select {
-		case <-wake:
-		case <-timer.C:
-		case <-ctx.Done():
-			timer.Stop()
-			l.waiting.Add(-1)
 			return ctx.Err()
 		}
-		timer.Stop()
 	}
 	defer func() {
 		l.mu.Lock()
-		l.running--
-		l.wakeLocked()
+		l.releaseLocked()
 		l.mu.Unlock()
 	}()
 	l.runs.Add(1)
@@ -171,4 +211,17 @@ func ValidatePassword(ctx context.Context, record *core.Record, password string)
 		return nil
 	})
 	return ok, err
+}
+
+// SpareProc raises GOMAXPROCS one above its default (the CPUs Go sees, or the
+// container's limit), unless the GOMAXPROCS variable sets it. A hash holds its
+// goroutine's P for its whole length, so with every slot hashing (a sign-in storm, no
+// other request for ReadGrace) no P would be left to take a new request: it would wait
+// for the runtime's preemption, 10 ms and more, before it is even read. With a spare
+// P it is read at once and the kernel shares the cores among the threads. The server
+// calls it at start.
+func SpareProc() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
+	}
 }

@@ -3,6 +3,7 @@ package throttle_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -155,5 +156,42 @@ func TestOneSlotIsKeptWhileOtherRequestsAreServed(t *testing.T) {
 	defer one.Serving()()
 	if err := one.Do(context.Background(), func() error { return nil }); err != nil {
 		t.Fatalf("a single slot is never kept: %v", err)
+	}
+}
+
+// Waiters are served first come first served: a freed slot goes to the one that has
+// waited longest (each is handed its slot; they are not all woken to race for it).
+func TestWaitersAreServedInOrder(t *testing.T) {
+	l := throttle.New(1)
+	release := make(chan struct{})
+	var order []int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	run := func(i int) {
+		defer wg.Done()
+		_ = l.Do(context.Background(), func() error {
+			mu.Lock()
+			order = append(order, i)
+			mu.Unlock()
+			<-release
+			return nil
+		})
+	}
+	wg.Add(1)
+	go run(0)
+	until(t, "the first runs", func() bool { return l.Stats().Runs == 1 })
+	for i := 1; i <= 8; i++ {
+		wg.Add(1)
+		go run(i)
+		until(t, fmt.Sprintf("caller %d waits", i), func() bool { return l.Stats().Waiting == int64(i) })
+	}
+	for range 9 {
+		release <- struct{}{}
+	}
+	wg.Wait()
+	for i, n := range order {
+		if n != i {
+			t.Fatalf("served in the order %v; want 0 to 8", order)
+		}
 	}
 }
