@@ -13,14 +13,14 @@ import (
 	"roster/internal/invites"
 	"roster/internal/mail"
 	"roster/internal/throttle"
-	"roster/internal/wal"
+	"roster/internal/storage"
 	_ "roster/pb_migrations"
 )
 
 func main() {
 	throttle.SpareProc()
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false, DefaultDataDir: cli.DataDir()})
-	wal.Register(app)
+	storage.Register(app)
 	mail.Register(app)
 	hooks.Register(app)
 	api.Register(app)

@@ -52,7 +52,9 @@ func method(r *report) string {
 - **The real binary**: ` + "`go build -o $TMP/roster .`" + `, then ` + "`roster serve --http 127.0.0.1:PORT --dir <copy>`" + ` on
   a copy of the largest template (migrations applied beforehand, so a start is a restart; page
   cache warm from the copy). Cold start is exec until the first 200 from ` + "`/api/health`" + ` (polled
-  every 2 ms), three starts with a SIGTERM between. Memory is ` + "`VmRSS`/`VmHWM`" + ` from ` + "`/proc/PID/status`" + `.
+  every 2 ms), three starts with a SIGTERM between. Memory is ` + "`VmRSS`/`VmHWM`" + ` from ` + "`/proc/PID/status`" + `;
+  RSS includes the database's pages read through SQLite's memory map (the OS page cache, shared),
+  so the load test follows ` + "`RssAnon`" + `, what the process itself holds.
 - **Load test**: a generator written in Go inside ` + "`bench/`" + ` (` + "`load.go`" + `), because hey and wrk send one
   request shape and cannot mix 90/8/2 with per-request bodies, tokens and members. ` + fmt.Sprint(*loadC) + ` workers for
   ` + loadDur.String() + ` (at most ` + fmt.Sprint(*loadMax) + ` requests) against the binary on 127.0.0.1: 90 % reads (list with
@@ -100,38 +102,41 @@ var whyMiss = map[string]string{
 	"mutation": "**One mutation vs 2× a PATCH**: Roster's change checks policy and holdings on the actor and the " +
 		"target, then in one transaction updates the membership (the member index and counters follow by " +
 		"trigger), writes the seat ledger and the subscription's cached seats, reads the audit chain's head and " +
-		"appends the audit row; a PATCH is one record save. Compare p50, about 2× a PATCH: the p95 lands in " +
-		"the tail that the floor's own p99 shows: commits that run SQLite's WAL auto-checkpoint (every " +
-		"1 000 pages of WAL it copies them back and fsyncs; PocketBase commits with synchronous=NORMAL), " +
-		"and Roster, writing several times more pages per change, reaches that tail more often.",
+		"appends the audit row; a PATCH is one record save. Commits no longer run SQLite's checkpoint (" +
+		"`internal/storage`), which used to put the p95 at 3-8× a PATCH; a miss now is a commit that met " +
+		"the background checkpoint's fsync, or the shared machine: compare p50.",
 	"bulk": "**Bulk disable 100 vs floor + 50 ms**: Roster checks each of the 100 members (policy and " +
 		"preconditions), then in one transaction updates the memberships, rotates the 100 users' token keys " +
 		"(every session revoked) and appends 100 hash-chained audit rows; the floor is one UPDATE of the " +
-		"memberships. The member index and counter triggers fire for both.",
-	"scale": "**100k/10k ≤ 1.5**: a page and its total from the counters cost the same at any size, but a search's " +
-		"exact total is a count of its matches, and the matches of one word grow with the organisation " +
-		"(ten times the members, about ten times the rows to count); a deep page's OFFSET walks index " +
-		"entries in proportion to the page number only. A miss on the list pages at p95 on a shared machine " +
-		"is noise: compare the p50 columns of the two tables.",
+		"memberships. The member index and counter triggers fire for both. A commit that meets a " +
+		"checkpoint's fsync waits for it (200 ms on the 1 GB database, the floor's alike): checkpoints wait " +
+		"for a quiet moment, but back-to-back bulk actions leave none, so one in every 5 s meets one.",
+	"scale": "**100k/10k ≤ 1.5**: a page and its total from the counters cost the same at any size, but a search " +
+		"sorts and counts its matches, and the matches of one word grow with the organisation: \"helene\" " +
+		"matches 1 052 members of 100 000 and about a tenth of that at 10 000, at some 8 µs a match (the " +
+		"trigram lookup, the member index row, the sort). Roster's search is still below its own SQL floor " +
+		"and a twentieth of PocketBase's `~`. Only a capped or estimated total would make it flat, and the " +
+		"total is exact on purpose: \"select all N matching\" acts on it. A deep page's OFFSET walks index " +
+		"entries in proportion to the page number only; a miss on the list pages at p95 on a shared " +
+		"machine is noise: compare the p50 columns of the two tables.",
 	"signin": "**Sign-in throughput vs 0.85× PocketBase**: both are bound by the one bcrypt comparison; " +
 		"Roster adds the disabled-member gate (the membership read) and the lastLogin UPDATE, a write per " +
 		"sign-in which, in WAL mode, also makes every other connection drop its page cache. Before the " +
 		"email index (pb_migrations 1795600930) every sign-in also scanned users, and the cache drops made " +
 		"Roster's scans cold: 0.55× to 0.99× at 100k. A miss at c = NumCPU on a shared machine moves with " +
 		"the other processes' load: compare c = 1.",
-	"flood": "**List under a sign-in flood vs 2× idle**: since the email index (pb_migrations 1795600930) a " +
-		"sign-in no longer scans users (before it, 64 scans at once saturated the pure-Go SQLite and the list " +
-		"p95 was about 1 s). What remains: while the list is served one bcrypt slot of the two stays free for " +
-		"it, but each sign-in's writes (lastLogin, PocketBase's auth origin) make every other connection " +
-		"drop its page cache (WAL), so the list reads its pages again, and 64 requests' parsing and lookups " +
-		"still share the two cores, as do the other processes of a shared machine (see the load average). On " +
-		"a quiet machine a scratch run with the index and one slot measured 1.5× idle.",
+	"flood": "**List under a sign-in flood vs 2× idle**: what was fixed: sign-ins no longer scan users (the " +
+		"email index), waiting sign-ins are handed a slot one at a time instead of all waking at each read's " +
+		"end, the server keeps a spare scheduler slot, and reads go through a memory map, so the page cache " +
+		"each sign-in's write empties is not copied in again. Runs of the flood alone now measure 1.6-2.4× " +
+		"(2.5-3.6× before the map). What remains is the two cores: one hashes while the list is served " +
+		"(a single busy loop on one core, `yes`, moves the idle list's p95 1.45× by itself here), and the " +
+		"first lists after the flood's start meet two hashes already running, which cannot be taken back.",
 	"load-errors": "**Load test errors**: see the first failures listed under the load test.",
 	"load-busy":   "**Lock errors under load**: a write that waited past SQLite's busy timeout; see the server's stderr and logs.",
-	"load-rss": "**RSS not flat**: the second half of the load test peaked higher than the first. Most of it is " +
-		"anonymous memory (see the binary's table): Go's heap and SQLite's page caches, which hold up to 32 MB " +
-		"per connection (PocketBase's cache_size) and fill as the random reads touch more of the 1 GB " +
-		"database, so a bound of roughly (connections in use) × 32 MB is still being reached after a " +
-		"minute. Sixty seconds cannot tell that from a leak: run `-only load -load 10m` and see whether " +
-		"the peaks level off.",
+	"load-rss": "**Anonymous RSS not flat**: the second half of the load test peaked higher than the first: " +
+		"Go's heap and SQLite's page caches, which hold up to 32 MB per connection (PocketBase's cache_size, " +
+		"the WAL's pages now that the database's are mapped) and fill as the random reads and writes touch " +
+		"more, so a bound of roughly (connections in use) × 32 MB can still be reached after a minute. " +
+		"Sixty seconds cannot tell that from a leak: run `-only load -load 10m` and see whether the peaks level off.",
 }

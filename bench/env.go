@@ -20,7 +20,7 @@ import (
 	"roster/internal/billing"
 	"roster/internal/invites"
 	"roster/internal/mail"
-	"roster/internal/wal"
+	"roster/internal/storage"
 )
 
 // env is a scratch copy of a template served in process: Roster's app, and PocketBase's
@@ -45,7 +45,7 @@ func setup(n int) *env {
 	api.Register(app)
 	billing.Register(app)
 	invites.Register(app)
-	stopWAL := wal.Start(app) // as wal.Register does at bootstrap in the binary
+	stopWAL := storage.Start(app) // as storage.Register does at bootstrap in the binary
 	url, stop := serve(app)
 
 	owner, org := ownerOf(app)
@@ -78,7 +78,7 @@ func stock(n int) (string, func()) {
 	s := app.Settings()
 	s.RateLimits.Enabled = false
 	must(app.Save(s))
-	stopWAL := wal.Start(app) // importing internal/wal turned commit checkpoints off in this process
+	stopWAL := storage.Start(app) // importing internal/storage turned commit checkpoints off in this process
 	url, stop := serve(app)
 	return url, func() { stop(); stopWAL(); app.Cleanup() }
 }

@@ -108,8 +108,8 @@ type loadResult struct {
 	errs          [7]int
 	errorSamples  []string
 	busyResponses int
-	writesSkipped int // writes turned into reads because every pool was empty
-	rss           []int64
+	writesSkipped int     // writes turned into reads because every pool was empty
+	rss           []int64 // the server's anonymous RSS (kB), every second
 }
 
 func (r *loadResult) errors() int {
@@ -139,9 +139,9 @@ func runLoad(srv *server, plan *loadPlan) *loadResult {
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
 		for {
-			rss, _ := memory(srv.cmd.Process.Pid)
+			_, _, anon := memory(srv.cmd.Process.Pid)
 			mu.Lock()
-			r.rss = append(r.rss, rss)
+			r.rss = append(r.rss, anon)
 			mu.Unlock()
 			select {
 			case <-stopRSS:

@@ -94,11 +94,11 @@ func runProcess(n int) *procResult {
 		}
 	}
 	time.Sleep(time.Second)
-	r.rssIdle, _ = memory(srv.cmd.Process.Pid)
+	r.rssIdle, _, _ = memory(srv.cmd.Process.Pid)
 	if want("load") {
 		r.load = runLoad(srv, plan)
 	}
-	r.rssEnd, r.hwm = memory(srv.cmd.Process.Pid)
+	r.rssEnd, r.hwm, _ = memory(srv.cmd.Process.Pid)
 	r.rssParts = rssParts(srv.cmd.Process.Pid)
 	r.dbEnd = dbSizes(dir)
 	srv.stop()
@@ -189,11 +189,11 @@ func (s *server) stop() {
 	}
 }
 
-// memory reads VmRSS and VmHWM (kB) of pid.
-func memory(pid int) (rss, hwm int64) {
+// memory reads VmRSS, VmHWM and RssAnon (kB) of pid.
+func memory(pid int) (rss, hwm, anon int64) {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0, 0
+		return 0, 0, 0
 	}
 	sc := bufio.NewScanner(bytes.NewReader(raw))
 	for sc.Scan() {
@@ -207,13 +207,16 @@ func memory(pid int) (rss, hwm int64) {
 			rss = v
 		case "VmHWM:":
 			hwm = v
+		case "RssAnon:":
+			anon = v
 		}
 	}
-	return rss, hwm
+	return rss, hwm, anon
 }
 
 // rssParts is what the resident memory of pid is made of: anonymous (Go's heap and
-// SQLite's page caches), file-backed (the binary) and shared (SQLite's WAL index).
+// SQLite's page caches), file-backed (the binary and the database's mapped pages) and
+// shared (SQLite's WAL index).
 func rssParts(pid int) string {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {

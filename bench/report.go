@@ -204,7 +204,8 @@ func (r *report) loadTable() string {
 	}
 	b.WriteString(firstFailures(l.errorSamples))
 	start, peak, mid, end := rssShape(l.rss)
-	fmt.Fprintf(&b, "\nServer RSS sampled every second (%d samples): start %.1f MiB, mid-run %.1f MiB, max %.1f MiB, end %.1f MiB.\n",
+	fmt.Fprintf(&b, "\nServer anonymous RSS (`RssAnon`: Go's heap and SQLite's page caches; the database's mapped pages are the OS page cache) "+
+		"sampled every second (%d samples): start %.1f MiB, mid-run %.1f MiB, max %.1f MiB, end %.1f MiB.\n",
 		len(l.rss), float64(start)/1024, float64(mid)/1024, float64(peak)/1024, float64(end)/1024)
 	b.WriteString("\n" + sparkline(l.rss) + "\n")
 	return b.String()
@@ -330,7 +331,7 @@ func (r *report) targets() []target {
 		locks := l.busyResponses + r.proc.stderrBusy + r.proc.logBusy
 		add("load-busy", "load test: no SQLITE_BUSY / database is locked", n, strconv.Itoa(locks), locks == 0)
 		g := rssGrowth(l.rss)
-		add("load-rss", "load test: RSS flat (peak of the second half ≤ 1.1× peak of the first)", n, fmt.Sprintf("%+.1f %%", 100*g), g <= 0.10)
+		add("load-rss", "load test: anonymous RSS flat (peak of the second half ≤ 1.1× peak of the first)", n, fmt.Sprintf("%+.1f %%", 100*g), g <= 0.10)
 	}
 	return ts
 }

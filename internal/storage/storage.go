@@ -1,20 +1,29 @@
-// Package wal owns when SQLite's write-ahead log is checkpointed: never on a request's
-// commit, always in the background. By default SQLite checkpoints inside the commit
-// that grows the log past 1 000 pages, so one change in a few dozen waits for the
-// copy of the log into the database file and its fsync (~15 ms here): that commit
-// tail was most of a member change's p95 (docs/benchmarks.md). Importing the package
-// turns the automatic checkpoint off on every SQLite connection the process opens;
-// Register checkpoints while the app runs, on a connection of its own, without
-// blocking readers or writers (PASSIVE), in a quiet moment: a checkpoint's fsyncs slow
-// the commits they meet (on the benchmark's 1 GB database a bulk change that met one
-// took 200 ms instead of 50), so it waits until an Interval has passed without a
-// commit, or MaxDelay under a write load that never pauses.
-package wal
+// Package storage owns how Roster's SQLite connections meet the disk, for every
+// connection the process opens (importing the package is enough) and through Register:
+//
+//   - No checkpoint on a commit. By default SQLite checkpoints inside the commit that
+//     grows the write-ahead log past 1 000 pages, so one change in a few dozen waited
+//     for the copy of the log into the database file and its fsync (~15 ms here): that
+//     tail was most of a member change's p95 (docs/benchmarks.md).
+//   - Checkpoints in the background, in a quiet moment. Register checkpoints on a
+//     connection of its own, without blocking readers or writers (PASSIVE), once an
+//     Interval has passed without a commit, or after MaxDelay under a write load that
+//     never pauses: a checkpoint's fsyncs slow the commits they meet (on the benchmark's
+//     1 GB database a bulk change that met one took 200 ms instead of 50).
+//   - Reads through a memory map (MmapSize). In WAL mode every commit makes the other
+//     connections drop their page caches, so under sign-ins (each writes lastLogin) a
+//     read copied its pages in again; mapped, the pages are read in place from the
+//     operating system's cache, which all connections share. The list's p95 under a
+//     flood of sign-ins went from about 2.5× to 1.6× idle, and the anonymous memory
+//     after the load test from 203 to 95 MiB (docs/benchmarks.md). The mapped pages
+//     count in the process's RSS as file pages: they are the page cache, not a heap.
+package storage
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"sync"
 	"time"
 
@@ -30,9 +39,14 @@ const Interval = 250 * time.Millisecond
 // MaxDelay is the longest a log with commits waits for a quiet Interval.
 const MaxDelay = 5 * time.Second
 
+// MmapSize is how much of a database file a connection reads through a memory map
+// (SQLite's own ceiling by default, 2 GB less 64 kB; past it, reads are copied).
+const MmapSize = 0x7fff0000
+
 func init() {
 	sqlite.RegisterConnectionHook(func(conn sqlite.ExecQuerierContext, _ string) error {
-		_, err := conn.ExecContext(context.Background(), "PRAGMA wal_autocheckpoint=0", nil)
+		_, err := conn.ExecContext(context.Background(),
+			"PRAGMA wal_autocheckpoint=0; PRAGMA mmap_size="+strconv.Itoa(MmapSize), nil)
 		return err
 	})
 }

@@ -1,4 +1,4 @@
-package wal_test
+package storage_test
 
 import (
 	"strings"
@@ -6,23 +6,27 @@ import (
 
 	"github.com/pocketbase/dbx"
 
+	"roster/internal/storage"
 	"roster/internal/testapp"
-	"roster/internal/wal"
 )
 
 func TestMain(m *testing.M) { testapp.Main(m) }
 
-// No connection checkpoints on commit: the writer's, and every reader's.
-func TestNoConnectionCheckpointsOnCommit(t *testing.T) {
+// Every connection, the writer's and every reader's, never checkpoints on commit and
+// reads through a memory map.
+func TestEveryConnectionIsSetUp(t *testing.T) {
 	app := testapp.New(t)
 	for name, db := range map[string]dbx.Builder{"data": app.DB(), "writer": app.NonconcurrentDB(), "aux": app.AuxDB()} {
 		for range 3 {
-			var n int
-			if err := db.NewQuery("PRAGMA wal_autocheckpoint").Row(&n); err != nil {
+			var checkpoint, mmap int
+			if err := db.NewQuery("PRAGMA wal_autocheckpoint").Row(&checkpoint); err != nil {
 				t.Fatal(err)
 			}
-			if n != 0 {
-				t.Fatalf("%s: wal_autocheckpoint = %d, want 0", name, n)
+			if err := db.NewQuery("PRAGMA mmap_size").Row(&mmap); err != nil {
+				t.Fatal(err)
+			}
+			if checkpoint != 0 || mmap != storage.MmapSize {
+				t.Fatalf("%s: wal_autocheckpoint = %d, mmap_size = %d; want 0 and %d", name, checkpoint, mmap, storage.MmapSize)
 			}
 		}
 	}
@@ -44,7 +48,7 @@ func TestCheckpointCopiesTheLog(t *testing.T) {
 		Log    int `db:"log"`
 		Copied int `db:"checkpointed"`
 	}
-	copied, err := wal.Checkpoint(app.DB())
+	copied, err := storage.Checkpoint(app.DB())
 	if err != nil {
 		t.Fatal(err)
 	}
