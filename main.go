@@ -12,8 +12,8 @@ import (
 	"roster/internal/cli"
 	"roster/internal/invites"
 	"roster/internal/mail"
-	"roster/internal/throttle"
 	"roster/internal/storage"
+	"roster/internal/throttle"
 	_ "roster/pb_migrations"
 )
 
