@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -139,5 +140,31 @@ func TestOrgPages(t *testing.T) {
 			screenshot(t, ctx, "org-"+p.name+"-fr-phone")
 			checkAccessibility(t, ctx, p.name+" (fr, phone)")
 		}
+	})
+
+	// Each signed-in page's code is a chunk fetched when first shown. One that cannot be
+	// fetched (the server was updated since the tab was opened) says so and offers a
+	// reload, which shows the page once the chunk is there.
+	t.Run("a page whose code cannot be fetched", func(t *testing.T) {
+		block := func(patterns ...string) {
+			t.Helper()
+			var ps []*network.BlockPattern
+			for _, p := range patterns {
+				ps = append(ps, &network.BlockPattern{URLPattern: p, Block: true})
+			}
+			if _, err := chromedp.Call(ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: ps}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+			t.Fatal(err)
+		}
+		block(s.URL + "/assets/Licenses-*.js")
+		do(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(s.URL+"/licenses"))
+		waitText(t, ctx, "#main [role=alert]", "Impossible de charger cette page")
+		screenshot(t, ctx, "page-chunk-failed-fr")
+		block()
+		do(t, ctx, chromedp.Click(chromedp.CSS("#main [role=alert] button")), chromedp.WaitVisible(chromedp.CSS("#main h1")))
+		waitText(t, ctx, "#main h1", "Licences")
 	})
 }

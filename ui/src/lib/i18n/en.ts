@@ -93,6 +93,8 @@ export const en: Messages = {
   'denied.text': 'Your role in the organisation does not give access to this page.',
 
   'app.loadFailed': 'Could not load your organisation.',
+  'app.pageFailed': 'Could not load this page: Roster may have been updated since this tab was opened.',
+  'app.reload': 'Reload',
   'header.signOut': 'Sign out',
   'nav.label': 'Main navigation',
 

@@ -98,6 +98,8 @@ export const fr = {
   'denied.text': 'Votre rôle dans l’organisation ne donne pas accès à cette page.',
 
   'app.loadFailed': 'Impossible de charger votre organisation.',
+  'app.pageFailed': 'Impossible de charger cette page : Roster a peut-être été mis à jour depuis l’ouverture de cet onglet.',
+  'app.reload': 'Recharger',
   'header.signOut': 'Se déconnecter',
   'nav.label': 'Navigation principale',
 
