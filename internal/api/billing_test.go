@@ -17,17 +17,6 @@ import (
 	"roster/internal/testapp"
 )
 
-// billed adds a member who holds a billed seat (testapp.AddMember only seeds the row).
-func billed(t *testing.T, app core.App, org *testapp.Org, role access.Role, ut access.UserType) *testapp.Member {
-	t.Helper()
-	m := testapp.AddMember(t, app, org, role, ut)
-	if err := billing.SeatChanged(app, billing.Seat{Org: org.ID, Membership: m.ID(), Label: m.Email, UserType: ut,
-		Delta: 1, Reason: billing.Joined, Actor: org.Owner.ID()}); err != nil {
-		t.Fatal(err)
-	}
-	return m
-}
-
 func invite(t *testing.T, app core.App, org *testapp.Org, status string, expires time.Time) {
 	t.Helper()
 	col, err := app.FindCollectionByNameOrId("invitations")
@@ -66,8 +55,8 @@ func TestEveryBillingRouteIsTheOwnersAlone(t *testing.T) {
 	app := testapp.New(t)
 	c := testapp.Serve(t, app)
 	org := testapp.CreateOrg(t, app, "Acme", "team")
-	admin := billed(t, app, org, access.RoleAdmin, access.Creator)
-	member := billed(t, app, org, access.RoleMember, access.Creator)
+	admin := testapp.AddMember(t, app, org, access.RoleAdmin, access.Creator)
+	member := testapp.AddMember(t, app, org, access.RoleMember, access.Creator)
 	outsider := testapp.CreateOrg(t, app, "Other", "team").Owner
 	owner := org.Owner.Token(t)
 	inv := closePeriod(t, app, org.ID)
@@ -149,9 +138,9 @@ func TestTheSubscriptionShowsSeatsPricesMembersAndReservedSeats(t *testing.T) {
 	app := testapp.New(t)
 	c := testapp.Serve(t, app)
 	org := testapp.CreateOrg(t, app, "Acme", "team")
-	billed(t, app, org, access.RoleAdmin, access.Professional)
-	billed(t, app, org, access.RoleMember, access.Contributor)
-	off := billed(t, app, org, access.RoleMember, access.Viewer)
+	testapp.AddMember(t, app, org, access.RoleAdmin, access.Professional)
+	testapp.AddMember(t, app, org, access.RoleMember, access.Contributor)
+	off := testapp.AddMember(t, app, org, access.RoleMember, access.Viewer)
 	testapp.SetStatus(t, app, off, access.Disabled) // still billed
 	invite(t, app, org, "pending", time.Now().Add(48*time.Hour))
 	invite(t, app, org, "pending", time.Now().Add(-time.Hour)) // expired: reserves nothing
@@ -201,7 +190,7 @@ func TestAPlanChangeBelowTheSeatsInUseIsRefusedWithTheNumbers(t *testing.T) {
 	c := testapp.Serve(t, app)
 	org := testapp.CreateOrg(t, app, "Acme", "business")
 	for range 3 {
-		billed(t, app, org, access.RoleMember, access.Creator)
+		testapp.AddMember(t, app, org, access.RoleMember, access.Creator)
 	}
 	invite(t, app, org, "pending", time.Now().Add(48*time.Hour))
 	invite(t, app, org, "pending", time.Now().Add(48*time.Hour))

@@ -98,11 +98,6 @@ func TestEveryActionWritesOneAuditRowPerChange(t *testing.T) {
 		m := testapp.AddMember(t, o.app, o.org, access.RoleMember, access.Creator)
 		m.User.Set("lastLogin", types.NowDateTime().Add(-time.Hour))
 		o.save(t, m.User)
-		// A billed seat, so that removals and type changes replay (AddMember seeds rows only).
-		if err := billing.SeatChanged(o.app, billing.Seat{Org: o.org.ID, Membership: m.ID(), Label: m.Email,
-			UserType: access.Creator, Delta: 1, Reason: billing.Joined, Actor: owner.ID()}); err != nil {
-			t.Fatal(err)
-		}
 		return m
 	}
 	t1, t2, t3, t4, t5, t6, t7 := extra(), extra(), extra(), extra(), extra(), extra(), extra()

@@ -59,10 +59,6 @@ func (w *fuzzWorld) reseed(tb testing.TB) {
 	owner := w.owner(tb)
 	if !exists("memberships", "members") {
 		m := testapp.AddMember(tb, w.app, w.org, access.RoleMember, access.Creator)
-		if err := billing.SeatChanged(w.app, billing.Seat{Org: w.org.ID, Membership: m.ID(), Label: m.Email,
-			UserType: access.Creator, Delta: 1, Reason: billing.Joined, Actor: owner.Id}); err != nil {
-			tb.Fatal(err)
-		}
 		w.ids["members"] = m.ID()
 	}
 	if m, _ := w.app.FindRecordById("memberships", w.ids["members"]); m.GetString("status") != string(access.Active) {

@@ -256,10 +256,6 @@ func (w *idorWorld) freshMember(t *testing.T, o *testapp.Org) *testapp.Member {
 	if err := w.app.Save(m.User); err != nil {
 		t.Fatal(err)
 	}
-	if err := billing.SeatChanged(w.app, billing.Seat{Org: o.ID, Membership: m.ID(), Label: m.Email,
-		UserType: access.Creator, Delta: 1, Reason: billing.Joined, Actor: o.Owner.ID()}); err != nil {
-		t.Fatal(err)
-	}
 	return m
 }
 

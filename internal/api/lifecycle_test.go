@@ -18,25 +18,13 @@ import (
 	"roster/internal/testapp"
 )
 
-// newLife is a crew whose members all hold billed seats (orgs.Create seats the owner;
-// testapp.AddMember does not), so that the ledger and the subscription agree throughout.
+// newLife is a crew whose books are checked to balance from the start (orgs.Create and
+// testapp.AddMember both bill the seats they add).
 func newLife(t *testing.T) *crew {
 	t.Helper()
 	w := newCrew(t)
-	for _, m := range []*testapp.Member{w.admin, w.admin2, w.member, w.member2} {
-		lifeSeat(t, w, m)
-	}
 	lifeBooks(t, w)
 	return w
-}
-
-func lifeSeat(t *testing.T, w *crew, m *testapp.Member) {
-	t.Helper()
-	err := billing.SeatChanged(w.app, billing.Seat{Org: w.org.ID, Membership: m.ID(), Label: m.Email,
-		UserType: access.UserType(m.Membership.GetString("userType")), Delta: 1, Reason: billing.Joined, Actor: w.owner.ID()})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // lifeMember adds a member who signed in once and holds a billed seat.
@@ -44,7 +32,6 @@ func lifeMember(t *testing.T, w *crew, role access.Role, ut access.UserType) *te
 	t.Helper()
 	m := testapp.AddMember(t, w.app, w.org, role, ut)
 	w.signedIn(t, m)
-	lifeSeat(t, w, m)
 	return m
 }
 

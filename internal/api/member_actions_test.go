@@ -310,7 +310,7 @@ func TestChangeUserType(t *testing.T) {
 			MonthlyDelta int    `db:"monthlyDelta"`
 			Reason       string `db:"reason"`
 		}
-		err := w.app.DB().NewQuery("SELECT userType, delta, monthlyDelta, reason FROM seatLedger WHERE membership = {:m} ORDER BY delta").
+		err := w.app.DB().NewQuery("SELECT userType, delta, monthlyDelta, reason FROM seatLedger WHERE membership = {:m} AND reason = 'type_changed' ORDER BY delta").
 			Bind(dbx.Params{"m": w.member.ID()}).All(&rows)
 		if err != nil {
 			t.Fatal(err)

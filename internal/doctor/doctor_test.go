@@ -9,7 +9,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/billing"
 	"roster/internal/demo"
 	"roster/internal/doctor"
 	"roster/internal/members"
@@ -147,10 +146,6 @@ func TestAcceptedInvitationOfARemovedMember(t *testing.T) {
 	app := testapp.New(t)
 	o := testapp.CreateOrg(t, app, "Acme", "")
 	m := testapp.AddMember(t, app, o, access.RoleMember, access.Creator)
-	if err := billing.SeatChanged(app, billing.Seat{Org: o.ID, Membership: m.ID(), Label: m.Email,
-		UserType: access.Creator, Delta: 1, Reason: billing.Joined, Actor: o.Owner.ID()}); err != nil {
-		t.Fatal(err)
-	}
 	col, err := app.FindCollectionByNameOrId("invitations")
 	if err != nil {
 		t.Fatal(err)

@@ -46,11 +46,6 @@ func newCrowd(t *testing.T, n int) *crowd {
 		if err := app.Save(m.User); err != nil {
 			t.Fatal(err)
 		}
-		err := billing.SeatChanged(app, billing.Seat{Org: w.org.ID, Membership: m.ID(), Label: m.Email,
-			UserType: access.Creator, Delta: 1, Reason: billing.Joined, Actor: w.org.Owner.ID()})
-		if err != nil {
-			t.Fatal(err)
-		}
 		w.members = append(w.members, m)
 		w.tokens = append(w.tokens, m.Token(t))
 	}

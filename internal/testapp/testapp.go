@@ -114,7 +114,9 @@ func CreateOrg(t testing.TB, app core.App, name, plan string) *Org {
 	return &Org{ID: c.Org.Id, Owner: &Member{User: c.User, Membership: c.Membership, Email: c.User.Email(), Password: Password}}
 }
 
-// AddMember seeds an active member of org with a role and user type.
+// AddMember seeds an active member of org with a role and user type, and bills their
+// seat as a join does (a ledger row, the subscription's cached seats and amount), so
+// that the books balance (billing.Verify, roster doctor).
 func AddMember(t testing.TB, app core.App, org *Org, role access.Role, ut access.UserType) *Member {
 	t.Helper()
 	n := seq.Add(1)
@@ -124,6 +126,11 @@ func AddMember(t testing.TB, app core.App, org *Org, role access.Role, ut access
 		t.Fatal(err)
 	}
 	m, err := orgs.AddMembership(app, org.ID, u, role, ut, org.Owner.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = billing.SeatChanged(app, billing.Seat{Org: org.ID, Membership: m.Id, Label: email, UserType: ut,
+		Delta: 1, Reason: billing.Joined, Actor: org.Owner.ID()})
 	if err != nil {
 		t.Fatal(err)
 	}
