@@ -50,6 +50,7 @@ func restoreRequestBody() *hook.Handler[*core.RequestEvent] {
 
 // Register adds Roster's routes and the web app to app's server.
 func Register(app core.App) {
+	closeAccountTables(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Server.ReadHeaderTimeout = ReadHeaderTimeout
 		routes(se.Router)

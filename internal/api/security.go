@@ -39,6 +39,41 @@ func securityRoutes(r *router.Router[*core.RequestEvent]) {
 	}
 }
 
+// closeAccountTables refuses PocketBase's record API on its per-account collections
+// (MFA challenges, one-time passwords, linked identities, sign-in origins) to anyone
+// but the instance operator. PocketBase lets an account list and view its own rows,
+// and delete its own linked identities and sign-in origins, outside Roster's policy and
+// audit log; their rules cannot be changed (system collections), so the requests are
+// refused here. PocketBase's sign-in, MFA, OTP and OAuth2 flows do not use these routes.
+func closeAccountTables(app core.App) {
+	tables := []string{core.CollectionNameMFAs, core.CollectionNameOTPs, core.CollectionNameExternalAuths,
+		core.CollectionNameAuthOrigins}
+	refuse := func(e *core.RequestEvent) error {
+		if e.HasSuperuserAuth() {
+			return nil
+		}
+		return fromFail(fail.Forbidden("operator_only", "Only the instance operator can read or change these records."))
+	}
+	app.OnRecordsListRequest(tables...).BindFunc(func(e *core.RecordsListRequestEvent) error {
+		if err := refuse(e.RequestEvent); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+	app.OnRecordViewRequest(tables...).BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := refuse(e.RequestEvent); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+	app.OnRecordDeleteRequest(tables...).BindFunc(func(e *core.RecordRequestEvent) error {
+		if err := refuse(e.RequestEvent); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+}
+
 func refuseEmailChange(*core.RequestEvent) error {
 	return fail.Forbidden("use_profile", "An email address changes from the profile, by whoever may change it.")
 }
