@@ -48,30 +48,23 @@ func securityRoutes(r *router.Router[*core.RequestEvent]) {
 func closeAccountTables(app core.App) {
 	tables := []string{core.CollectionNameMFAs, core.CollectionNameOTPs, core.CollectionNameExternalAuths,
 		core.CollectionNameAuthOrigins}
-	refuse := func(e *core.RequestEvent) error {
-		if e.HasSuperuserAuth() {
-			return nil
-		}
-		return fromFail(fail.Forbidden("operator_only", "Only the instance operator can read or change these records."))
-	}
 	app.OnRecordsListRequest(tables...).BindFunc(func(e *core.RecordsListRequestEvent) error {
-		if err := refuse(e.RequestEvent); err != nil {
-			return err
-		}
-		return e.Next()
+		return operatorOnly(e.RequestEvent, e.Next)
 	})
 	app.OnRecordViewRequest(tables...).BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := refuse(e.RequestEvent); err != nil {
-			return err
-		}
-		return e.Next()
+		return operatorOnly(e.RequestEvent, e.Next)
 	})
 	app.OnRecordDeleteRequest(tables...).BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := refuse(e.RequestEvent); err != nil {
-			return err
-		}
-		return e.Next()
+		return operatorOnly(e.RequestEvent, e.Next)
 	})
+}
+
+// operatorOnly lets the instance operator go on (next) and refuses anyone else.
+func operatorOnly(e *core.RequestEvent, next func() error) error {
+	if !e.HasSuperuserAuth() {
+		return fromFail(fail.Forbidden("operator_only", "Only the instance operator can read or change these records."))
+	}
+	return next()
 }
 
 func refuseEmailChange(*core.RequestEvent) error {
