@@ -114,7 +114,7 @@ func (w *watch) look(now time.Time) (checkpointed bool, err error) {
 	if w.conn == nil {
 		db, ok := w.db.(*dbx.DB)
 		if !ok {
-			return false, fmt.Errorf("wal: %T is not a database", w.db)
+			return false, fmt.Errorf("storage: %T is not a database", w.db)
 		}
 		conn, err := db.DB().Conn(context.Background())
 		if err != nil {
@@ -147,16 +147,4 @@ func (w *watch) close() {
 	if w.conn != nil {
 		w.conn.Close()
 	}
-}
-
-// Checkpoint copies what it can of db's log into the database file without waiting
-// for readers or writers, and says how many log frames it copied.
-func Checkpoint(db dbx.Builder) (copied int, err error) {
-	var r struct {
-		Busy   int `db:"busy"`
-		Log    int `db:"log"`
-		Copied int `db:"checkpointed"`
-	}
-	err = db.NewQuery("PRAGMA wal_checkpoint(PASSIVE)").One(&r)
-	return r.Copied, err
 }
