@@ -1,6 +1,6 @@
 // Package throttle owns the process-wide limit on password hashing. A bcrypt check
 // holds a core for tens of milliseconds, so a flood of sign-ins would otherwise take
-// every core from the reads: each check takes one of runtime.NumCPU() slots
+// every core from the reads: each check takes a slot, one per core by default
 // (ROSTER_SIGNIN_CONCURRENCY changes the number), one of which is kept for other
 // requests while they are being served, and the others queue, each waiting only as
 // long as its request lasts.
@@ -194,13 +194,18 @@ func (l *Limiter) ResetStats() {
 // Passwords is the process-wide limiter of password hashing, of DefaultSlots() slots.
 var Passwords = New(DefaultSlots())
 
+// cores is how many cores the process may use, as Go counts them at start, before
+// SpareProc: the machine's CPUs, a container's CPU limit, or the GOMAXPROCS variable.
+// (runtime.NumCPU would count every CPU of the host under a container's limit.)
+var cores = runtime.GOMAXPROCS(0)
+
 // DefaultSlots is ROSTER_SIGNIN_CONCURRENCY when it is a positive whole number, else
-// runtime.NumCPU().
+// one per core.
 func DefaultSlots() int {
 	if n, err := strconv.Atoi(os.Getenv(EnvSlots)); err == nil && n > 0 {
 		return n
 	}
-	return runtime.NumCPU()
+	return cores
 }
 
 // ValidatePassword checks password against the record's bcrypt hash in a Passwords
@@ -213,8 +218,8 @@ func ValidatePassword(ctx context.Context, record *core.Record, password string)
 	return ok, err
 }
 
-// SpareProc raises GOMAXPROCS one above its default (the CPUs Go sees, or the
-// container's limit), unless the GOMAXPROCS variable sets it. A hash holds its
+// SpareProc raises GOMAXPROCS one above its default (cores), unless the GOMAXPROCS
+// variable sets it. A hash holds its
 // goroutine's P for its whole length, so with every slot hashing (a sign-in storm, no
 // other request for ReadGrace) no P would be left to take a new request: it would wait
 // for the runtime's preemption, 10 ms and more, before it is even read. With a spare
@@ -222,6 +227,6 @@ func ValidatePassword(ctx context.Context, record *core.Record, password string)
 // calls it at start.
 func SpareProc() {
 	if os.Getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + 1)
+		runtime.GOMAXPROCS(cores + 1)
 	}
 }
