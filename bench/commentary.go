@@ -115,7 +115,7 @@ var whyMiss = map[string]string{
 		"sorts and counts its matches, and the matches of one word grow with the organisation: \"helene\" " +
 		"matches 1 052 members of 100 000 and about a tenth of that at 10 000, at some 8 µs a match (the " +
 		"trigram lookup, the member index row, the sort). Roster's search is still below its own SQL floor " +
-		"and a twentieth of PocketBase's `~`. Only a capped or estimated total would make it flat, and the " +
+		"and under a tenth of PocketBase's `~`. Only a capped or estimated total would make it flat, and the " +
 		"total is exact on purpose: \"select all N matching\" acts on it. A deep page's OFFSET walks index " +
 		"entries in proportion to the page number only; a miss on the list pages at p95 on a shared " +
 		"machine is noise: compare the p50 columns of the two tables.",
