@@ -61,7 +61,7 @@ func TestBillingUI(t *testing.T) {
 	}
 	owner.get(t, "/api/orgs/"+org+"/subscription", &sub)
 	var invoices struct {
-		Items []struct{ ID, Number, Status string }
+		Items []struct{ ID, Number, Status, PeriodStart, PeriodEnd string }
 	}
 	owner.get(t, "/api/orgs/"+org+"/invoices", &invoices)
 	if len(invoices.Items) != 1 || sub.BilledSeats != 201 || sub.Currency != "EUR" {
@@ -208,7 +208,9 @@ func TestBillingUI(t *testing.T) {
 		waitText(t, ctx, row, inv.Number)
 		waitText(t, ctx, row, "À payer")
 		waitText(t, ctx, row, frMoney(sub.MonthlyAmount))
-		waitText(t, ctx, row, "30 jours")
+		// The billed days are the UTC midnights in [periodStart, periodEnd): 28 to 31
+		// depending on the day the test runs, so count them from the invoice's own dates.
+		waitText(t, ctx, row, fmt.Sprintf("%d jours", midnightsBetween(t, inv.PeriodStart, inv.PeriodEnd)))
 
 		// The printable page, fetched with the session and shown in a frame.
 		do(t, ctx, chromedp.Click(chromedp.CSS("#view-"+inv.ID)), chromedp.WaitVisible(chromedp.CSS("#invoice-frame")))
@@ -428,4 +430,23 @@ func normalSpaces(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool {
 		return r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\t' || r == '\n'
 	}), " ")
+}
+
+// midnightsBetween counts the UTC midnights in [start, end), PocketBase date strings: the
+// days an invoice bills, counted independently of internal/billing.
+func midnightsBetween(t *testing.T, start, end string) int {
+	t.Helper()
+	const layout = "2006-01-02 15:04:05.000Z"
+	a, err1 := time.Parse(layout, start)
+	b, err2 := time.Parse(layout, end)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("invoice period %q – %q: %v %v", start, end, err1, err2)
+	}
+	n := 0
+	for d := a.Truncate(24 * time.Hour); d.Before(b); d = d.Add(24 * time.Hour) {
+		if !d.Before(a) {
+			n++
+		}
+	}
+	return n
 }
