@@ -18,7 +18,7 @@
 //     row left, so a later change does not paper over the gap. Its limit: whoever can
 //     write data.db can keep a copy of an older head row and put it back after deleting
 //     the rows written since.
-//   - a witness file per organisation, <data>/audit_heads/<org>.head, which SQL cannot
+//   - a witness file per organisation, <data>/audit_heads/<org, hex>.head, which SQL cannot
 //     reach (the SQL console writes data.db only). It is written after the transaction
 //     commits (so it may lag behind the table after a crash or between two processes,
 //     never run ahead of it) and it only moves forward from a head the chain still has:
@@ -125,7 +125,7 @@ func WriteMany(app core.App, entries []Entry) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		// Each chain continues from its sealed head: after its newest rows were deleted,
 		// the next row still links to the head, and the gap stays visible.
-		heads := map[string]head{}
+		heads, from := map[string]head{}, map[string]head{}
 		var orgs []string
 		for i := range rows {
 			r := &rows[i]
@@ -134,7 +134,7 @@ func WriteMany(app core.App, entries []Entry) error {
 				if h, err = currentHead(tx, r.Org); err != nil {
 					return err
 				}
-				orgs = append(orgs, r.Org)
+				orgs, from[r.Org] = append(orgs, r.Org), h
 			}
 			r.Seq, r.PrevHash = h.Seq+1, h.Hash
 			r.Hash = r.hash(key)
@@ -148,7 +148,7 @@ func WriteMany(app core.App, entries []Entry) error {
 			rows = rows[n:]
 		}
 		for _, org := range orgs {
-			if err := sealHead(tx, key, org, heads[org]); err != nil {
+			if err := sealHead(tx, key, org, from[org], heads[org]); err != nil {
 				return err
 			}
 		}

@@ -186,7 +186,7 @@ func TestALaggingWitnessIsNotAnAlarm(t *testing.T) {
 	writeN(t, app, "orgA", 3)
 	path := audit.WitnessPath(app, "orgA")
 	old, err := os.ReadFile(path)
-	if err != nil || !strings.HasPrefix(string(old), "3 ") {
+	if err != nil || !strings.HasPrefix(string(old), "00000000000000000003 ") {
 		t.Fatalf("witness %q: %v", old, err)
 	}
 	if dir := filepath.Join(app.DataDir(), audit.WitnessDir); filepath.Dir(path) != dir {
@@ -200,7 +200,7 @@ func TestALaggingWitnessIsNotAnAlarm(t *testing.T) {
 		t.Fatalf("%+v", rep)
 	}
 	writeN(t, app, "orgA", 1)
-	if now, _ := os.ReadFile(path); !strings.HasPrefix(string(now), "6 ") {
+	if now, _ := os.ReadFile(path); !strings.HasPrefix(string(now), "00000000000000000006 ") {
 		t.Fatalf("the witness did not move on: %q", now)
 	}
 	// Instance rows (no organisation) have their own witness.

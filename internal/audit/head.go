@@ -63,10 +63,10 @@ func tableHead(app core.App, org string) (head, bool, error) {
 }
 
 // sealHead records h as org's head in tx, and schedules its witness file for after the
-// commit. The witness moves only from a head the chain still has (the one this write
-// continued from, or any row the chain holds with the hash the witness names); otherwise
-// it stays as evidence of the rows removed.
-func sealHead(tx core.App, key []byte, org string, h head) error {
+// commit. The witness moves only from a head the chain still has (from, the head this
+// write continued from, or any row the chain holds with the hash the witness names);
+// otherwise it stays as evidence of the rows removed.
+func sealHead(tx core.App, key []byte, org string, from, h head) error {
 	h.Seal = headSeal(key, org, h)
 	_, err := tx.DB().NewQuery("INSERT INTO " + HeadsTable + ` (org, seq, hash, seal) VALUES ({:org}, {:seq}, {:hash}, {:seal})
 		ON CONFLICT (org) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, seal = excluded.seal`).
@@ -78,7 +78,7 @@ func sealHead(tx core.App, key []byte, org string, h head) error {
 	if ok && (err != nil || !w.sealedBy(key, org)) {
 		return nil // unreadable or forged: left for Verify to report
 	}
-	if ok {
+	if ok && (w.Seq != from.Seq || w.Hash != from.Hash) {
 		held, err := rowHash(tx, org, w.Seq)
 		if err != nil {
 			return err
@@ -142,25 +142,23 @@ func readWitness(app core.App, org string) (head, bool, error) {
 	return h, true, nil
 }
 
-// writeWitness replaces org's witness file whole (a new file renamed over the old one).
+// writeWitness overwrites org's witness file in place with one record of fixed length
+// (the seq zero-padded), a single write well under a disk sector: a new file renamed
+// over the old one would cost ext4 a flush on every audit write.
 func writeWitness(app core.App, org string, h head) error {
 	path := witnessPath(app, org)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o600)
+	if errors.Is(err, os.ErrNotExist) {
+		if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
+			f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o600)
+		}
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), ".head-*")
 	if err != nil {
 		return err
 	}
-	_, werr := fmt.Fprintf(f, "%d %s %s\n", h.Seq, h.Hash, h.Seal)
+	_, werr := f.WriteAt(fmt.Appendf(nil, "%020d %s %s\n", h.Seq, h.Hash, h.Seal), 0)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(f.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(f.Name())
 	}
 	return werr
 }
