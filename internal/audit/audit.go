@@ -2,12 +2,37 @@
 // transaction of the change it records, so a change and its audit row commit or roll back
 // together. Each organisation has its own chain: row n stores the hash of row n-1, so
 // editing or deleting a row breaks the chain, which Verify reports.
+//
+// The chain is keyed (DESIGN §14): a row's hash is an HMAC-SHA256 under a key derived
+// from the instance key (internal/keyring: ROSTER_ENCRYPTION_KEY or <data>/.roster_key,
+// never in data.db), so someone who can rewrite data.db (PocketBase's SQL console, a
+// copied file) cannot rewrite a row and recompute the chain after it.
+//
+// A chain's last rows can be deleted without breaking the links of the rest, so the
+// chain's head (its last seq and hash) is also sealed, with an HMAC under the same key,
+// in two places outside the auditLog table:
+//
+//   - the auditHeads table of data.db, written in the same transaction as the rows, so it
+//     is never behind nor ahead of them. Deleting the newest rows leaves a head that names
+//     a row the chain no longer has. Writes continue from this head, not from the last
+//     row left, so a later change does not paper over the gap. Its limit: whoever can
+//     write data.db can keep a copy of an older head row and put it back after deleting
+//     the rows written since.
+//   - a witness file per organisation, <data>/audit_heads/<org, hex>.head, which SQL cannot
+//     reach (the SQL console writes data.db only). It is written after the transaction
+//     commits (so it may lag behind the table after a crash or between two processes,
+//     never run ahead of it) and it only moves forward from a head the chain still has:
+//     when the chain no longer holds the row it names (rows deleted, the head row put
+//     back or deleted), it is left as it is, and Verify names the missing rows. Its
+//     limit: whoever can also write the data directory (and so read .roster_key) can
+//     forge anything; only a copy kept off the machine catches that, or a restored older
+//     backup of the whole directory.
 package audit
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -19,6 +44,8 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
+
+	"roster/internal/keyring"
 )
 
 // Collection is the audit log's collection name.
@@ -91,21 +118,27 @@ func WriteMany(app core.App, entries []Entry) error {
 			Details: string(details), IP: e.IP, At: at,
 		}
 	}
+	key, err := chainKey(app)
+	if err != nil {
+		return err
+	}
 	return app.RunInTransaction(func(tx core.App) error {
-		heads := map[string]chainRow{}
+		// Each chain continues from its sealed head: after its newest rows were deleted,
+		// the next row still links to the head, and the gap stays visible.
+		heads, from := map[string]head{}, map[string]head{}
+		var orgs []string
 		for i := range rows {
 			r := &rows[i]
-			head, ok := heads[r.Org]
+			h, ok := heads[r.Org]
 			if !ok {
-				err := tx.DB().NewQuery("SELECT seq, hash FROM auditLog WHERE org = {:org} ORDER BY seq DESC LIMIT 1").
-					Bind(dbx.Params{"org": r.Org}).One(&head)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				if h, err = currentHead(tx, r.Org); err != nil {
 					return err
 				}
+				orgs, from[r.Org] = append(orgs, r.Org), h
 			}
-			r.Seq, r.PrevHash = head.Seq+1, head.Hash
-			r.Hash = r.hash()
-			heads[r.Org] = *r
+			r.Seq, r.PrevHash = h.Seq+1, h.Hash
+			r.Hash = r.hash(key)
+			heads[r.Org] = head{Seq: r.Seq, Hash: r.Hash}
 		}
 		for len(rows) > 0 {
 			n := min(len(rows), insertBatch)
@@ -113,6 +146,11 @@ func WriteMany(app core.App, entries []Entry) error {
 				return err
 			}
 			rows = rows[n:]
+		}
+		for _, org := range orgs {
+			if err := sealHead(tx, key, org, from[org], heads[org]); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
@@ -160,13 +198,32 @@ type chainRow struct {
 	Hash        string `db:"hash"`
 }
 
-func (r chainRow) hash() string {
-	h := sha256.New()
-	for _, v := range []string{r.PrevHash, r.Org, fmt.Sprint(r.Seq), r.Actor, r.ActorLabel, r.Action,
-		r.TargetType, r.TargetID, r.TargetLabel, r.Details, r.IP, r.At} {
+// hash is the row's HMAC-SHA256 under the chain key, over its stored fields (each
+// length-prefixed, so no two rows give the same message) and its predecessor's hash.
+func (r chainRow) hash(key []byte) string {
+	return mac(key, "row", r.PrevHash, r.Org, fmt.Sprint(r.Seq), r.Actor, r.ActorLabel, r.Action,
+		r.TargetType, r.TargetID, r.TargetLabel, r.Details, r.IP, r.At)
+}
+
+// mac is the hex HMAC-SHA256 of fields under key, the first naming what is sealed.
+func mac(key []byte, fields ...string) string {
+	h := hmac.New(sha256.New, key)
+	for _, v := range fields {
 		fmt.Fprintf(h, "%d:%s;", len(v), v)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// keyLabel is the chain key's HKDF label: a new label is a new key, which no existing
+// chain verifies under.
+const keyLabel = "roster audit chain v1"
+
+func chainKey(app core.App) ([]byte, error) {
+	k, err := keyring.Derive(app, keyLabel)
+	if err != nil {
+		return nil, fmt.Errorf("audit: the chain key: %w", err)
+	}
+	return k, nil
 }
 
 // canonical encodes v as compact JSON with sorted keys, so the hash does not depend on
@@ -193,80 +250,6 @@ func recanonical(raw []byte) ([]byte, error) {
 		return nil, err
 	}
 	return json.Marshal(x)
-}
-
-// Report is the result of verifying one organisation's chain.
-type Report struct {
-	Org     string
-	Rows    int
-	OK      bool
-	BrokeAt int64  // seq of the first bad row (0 when OK)
-	Reason  string // what is wrong there
-}
-
-func (r Report) String() string {
-	name := r.Org
-	if name == "" {
-		name = "(instance)"
-	}
-	if r.OK {
-		return fmt.Sprintf("%s: %d rows, chain verified", name, r.Rows)
-	}
-	return fmt.Sprintf("%s: chain broken at row %d: %s", name, r.BrokeAt, r.Reason)
-}
-
-// Verify walks one organisation's chain in order and reports the first modified,
-// inserted or deleted row.
-func Verify(app core.App, org string) (Report, error) {
-	rep := Report{Org: org, OK: true}
-	var rows []chainRow
-	err := app.DB().NewQuery(`SELECT id, org, seq, actor, actorLabel, action, targetType, targetId, targetLabel,
-		details, ip, at, prevHash, hash FROM auditLog WHERE org = {:org} ORDER BY seq`).
-		Bind(dbx.Params{"org": org}).All(&rows)
-	if err != nil {
-		return rep, err
-	}
-	prev := ""
-	for i, r := range rows {
-		rep.Rows++
-		bad := func(reason string) (Report, error) {
-			rep.OK, rep.BrokeAt, rep.Reason = false, r.Seq, reason
-			return rep, nil
-		}
-		if r.Seq != int64(i+1) {
-			return bad(fmt.Sprintf("expected row %d: a row is missing", i+1))
-		}
-		if r.PrevHash != prev {
-			return bad("its link to the previous row does not match (a row was changed or removed)")
-		}
-		details, err := recanonical([]byte(r.Details))
-		if err != nil {
-			return bad("its details are not valid JSON")
-		}
-		r.Details = string(details)
-		if r.hash() != r.Hash {
-			return bad("its content does not match its hash (the row was modified)")
-		}
-		prev = r.Hash
-	}
-	return rep, nil
-}
-
-// VerifyAll verifies every chain in the instance.
-func VerifyAll(app core.App) ([]Report, error) {
-	var orgs []string
-	if err := app.DB().NewQuery("SELECT DISTINCT org FROM auditLog ORDER BY org").Column(&orgs); err != nil {
-		return nil, err
-	}
-	var out []Report
-	for _, o := range orgs {
-		r, err := Verify(app, o)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
 }
 
 // ErrImmutable is returned when anything tries to change or delete an audit row.

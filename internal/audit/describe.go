@@ -239,6 +239,21 @@ var describers = map[string]func(s *sentence) string{
 		return s.say("{A} a exporté le journal d’audit.", "{A} exported the audit log.")
 	},
 
+	// The audit log itself.
+	"audit.rekeyed": func(s *sentence) string {
+		n, _ := s.details["rows"].(float64)
+		v, _ := s.details["verified"].(float64)
+		at, broken := s.details["brokeAt"].(float64)
+		if !broken {
+			return s.say("{A} a scellé le journal d’audit avec la clé de l’instance ("+s.number(v)+" entrées vérifiées).",
+				"{A} sealed the audit log with the instance’s key ("+s.number(v)+" entries verified).")
+		}
+		return s.say("{A} a scellé le journal d’audit avec la clé de l’instance\u00a0; la chaîne était déjà rompue à l’entrée "+
+			s.number(at)+" ("+s.number(v)+" entrées vérifiées sur "+s.number(n)+").",
+			"{A} sealed the audit log with the instance’s key; the chain was already broken at entry "+s.number(at)+
+				" ("+s.number(v)+" of "+s.number(n)+" entries verified).")
+	},
+
 	// The instance.
 	"demo.seed": func(s *sentence) string {
 		n, ok := s.details["members"].(float64)

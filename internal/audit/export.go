@@ -35,13 +35,14 @@ func Export(app core.App, viewer access.Member, org string, q Query) (func(io.Wr
 			return err
 		}
 		q.Cursor = 0
+		billing := seesBilling(viewer)
 		for {
 			rows, err := find(app, org, q, exportPage)
 			if err != nil {
 				return err
 			}
 			for _, r := range rows {
-				it := r.Item(q.Language)
+				it := r.view(q.Language, billing)
 				rec := []string{strconv.FormatInt(it.Seq, 10), it.At, it.Actor, it.ActorLabel, it.Action, it.Sentence,
 					it.TargetType, it.TargetID, it.TargetLabel, string(it.Before), string(it.After), string(it.Details), it.IP}
 				for i := range rec {

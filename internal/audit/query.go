@@ -99,6 +99,7 @@ type Item struct {
 	After       json.RawMessage `json:"after"`
 	Details     json.RawMessage `json:"details"`
 	IP          string          `json:"ip"`
+	Redacted    bool            `json:"redacted,omitempty"` // billing details this viewer may not see were left out
 }
 
 // Page is one page of the viewer: NextCursor is the cursor of the next page, nil on
@@ -125,7 +126,8 @@ type Row struct {
 
 // List answers one page of org's audit log, newest first, with keyset pagination on
 // seq: a page costs the same at row 10 and at row 1 000 000. Access: audit.view (owner
-// and administrators). Errors: 403 from the policy.
+// and administrators); the details of rows about payment methods and invoices only to
+// whoever may manage billing (view). Errors: 403 from the policy.
 func List(app core.App, viewer access.Member, org string, q Query) (*Page, error) {
 	if err := access.Can(viewer, access.AuditView, nil); err != nil {
 		return nil, err
@@ -143,10 +145,37 @@ func List(app core.App, viewer access.Member, org string, q Query) (*Page, error
 		next := rows[len(rows)-1].Seq
 		p.NextCursor = &next
 	}
+	billing := seesBilling(viewer)
 	for _, r := range rows {
-		p.Items = append(p.Items, r.Item(q.Language))
+		p.Items = append(p.Items, r.view(q.Language, billing))
 	}
 	return p, nil
+}
+
+// billingTargets are the records whose audit rows carry billing details: a payment
+// method's label, brand, last 4 and expiry; an invoice's totals and what paid it.
+var billingTargets = map[string]bool{"paymentMethod": true, "invoice": true}
+
+// seesBilling says whether viewer may read billing details: whoever may manage billing
+// (DESIGN §14: the owner).
+func seesBilling(viewer access.Member) bool {
+	return access.Can(viewer, access.BillingManage, nil) == nil
+}
+
+// view is r as its viewer sees it: a row about a payment method or an invoice keeps,
+// for a viewer who does not see billing details, who acted, when, from where and the
+// action, with a sentence saying that billing changed; its target and details are
+// left out.
+func (r Row) view(lang string, billing bool) Item {
+	if billing || !billingTargets[r.TargetType] {
+		return r.Item(lang)
+	}
+	r.TargetID, r.TargetLabel, r.Details = "", "", ""
+	it := r.Item(lang)
+	generic := r
+	generic.Action = "billing.manage"
+	it.Sentence, it.Redacted = Describe(generic, lang), true
+	return it
 }
 
 // Item turns a stored row into the viewer's item, its sentence in lang.

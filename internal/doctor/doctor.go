@@ -327,7 +327,7 @@ func invitations(app core.App) (Check, error) {
 }
 
 func auditChains(app core.App) (Check, error) {
-	c := Check{Name: "audit hash chains"}
+	c := Check{Name: "audit hash chains (keyed) and their sealed heads"}
 	reports, err := audit.VerifyAll(app)
 	if err != nil {
 		return c, err
