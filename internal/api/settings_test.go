@@ -410,7 +410,7 @@ func TestTheLogoIsUploadedReplacedAndRemoved(t *testing.T) {
 		t.Errorf("the logo is not served at %s: %v %v", url, err, res)
 	}
 
-	if r := o.multipartPatch(t, tok, nil, map[string][]byte{"logo": logoPNG(t, 2<<20+1)}); r.Status != 400 || r.FieldCode("logo") != "too_large" {
+	if r := o.multipartPatch(t, tok, nil, map[string][]byte{"logo": logoPNG(t, 2<<20+1)}); r.Status != 400 || r.FieldCode("logo") != "image_too_large" {
 		t.Errorf("a 2 MB + 1 byte logo: %d %s", r.Status, r.Raw)
 	}
 	if r := o.multipartPatch(t, tok, nil, map[string][]byte{"logo": []byte("#!/bin/sh\necho not a picture\n")}); r.Status != 400 || r.FieldCode("logo") != "invalid_type" {
