@@ -694,20 +694,7 @@ func TestCardNumbersStayOutOfPaymentMethodsOnEveryPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	suCol, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	su := core.NewRecord(suCol)
-	su.SetEmail("operator@example.com")
-	su.SetPassword(testapp.Password)
-	if err := app.Save(su); err != nil {
-		t.Fatal(err)
-	}
-	suTok, err := su.NewAuthToken()
-	if err != nil {
-		t.Fatal(err)
-	}
+	suTok := operatorToken(t, app)
 	pan := "４１１１/1111_1111\u200b١١١١"
 	body := map[string]any{"org": org.ID, "kind": "card", "brand": "Visa", "last4": "1111", "expMonth": 12, "expYear": time.Now().Year() + 2, "holder": "Olivia " + pan}
 	for _, name := range []string{"paymentMethods", "PAYMENTMETHODS", col.Id} {

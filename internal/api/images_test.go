@@ -8,9 +8,6 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
-	"io"
-	"mime/multipart"
-	"net/http"
 	"strings"
 	"testing"
 
@@ -132,33 +129,15 @@ func (p *pictures) routes() []route {
 }
 
 // upload sends data as the file field of a multipart request, as the owner unless
-// token is given.
+// token is given; the answer is checked to be a proper one (checkAnswer).
 func (p *pictures) upload(t *testing.T, method, path, field, filename string, data []byte, token string) testapp.Response {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	part, err := mw.CreateFormFile(field, filename)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = part.Write(data)
-	_ = mw.Close()
-	req, _ := http.NewRequest(method, p.c.URL+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
 	if token == "" {
 		token = p.org.Owner.Token(t)
 	}
-	req.Header.Set("Authorization", token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := testapp.Response{Status: res.StatusCode, Header: res.Header, Raw: string(raw)}
-	checkAnswer(t, path, res.StatusCode, res.Header.Get("Content-Type"), raw)
-	_ = json.Unmarshal(raw, &out.JSON)
-	return out
+	r := sendForm(t, p.c, method, path, token, nil, formFile{field, filename, data})
+	checkAnswer(t, path, r.Status, r.Header.Get("Content-Type"), []byte(r.Raw))
+	return r
 }
 
 // fieldMessage is data.<field>.message of a 400 answer.
@@ -258,20 +237,7 @@ func TestImagesWithinTheLimitsAreStoredUnderTheirRealType(t *testing.T) {
 // writes to the field be refused altogether) and never reaches storage.
 func TestImageLimitsHoldOnEveryPath(t *testing.T) {
 	p := newPictures(t)
-	col, err := p.app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	if err != nil {
-		t.Fatal(err)
-	}
-	su := core.NewRecord(col)
-	su.SetEmail("operator@example.com")
-	su.SetPassword(testapp.Password)
-	if err := p.app.Save(su); err != nil {
-		t.Fatal(err)
-	}
-	suTok, err := su.NewAuthToken()
-	if err != nil {
-		t.Fatal(err)
-	}
+	suTok := operatorToken(t, p.app)
 	targets := []struct{ collection, id, field string }{
 		{"users", p.member.User.Id, "avatar"},
 		{"organizations", p.org.ID, "logo"},
@@ -319,6 +285,27 @@ func TestImageLimitsHoldOnEveryPath(t *testing.T) {
 			stored(t, tg.collection, tg.id, tg.field)
 		}
 	}
+}
+
+// operatorToken creates the instance operator (a PocketBase superuser) and answers
+// their auth token.
+func operatorToken(t *testing.T, app core.App) string {
+	t.Helper()
+	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	su := core.NewRecord(col)
+	su.SetEmail("operator@example.com")
+	su.SetPassword(testapp.Password)
+	if err := app.Save(su); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := su.NewAuthToken()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
 
 func (p *pictures) collectionID(t *testing.T, name string) string {
