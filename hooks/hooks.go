@@ -1,6 +1,7 @@
 // Package hooks binds Roster's rules to PocketBase events, so they hold on every path
 // (Roster's API, PocketBase's API and dashboard, the CLI, Go code): the sign-in gate,
-// last sign-in time, one owner per organisation, and the append-only audit log.
+// last sign-in time, one owner per organisation, the append-only audit log, and the
+// limits of uploaded pictures.
 package hooks
 
 import (
@@ -12,4 +13,5 @@ func Register(app core.App) {
 	bindAuthGate(app)
 	bindOwnerInvariant(app)
 	bindAuditImmutable(app)
+	bindImageLimits(app)
 }

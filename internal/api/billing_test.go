@@ -275,6 +275,17 @@ func TestCardNumbersAndSecurityCodesAreRefusedAndNeverStored(t *testing.T) {
 		{"a number in a field Roster does not know", "number", with("number", "4111111111111111")},
 		{"a number as a JSON number", "pan", with("pan", 4111111111111111)},
 		{"a number nested in an object", "card.number", with("card", map[string]any{"number": "6011 1111 1111 1117"})},
+		// DESIGN §14: any run of non-alphanumeric characters between digits, any decimal digits.
+		{"a number in slashes", "label", with("label", "4111/1111/1111/1111")},
+		{"a number in underscores", "holder", with("holder", "Olivia 4111_1111_1111_1111")},
+		{"a number in commas", "label", with("label", "5555,5555,5555,4444")},
+		{"a number in plus signs", "brand", with("brand", "4111+1111+1111+1111")},
+		{"a number with more than three separators", "label", with("label", "4111 - - 1111 -- 1111 1111")},
+		{"a number in full-width digits", "holder", with("holder", "Olivia ４１１１ １１１１ １１１１ １１１１")},
+		{"a number in Arabic-Indic digits", "label", with("label", "٤١١١١١١١١١١١١١١١")},
+		{"a number with zero-width spaces", "label", with("label", "4111\u200b1111\u200b1111\u200b1111")},
+		{"a number with ideographic spaces", "holder", with("holder", "4111\u30001111\u30001111\u30001111")},
+		{"a number in mixed digits deep in the body", "card.0.pan", with("card", []any{map[string]any{"pan": "４١١1-1111\u200b1111\u3000١١١١"}})},
 	}
 	for _, p := range pans {
 		t.Run(p.name+" is refused", func(t *testing.T) {
@@ -282,14 +293,14 @@ func TestCardNumbersAndSecurityCodesAreRefusedAndNeverStored(t *testing.T) {
 			if r.Status != 400 || r.FieldCode(p.field) != "card_number_refused" {
 				t.Fatalf("%d %s", r.Status, r.Raw)
 			}
-			for _, digits := range []string{"1111", "4444", "4242 4242", "10005", "5556", "1117", "2222222"} {
+			for _, digits := range []string{"1111", "4444", "4242 4242", "10005", "5556", "1117", "2222222", "１１１１", "١١١١"} {
 				if strings.Contains(r.Raw, digits) {
 					t.Fatalf("the answer repeats the number: %s", r.Raw)
 				}
 			}
 		})
 	}
-	cvcs := []struct{ name, field string }{{"cvc", "cvc"}, {"cvv", "cvv"}, {"securityCode", "securityCode"}, {"CVV2", "CVV2"}, {"security_code", "security_code"}}
+	cvcs := []struct{ name, field string }{{"cvc", "cvc"}, {"cvv", "cvv"}, {"securityCode", "securityCode"}, {"CVV2", "CVV2"}, {"security_code", "security_code"}, {"ｃｖｃ", "ｃｖｃ"}}
 	for _, k := range cvcs {
 		t.Run("a "+k.name+" field is refused", func(t *testing.T) {
 			r := c.Do("POST", path, tok, with(k.name, "737"))
@@ -593,5 +604,114 @@ func TestCreditsAreSpentWithinTheAllocationEvenConcurrently(t *testing.T) {
 	last := r.JSON["ledger"].([]any)[0].(map[string]any)
 	if last["kind"] != "consume" || last["amount"] != -1e6 || last["note"] != "big job" || last["membership"] != free.ID() {
 		t.Fatalf("latest row %v", last)
+	}
+}
+
+// TestTheAuditLogKeepsOnlyKindBrandLast4AndExpiryOfAPaymentMethod: the append-only
+// audit log (and its CSV export) keeps of a payment method its kind, brand, last 4
+// digits and expiry: never the label or the holder (free text, kept for good once
+// written) nor the provider's reference, whether the method is added, changed, removed
+// or pays an invoice.
+func TestTheAuditLogKeepsOnlyKindBrandLast4AndExpiryOfAPaymentMethod(t *testing.T) {
+	app := testapp.New(t)
+	c := testapp.Serve(t, app)
+	org := testapp.CreateOrg(t, app, "Acme", "team")
+	path, tok := "/api/orgs/"+org.ID+"/payment-methods", org.Owner.Token(t)
+	holder, label := "Marie-Thérèse Labelle-Holderson de la Fontaine", "Carte pro du service comptable, bureau 12"
+	card := map[string]any{"holder": holder, "label": label}
+	for k, v := range visa {
+		if _, ok := card[k]; !ok {
+			card[k] = v
+		}
+	}
+	r := c.Do("POST", path, tok, card)
+	if r.Status != 200 {
+		t.Fatalf("add: %d %s", r.Status, r.Raw)
+	}
+	id := r.JSON["id"].(string)
+	if r := c.Do("PATCH", path+"/"+id, tok, map[string]any{"holder": holder + " II", "label": label + " (bis)", "expMonth": 11}); r.Status != 200 {
+		t.Fatalf("update: %d %s", r.Status, r.Raw)
+	}
+	inv := closePeriod(t, app, org.ID)
+	if r := c.Do("POST", "/api/orgs/"+org.ID+"/invoices/"+inv.ID+"/pay", tok, map[string]any{"paymentMethod": id}); r.Status != 200 {
+		t.Fatalf("pay: %d %s", r.Status, r.Raw)
+	}
+	if r := c.Do("POST", path, tok, map[string]any{"kind": "transfer", "label": label + " — virement"}); r.Status != 200 {
+		t.Fatalf("add a transfer: %d %s", r.Status, r.Raw)
+	}
+	if r := c.Do("DELETE", path+"/"+id, tok, nil); r.Status >= 300 {
+		t.Fatalf("remove: %d %s", r.Status, r.Raw)
+	}
+	var rows []struct {
+		Action      string `db:"action"`
+		TargetLabel string `db:"targetLabel"`
+		Details     string `db:"details"`
+	}
+	if err := app.DB().NewQuery("SELECT action, targetLabel, details FROM auditLog WHERE org = {:org} AND (action LIKE '%PaymentMethod' OR action = 'billing.payInvoice') ORDER BY seq").
+		Bind(dbx.Params{"org": org.ID}).All(&rows); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"billing.addPaymentMethod", "billing.updatePaymentMethod", "billing.payInvoice", "billing.addPaymentMethod", "billing.removePaymentMethod"}
+	if len(rows) != len(want) {
+		t.Fatalf("%d audit rows: %+v", len(rows), rows)
+	}
+	leaks := []string{"Holderson", "Labelle", "comptable", "virement", "manual:", "providerRef", `"label"`, `"holder"`}
+	for i, row := range rows {
+		if row.Action != want[i] {
+			t.Errorf("row %d is %s, want %s", i, row.Action, want[i])
+		}
+		for _, leak := range leaks {
+			if strings.Contains(row.TargetLabel+row.Details, leak) {
+				t.Errorf("%s keeps %q: %s %s", row.Action, leak, row.TargetLabel, row.Details)
+			}
+		}
+	}
+	if !strings.Contains(rows[1].Details, `"brand":"Visa"`) || !strings.Contains(rows[1].Details, `"last4":"4242"`) ||
+		!strings.Contains(rows[1].Details, `"expMonth":11`) || rows[0].TargetLabel != "Visa •••• 4242" || rows[3].TargetLabel != "transfer" {
+		t.Errorf("the rows lost what they keep: %+v", rows)
+	}
+	export := c.Do("GET", "/api/orgs/"+org.ID+"/audit.csv", tok, nil)
+	if export.Status != 200 || !strings.Contains(export.Raw, "Visa •••• 4242") {
+		t.Fatalf("audit.csv: %d %.300s", export.Status, export.Raw)
+	}
+	for _, leak := range leaks {
+		if strings.Contains(export.Raw, leak) {
+			t.Errorf("audit.csv keeps %q", leak)
+		}
+	}
+}
+
+// TestCardNumbersStayOutOfPaymentMethodsOnEveryPath: the operator's records API (under
+// any spelling of the collection) and Go code, with or without validation, cannot store
+// a payment method whose text holds a card number either (400 card_number_refused
+// naming the field; or 403 use_roster, should the operator's writes be refused
+// altogether), and the answer does not repeat it.
+func TestCardNumbersStayOutOfPaymentMethodsOnEveryPath(t *testing.T) {
+	app := testapp.New(t)
+	c := testapp.Serve(t, app)
+	org := testapp.CreateOrg(t, app, "Acme", "team")
+	col, err := app.FindCollectionByNameOrId("paymentMethods")
+	if err != nil {
+		t.Fatal(err)
+	}
+	suTok := operatorToken(t, app)
+	pan := "４１１１/1111_1111\u200b١١١١"
+	body := map[string]any{"org": org.ID, "kind": "card", "brand": "Visa", "last4": "1111", "expMonth": 12, "expYear": time.Now().Year() + 2, "holder": "Olivia " + pan}
+	for _, name := range []string{"paymentMethods", "PAYMENTMETHODS", col.Id} {
+		r := c.Do("POST", "/api/collections/"+name+"/records", suTok, body)
+		if !(r.Status == 400 && r.FieldCode("holder") == "card_number_refused" || r.Status == 403 && r.Code() == "use_roster") || strings.Contains(r.Raw, "١١١١") {
+			t.Errorf("the operator's records API (%s): %d %s", name, r.Status, r.Raw)
+		}
+	}
+	for what, save := range map[string]func(core.Model) error{"Save": app.Save, "SaveNoValidate": app.SaveNoValidate} {
+		r := core.NewRecord(col)
+		r.Load(body)
+		r.Set("label", "Carte "+pan)
+		if err := save(r); err == nil || strings.Contains(err.Error(), "١١١١") {
+			t.Errorf("Go code, %s: %v", what, err)
+		}
+	}
+	if n := count(t, app, "paymentMethods", dbx.HashExp{"org": org.ID}); n != 0 {
+		t.Fatalf("%d payment methods stored", n)
 	}
 }

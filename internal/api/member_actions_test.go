@@ -519,22 +519,40 @@ func TestCredits(t *testing.T) {
 // form sends a multipart request; file may be nil.
 func (w *crew) form(t *testing.T, method, path, token string, fields map[string]string, file []byte, filename string) testapp.Response {
 	t.Helper()
+	var files []formFile
+	if file != nil {
+		files = append(files, formFile{"avatar", filename, file})
+	}
+	return sendForm(t, w.c, method, path, token, fields, files...)
+}
+
+// formFile is one file of a multipart form: its field, file name and content.
+type formFile struct {
+	field, name string
+	data        []byte
+}
+
+// sendForm sends a multipart form of fields and files with an optional token.
+func sendForm(t *testing.T, c *testapp.Client, method, path, token string, fields map[string]string, files ...formFile) testapp.Response {
+	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	for k, v := range fields {
 		_ = mw.WriteField(k, v)
 	}
-	if file != nil {
-		fw, err := mw.CreateFormFile("avatar", filename)
+	for _, f := range files {
+		fw, err := mw.CreateFormFile(f.field, f.name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		_, _ = fw.Write(file)
+		_, _ = fw.Write(f.data)
 	}
 	_ = mw.Close()
-	req, _ := http.NewRequest(method, w.c.URL+path, &buf)
+	req, _ := http.NewRequest(method, c.URL+path, &buf)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", token)
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

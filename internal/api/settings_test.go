@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"image"
 	"image/png"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"strings"
 	"testing"
@@ -367,31 +365,11 @@ func logoPNG(t *testing.T, size int) []byte {
 // multipartPatch sends a settings change with files as a multipart form.
 func (o *office) multipartPatch(t *testing.T, tok string, fields map[string]string, files map[string][]byte) testapp.Response {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	for k, v := range fields {
-		_ = w.WriteField(k, v)
-	}
+	var parts []formFile
 	for name, data := range files {
-		part, err := w.CreateFormFile(name, name+".png")
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _ = part.Write(data)
+		parts = append(parts, formFile{name, name + ".png", data})
 	}
-	_ = w.Close()
-	req, _ := http.NewRequest("PATCH", o.c.URL+o.url("/settings"), &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Authorization", tok)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := testapp.Response{Status: res.StatusCode, Raw: string(raw)}
-	_ = json.Unmarshal(raw, &out.JSON)
-	return out
+	return sendForm(t, o.c, "PATCH", o.url("/settings"), tok, fields, parts...)
 }
 
 func TestTheLogoIsUploadedReplacedAndRemoved(t *testing.T) {
@@ -410,7 +388,7 @@ func TestTheLogoIsUploadedReplacedAndRemoved(t *testing.T) {
 		t.Errorf("the logo is not served at %s: %v %v", url, err, res)
 	}
 
-	if r := o.multipartPatch(t, tok, nil, map[string][]byte{"logo": logoPNG(t, 2<<20+1)}); r.Status != 400 || r.FieldCode("logo") != "too_large" {
+	if r := o.multipartPatch(t, tok, nil, map[string][]byte{"logo": logoPNG(t, 2<<20+1)}); r.Status != 400 || r.FieldCode("logo") != "image_too_large" {
 		t.Errorf("a 2 MB + 1 byte logo: %d %s", r.Status, r.Raw)
 	}
 	if r := o.multipartPatch(t, tok, nil, map[string][]byte{"logo": []byte("#!/bin/sh\necho not a picture\n")}); r.Status != 400 || r.FieldCode("logo") != "invalid_type" {

@@ -306,7 +306,7 @@ func PayInvoice(app core.App, a Actor, id, methodID, ip string) (*Invoice, error
 		}
 		return a.record(tx, "billing.payInvoice", "invoice", r.Id, out.Number, map[string]any{
 			"before": map[string]any{"status": Open},
-			"after":  map[string]any{"status": Paid, "paymentMethod": method.Label, "provider": p.Name(), "total": out.Total, "currency": out.Currency},
+			"after":  map[string]any{"status": Paid, "paymentMethod": method.auditLabel(), "provider": p.Name(), "total": out.Total, "currency": out.Currency},
 		}, ip)
 	})
 	return out, err

@@ -8,6 +8,10 @@ import (
 	"strings"
 	"unicode"
 
+	validation "github.com/pocketbase/ozzo-validation/v4"
+	"github.com/pocketbase/pocketbase/core"
+	"golang.org/x/text/unicode/norm"
+
 	"roster/internal/fail"
 )
 
@@ -90,6 +94,26 @@ func scanCardData(path string, v any) error {
 	return nil
 }
 
+// bindCardDataGuard refuses a payment method whose text fields hold something that
+// looks like a full card number, however it is saved: Roster's routes scan the whole
+// body first (CheckCardData), this holds for the records API, the dashboard and Go code
+// too. It runs at validation, and again at the execute step for a save without
+// validation (SaveNoValidate). Errors: 400 card_number_refused naming the field.
+func bindCardDataGuard(app core.App) {
+	guard := func(e *core.RecordEvent) error {
+		for _, f := range e.Record.Collection().Fields {
+			if _, ok := f.(*core.TextField); ok && LooksLikeCardNumber(e.Record.GetString(f.GetName())) {
+				fe, _ := fail.As(panRefused(f.GetName()))
+				return validation.Errors{fe.Field: validation.NewError(fe.Code, fe.Message)}
+			}
+		}
+		return e.Next()
+	}
+	app.OnRecordValidate("paymentMethods").BindFunc(guard)
+	app.OnRecordCreateExecute("paymentMethods").BindFunc(guard)
+	app.OnRecordUpdateExecute("paymentMethods").BindFunc(guard)
+}
+
 func panRefused(field string) error {
 	if field == "" {
 		field = "body"
@@ -100,7 +124,7 @@ func panRefused(field string) error {
 
 func normalKey(k string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(k) {
+	for _, r := range strings.ToLower(norm.NFKC.String(k)) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(r)
 		}
@@ -108,37 +132,28 @@ func normalKey(k string) string {
 	return b.String()
 }
 
-// isCardSeparator reports whether r may sit between the digits of a typed card number:
-// spaces (also no-break and thin ones), dashes and dots.
-func isCardSeparator(r rune) bool {
-	switch r {
-	case ' ', '\t', '-', '.', '\u00a0', '\u2009', '\u202f', '\u2007', '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2212':
-		return true
-	}
-	return false
-}
-
-// LooksLikeCardNumber reports whether s contains a full card number: 13 to 19 digits,
-// possibly in groups separated by up to three spaces, dashes or dots, that pass the
-// Luhn check. Every run of consecutive groups is tried, so a number followed by more
-// digits ("4111 1111 1111 1111 12 29") is still found; digits glued to other digits
-// are one group (a 20-digit reference is not a card number). A string of 13 to 19
-// digits that fails the Luhn check is not refused.
+// LooksLikeCardNumber reports whether s contains a full card number (DESIGN §14 "Card
+// numbers"): 13 to 19 digits that pass the Luhn check, in groups separated by any run
+// of characters that are neither letters nor digits ("4111 1111 1111 1111",
+// "4111/1111_1111+1111", "4111 - - 1111 -- 1111 1111", zero-width or ideographic
+// spaces). s is first NFKC-normalised (full-width "４１１１" becomes "4111") and every
+// Unicode decimal digit counts as its value ("٤١١١" is 4111). A letter, or a number
+// that is not a decimal digit, ends the run. Every run of consecutive groups is tried,
+// so a number followed by more digits ("4111 1111 1111 1111 12 29") is still found;
+// digits glued to other digits are one group (a 20-digit reference is not a card
+// number). Digits that fail the Luhn check are not refused.
 func LooksLikeCardNumber(s string) bool {
 	var groups []string // the digit groups of the current run
-	var cur strings.Builder
-	seps := 0
+	var cur []byte
 	check := func() bool {
 		for i := range groups {
-			n := 0
-			var digits strings.Builder
-			for j := i; j < len(groups); j++ {
-				n += len(groups[j])
-				if n > 19 {
+			var digits []byte
+			for _, g := range groups[i:] {
+				if len(digits)+len(g) > 19 {
 					break
 				}
-				digits.WriteString(groups[j])
-				if n >= 13 && luhn(digits.String()) {
+				digits = append(digits, g...)
+				if len(digits) >= 13 && luhn(string(digits)) {
 					return true
 				}
 			}
@@ -146,29 +161,48 @@ func LooksLikeCardNumber(s string) bool {
 		return false
 	}
 	endGroup := func() {
-		if cur.Len() > 0 {
-			groups = append(groups, cur.String())
-			cur.Reset()
+		if len(cur) > 0 {
+			groups = append(groups, string(cur))
+			cur = cur[:0]
 		}
 	}
-	for _, r := range s {
+	for _, r := range norm.NFKC.String(s) {
 		switch {
-		case r >= '0' && r <= '9':
-			cur.WriteRune(r)
-			seps = 0
-		case isCardSeparator(r) && (cur.Len() > 0 || len(groups) > 0) && seps < 3:
-			endGroup()
-			seps++
-		default:
+		case unicode.IsDigit(r):
+			cur = append(cur, '0'+digitValue(r))
+		case unicode.IsLetter(r) || unicode.IsNumber(r):
 			endGroup()
 			if check() {
 				return true
 			}
-			groups, seps = groups[:0], 0
+			groups = groups[:0]
+		default: // a separator, however long its run
+			endGroup()
 		}
 	}
 	endGroup()
 	return check()
+}
+
+// digitValue is the value of a Unicode decimal digit (unicode.Nd). Unicode encodes
+// each script's decimal digits as ten consecutive code points, 0 to 9, so the ranges
+// of unicode.Nd are runs of such sets and a digit's value is its distance from the
+// start of its range, mod 10 (TestDigitValue checks this of every range).
+func digitValue(r rune) byte {
+	if r <= '9' {
+		return byte(r - '0')
+	}
+	for _, rg := range unicode.Nd.R16 {
+		if r <= rune(rg.Hi) {
+			return byte((r - rune(rg.Lo)) % 10)
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if r <= rune(rg.Hi) {
+			return byte((r - rune(rg.Lo)) % 10)
+		}
+	}
+	return 0
 }
 
 // luhn reports whether a string of digits passes the Luhn (mod 10) check.

@@ -103,10 +103,20 @@ func methodOf(r *core.Record) PaymentMethod {
 		Created: r.GetString("created"), ref: ref}
 }
 
-// view is what the audit log keeps of a method: no holder name.
+// view is what the audit log keeps of a method (DESIGN §14 "Card numbers"): kind,
+// brand, last 4 and expiry. Never its label or holder, free text that the append-only
+// log and its CSV would keep for good whatever it holds, nor the provider's reference.
 func (m PaymentMethod) view() map[string]any {
-	return map[string]any{"kind": m.Kind, "label": m.Label, "brand": m.Brand, "last4": m.Last4,
-		"expMonth": m.ExpMonth, "expYear": m.ExpYear, "isDefault": m.IsDefault}
+	return map[string]any{"kind": m.Kind, "brand": m.Brand, "last4": m.Last4, "expMonth": m.ExpMonth, "expYear": m.ExpYear}
+}
+
+// auditLabel names the method in the audit log from what view keeps: "Visa •••• 4242",
+// "SEPA •••• 1234", or its kind.
+func (m PaymentMethod) auditLabel() string {
+	if l := m.defaultLabel(); l != "" {
+		return l
+	}
+	return m.Kind
 }
 
 // methodInput is a payment method as sent: only the fields present change.
@@ -316,7 +326,7 @@ func AddPaymentMethod(app core.App, a Actor, body []byte, ip string) (*PaymentMe
 			}
 		}
 		m = methodOf(r)
-		return a.record(tx, "billing.addPaymentMethod", "paymentMethod", r.Id, m.Label, map[string]any{"after": m.view()}, ip)
+		return a.record(tx, "billing.addPaymentMethod", "paymentMethod", r.Id, m.auditLabel(), map[string]any{"after": m.view()}, ip)
 	})
 	if err != nil {
 		return nil, err
@@ -374,7 +384,7 @@ func UpdatePaymentMethod(app core.App, a Actor, id string, body []byte, ip strin
 			}
 		}
 		out = methodOf(r)
-		return a.record(tx, "billing.updatePaymentMethod", "paymentMethod", r.Id, out.Label,
+		return a.record(tx, "billing.updatePaymentMethod", "paymentMethod", r.Id, out.auditLabel(),
 			map[string]any{"before": before.view(), "after": out.view()}, ip)
 	})
 	if err != nil {
@@ -416,7 +426,7 @@ func RemovePaymentMethod(app core.App, a Actor, id, ip string) error {
 				}
 			}
 		}
-		return a.record(tx, "billing.removePaymentMethod", "paymentMethod", r.Id, m.Label, map[string]any{"before": m.view()}, ip)
+		return a.record(tx, "billing.removePaymentMethod", "paymentMethod", r.Id, m.auditLabel(), map[string]any{"before": m.view()}, ip)
 	})
 }
 

@@ -8,11 +8,11 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/core/validators"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"roster/internal/access"
 	"roster/internal/fail"
+	"roster/internal/images"
 	"roster/internal/mail"
 )
 
@@ -33,9 +33,7 @@ type Profile struct {
 }
 
 // MaxAvatarSize is the largest picture accepted, in bytes.
-const MaxAvatarSize = 5 << 20
-
-var avatarTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
+const MaxAvatarSize = images.MaxBytes
 
 var profileChoices = map[string][]string{
 	"visibility": {"private", "org", "public"},
@@ -81,11 +79,8 @@ func (p *Profile) validate() error {
 		return fail.Invalid("avatar", "upload_required", "Send the picture as a file (multipart upload), or \"\" to remove it.")
 	}
 	if f := p.AvatarFile; f != nil {
-		if validators.UploadedFileSize(MaxAvatarSize)(f) != nil {
-			return fail.Invalid("avatar", "too_large", "The picture must be 5 MB or less.")
-		}
-		if validators.UploadedFileMimeType(avatarTypes)(f) != nil {
-			return fail.Invalid("avatar", "invalid_type", "The picture must be a JPEG, PNG, GIF or WebP image.")
+		if err := images.Check("avatar", f, MaxAvatarSize); err != nil {
+			return err
 		}
 		// Storage keeps the name the client sent as metadata, which must be UTF-8.
 		f.OriginalName = strings.ToValidUTF8(f.OriginalName, "_")
@@ -128,8 +123,8 @@ func (p Profile) diff(u *core.Record) (before, after map[string]any) {
 // When someone else edits the profile, the member is told by mail in their language
 // (profile_changed); a new email address is announced to the old and the new address
 // (email_changed). Unchanged is a no-op.
-// Errors: 400 per field (invalid_choice, too_long, invalid_email, avatar too_large or
-// invalid_type), 404, 403 from the policy, 409 email_taken, 409 domain_not_allowed.
+// Errors: 400 per field (invalid_choice, too_long, invalid_email, avatar
+// image_too_large or invalid_type: see images.Check), 404, 403 from the policy, 409 email_taken, 409 domain_not_allowed.
 func UpdateProfile(app core.App, actor *Actor, id string, p Profile, ip string) error {
 	if err := p.validate(); err != nil {
 		return err

@@ -11,12 +11,12 @@ import (
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/core/validators"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
 
 	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/fail"
+	"roster/internal/images"
 	"roster/internal/members"
 )
 
@@ -58,7 +58,6 @@ const (
 var (
 	languages = []string{"fr", "en"}
 	units     = []string{"metric", "imperial"}
-	logoTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp"}
 	// A domain: dot-separated labels of letters, digits and inner dashes, and a top
 	// level of letters (or an IDNA "xn--" label). Letters may be accented.
 	domainPattern = regexp.MustCompile(`^(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?\.)+(?:\p{L}{2,63}|xn--[a-z0-9-]{1,59})$`)
@@ -124,11 +123,8 @@ func (p *Patch) validate() error {
 		}
 	}
 	if f := p.LogoFile; f != nil {
-		if validators.UploadedFileSize(MaxLogoSize)(f) != nil {
-			return fail.Invalid("logo", "too_large", "The logo must be 2 MB or less.")
-		}
-		if validators.UploadedFileMimeType(logoTypes)(f) != nil {
-			return fail.Invalid("logo", "invalid_type", "The logo must be a JPEG, PNG, GIF or WebP image.")
+		if err := images.Check("logo", f, MaxLogoSize); err != nil {
+			return err
 		}
 		// Storage keeps the name the client sent as metadata, which must be UTF-8.
 		f.OriginalName = strings.ToValidUTF8(f.OriginalName, "_")
@@ -184,7 +180,8 @@ func domains(in []string) ([]string, error) {
 // defaultLanguage, defaultUnits, newMemberRole, newMemberUserType (invalid_choice),
 // mfaEnabled (required_by_mfa_required), creditsPool and newMemberCredits (negative,
 // too_large), inviteTtlDays (out_of_range), allowedDomains (invalid_domain, too_many),
-// reportSections (invalid_role, invalid_choice), logo (too_large, invalid_type),
+// reportSections (invalid_role, invalid_choice), logo (image_too_large, invalid_type:
+// see images.Check),
 // newMemberRole (role_incompatible_type: viewers and contributors can only be members).
 func Update(app core.App, actor *members.Actor, p Patch, ip string) (*Settings, error) {
 	if err := access.Can(actor.Member, access.OrgSettings, nil); err != nil {

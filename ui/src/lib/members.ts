@@ -332,7 +332,7 @@ const fieldCodes: Record<string, MessageKey> = {
   required: 'fieldError.required',
   validation_required: 'fieldError.required',
   invalid_type: 'fieldError.fileType',
-  too_large: 'fieldError.fileSize',
+  image_too_large: 'fieldError.fileSize',
   domain_not_allowed: 'reason.domain_not_allowed',
 }
 

@@ -85,7 +85,7 @@ export function settingsError(p: Problem | null, name: string): string {
   const v = p.data[name]
   if (typeof v !== 'object' || v === null) return ''
   const { code, message } = v as { code?: string; message?: string }
-  if (name === 'logo' && code === 'too_large') return t('settings.err.logoSize')
+  if (name === 'logo' && code === 'image_too_large') return t('settings.err.logoSize')
   if (name === 'logo' && code === 'invalid_type') return t('settings.err.logoType')
   const key = code ? codes[code] : undefined
   return key ? t(key) : message || t('common.unexpected')

@@ -248,7 +248,7 @@ export const en: Messages = {
   'fieldError.email': 'Enter a valid email address.',
   'fieldError.required': 'This field is required.',
   'fieldError.fileType': 'Choose a PNG, JPEG, WebP or GIF image.',
-  'fieldError.fileSize': 'This image is too large.',
+  'fieldError.fileSize': 'This image is too large: at most 5 MB and 4096 × 4096 pixels.',
 
   'profile.title': 'Member profile',
   'profile.notFound': 'This member does not exist or is not in your organisation.',
@@ -270,7 +270,7 @@ export const en: Messages = {
   'profile.noLicenses': 'No licence',
   'profile.noGroups': 'No group',
   'profile.picture': 'Profile picture',
-  'profile.pictureHint': 'PNG, JPEG, WebP or GIF, shown at 100 × 100 pixels.',
+  'profile.pictureHint': 'PNG, JPEG, WebP or GIF, 5 MB and 4096 × 4096 pixels at most, shown at 100 × 100 pixels.',
   'profile.newPicture': 'New profile picture',
   'profile.emailHint': 'Roster’s messages to the member go to this address.',
   'profile.saved': 'Profile updated.',

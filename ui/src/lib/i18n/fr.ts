@@ -258,7 +258,7 @@ export const fr = {
   'fieldError.email': 'Saisissez une adresse e-mail valide.',
   'fieldError.required': 'Ce champ est obligatoire.',
   'fieldError.fileType': 'Choisissez une image PNG, JPEG, WebP ou GIF.',
-  'fieldError.fileSize': 'Cette image est trop lourde.',
+  'fieldError.fileSize': 'Cette image est trop grande : 5 Mo et 4096 × 4096 pixels au plus.',
 
   'profile.title': 'Profil du membre',
   'profile.notFound': 'Ce membre n’existe pas ou ne fait pas partie de votre organisation.',
@@ -280,7 +280,7 @@ export const fr = {
   'profile.noLicenses': 'Aucune licence',
   'profile.noGroups': 'Aucun groupe',
   'profile.picture': 'Image du profil',
-  'profile.pictureHint': 'PNG, JPEG, WebP ou GIF, affichée en 100 × 100 pixels.',
+  'profile.pictureHint': 'PNG, JPEG, WebP ou GIF, 5 Mo et 4096 × 4096 pixels au plus, affichée en 100 × 100 pixels.',
   'profile.newPicture': 'Nouvelle image du profil',
   'profile.emailHint': 'Les messages de Roster destinés au membre sont envoyés à cette adresse.',
   'profile.saved': 'Profil mis à jour.',

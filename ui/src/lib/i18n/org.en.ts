@@ -10,7 +10,7 @@ export const orgEn: typeof orgFr = {
   'settings.org.heading': 'Organisation',
   'settings.org.name': 'Organisation name',
   'settings.org.logo': 'Logo',
-  'settings.org.logoHint': 'JPEG, PNG, GIF or WebP, 2 MB at most.',
+  'settings.org.logoHint': 'JPEG, PNG, GIF or WebP, 2 MB and 4096 × 4096 pixels at most.',
   'settings.org.logoAlt': 'Organisation logo',
   'settings.org.noLogo': 'No logo',
   'settings.org.removeLogo': 'Remove the logo',
@@ -63,7 +63,7 @@ export const orgEn: typeof orgFr = {
   'settings.err.tooLarge': 'This number is too large.',
   'settings.err.type': 'This value has the wrong type.',
   'settings.err.mfaRequired': 'Two-factor sign-in cannot be turned off while it is required.',
-  'settings.err.logoSize': 'The logo must be 2 MB or less.',
+  'settings.err.logoSize': 'The logo must be 2 MB or less, and 4096 × 4096 pixels at most.',
   'settings.err.logoType': 'The logo must be a JPEG, PNG, GIF or WebP image.',
 
   'reports.intro': 'How many seats, of which kind, used by whom, since when.',

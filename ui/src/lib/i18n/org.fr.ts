@@ -8,7 +8,7 @@ export const orgFr = {
   'settings.org.heading': 'Organisation',
   'settings.org.name': 'Nom de l’organisation',
   'settings.org.logo': 'Logo',
-  'settings.org.logoHint': 'JPEG, PNG, GIF ou WebP, 2 Mo au plus.',
+  'settings.org.logoHint': 'JPEG, PNG, GIF ou WebP, 2 Mo et 4096 × 4096 pixels au plus.',
   'settings.org.logoAlt': 'Logo de l’organisation',
   'settings.org.noLogo': 'Aucun logo',
   'settings.org.removeLogo': 'Retirer le logo',
@@ -64,7 +64,7 @@ export const orgFr = {
   'settings.err.tooLarge': 'Ce nombre est trop grand.',
   'settings.err.type': 'Cette valeur n’est pas du bon type.',
   'settings.err.mfaRequired': 'La double authentification ne peut pas être désactivée tant qu’elle est exigée.',
-  'settings.err.logoSize': 'Le logo doit faire 2 Mo au plus.',
+  'settings.err.logoSize': 'Le logo doit faire 2 Mo et 4096 × 4096 pixels au plus.',
   'settings.err.logoType': 'Le logo doit être une image JPEG, PNG, GIF ou WebP.',
 
   'reports.intro': 'Combien de places, de quel type, utilisées par qui, depuis quand.',
