@@ -26,17 +26,6 @@ func securityRoutes(r *router.Router[*core.RequestEvent]) {
 	member := r.Group("/api/orgs/{org}/members/{id}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
 	member.POST("/reset-password", handle(resetPassword))
 	member.POST("/disable-mfa", handle(disableMemberMFA))
-
-	// PocketBase's own email change would let any signed-in account change its address
-	// outside the policy (members.changeEmail), the allowed domains and the audit log:
-	// an address changes through the profile edit alone. These routes, more specific
-	// than PocketBase's /api/collections/{collection}/…, close both steps for users
-	// (by name and by PocketBase's fixed id).
-	for _, users := range []string{"users", "_pb_users_auth_"} {
-		for _, step := range []string{"request-email-change", "confirm-email-change"} {
-			r.POST("/api/collections/"+users+"/"+step, handle(refuseEmailChange))
-		}
-	}
 }
 
 // closeAccountTables refuses PocketBase's record API on its per-account collections
@@ -65,10 +54,6 @@ func operatorOnly(e *core.RequestEvent, next func() error) error {
 		return fromFail(fail.Forbidden("operator_only", "Only the instance operator can read or change these records."))
 	}
 	return next()
-}
-
-func refuseEmailChange(*core.RequestEvent) error {
-	return fail.Forbidden("use_profile", "An email address changes from the profile, by whoever may change it.")
 }
 
 // lifts lets a restricted session through only to the route that lifts its first
