@@ -9,15 +9,15 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"roster/internal/access"
+	"roster/internal/fail"
 	"roster/internal/members"
 	"roster/internal/security"
 )
 
 // Messages a refused sign-in shows.
 const (
-	msgDisabled    = "This account is disabled. Contact your organisation's administrator."
-	msgNoOrg       = "This account belongs to no organisation."
-	msgTempExpired = "Your temporary password has expired. Ask your administrator for a new one."
+	msgDisabled = "This account is disabled. Contact your organisation's administrator."
+	msgNoOrg    = "This account belongs to no organisation."
 )
 
 // bindAuthGate refuses sign-in (and token refresh) to disabled members, accounts with no
@@ -35,11 +35,8 @@ func bindAuthGate(app core.App) {
 		if access.Status(m.GetString("status")) != access.Active {
 			return refuse(msgDisabled, "account_disabled")
 		}
-		if e.Record.GetBool("mustChangePassword") {
-			exp := e.Record.GetDateTime("tempPasswordExpires")
-			if !exp.IsZero() && exp.Time().Before(time.Now()) {
-				return refuse(msgTempExpired, "temporary_password_expired")
-			}
+		if err := security.TemporaryPasswordExpired(e.Record, time.Now()); err != nil {
+			return apiError(err)
 		}
 		if e.AuthMethod != "" && e.AuthMethod != security.MethodTOTP && e.Record.GetBool("totpEnabled") {
 			return totpRequired(e)
@@ -74,4 +71,13 @@ func totpRequired(e *core.RecordAuthRequestEvent) error {
 // refuse is a 403 with data.code (PocketBase's constructors would drop the code).
 func refuse(message, code string) error {
 	return &router.ApiError{Status: 403, Message: message, Data: map[string]any{"code": code}}
+}
+
+// apiError answers a service's refusal (internal/fail) as Roster's routes do: its
+// status, message and data.code; other errors pass through.
+func apiError(err error) error {
+	if fe, ok := fail.As(err); ok {
+		return &router.ApiError{Status: fe.Status(), Message: fe.Message, Data: fe.Data()}
+	}
+	return err
 }

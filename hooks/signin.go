@@ -5,14 +5,12 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
-	"roster/internal/fail"
 	"roster/internal/invites"
 	"roster/internal/security"
 	"roster/internal/throttle"
@@ -32,8 +30,8 @@ func bindSignIn(app core.App) {
 // an SSO account and a wrong password cannot be told apart.
 func failedAuth() error { return apis.NewBadRequestError("Failed to authenticate.", nil) }
 
-// bindLockout replaces PocketBase's password check for users: security.MaxFailures
-// consecutive failures lock the account for security.LockDuration. A locked account,
+// bindLockout replaces PocketBase's password check for users with the one under the
+// lockout (security.VerifyPassword, shared by every password check). A locked account,
 // and an SSO account (which signs in only through its identity provider), get the same
 // answer as a wrong password, after the same bcrypt comparison, so neither timing nor
 // message tells them apart. Unknown identities go on to PocketBase (its dummy check).
@@ -50,17 +48,18 @@ func bindLockout(app core.App) {
 				// PocketBase's answer to an unknown identity, after its dummy check.
 				return interrupted(throttle.Passwords.Do(ctx, e.Next))
 			}
-			ok, err := throttle.ValidatePassword(ctx, e.Record, e.Password)
+			if e.Record.GetString("authSource") == "sso" {
+				// No attempt at a password nobody knows: nothing counted.
+				if _, err := throttle.ValidatePassword(ctx, e.Record, e.Password); err != nil {
+					return interrupted(err)
+				}
+				return failedAuth()
+			}
+			ok, err := security.VerifyPassword(ctx, e.App, e.Record, e.Password)
 			if err != nil {
 				return interrupted(err)
 			}
-			if security.Locked(e.Record, time.Now()) || e.Record.GetString("authSource") == "sso" {
-				return failedAuth()
-			}
 			if !ok {
-				if err := security.RecordFailure(e.App, e.Record.Id); err != nil {
-					e.App.Logger().Error("counting a failed sign-in", "error", err)
-				}
 				return failedAuth()
 			}
 			return apis.RecordAuthResponse(e.RequestEvent, e.Record, core.MFAMethodPassword, nil)
@@ -157,12 +156,8 @@ func joinWithSSO(e *core.RecordAuthWithOAuth2RequestEvent) error {
 	}
 	id.Language, _ = e.CreateData["language"].(string)
 	user, err := invites.AcceptSSO(e.App, token, id, e.RealIP())
-	if fe, ok := fail.As(err); ok {
-		// The same answers as the join form's (DESIGN §7): status, message, data.code.
-		return &router.ApiError{Status: fe.Status(), Message: fe.Message, Data: fe.Data()}
-	}
 	if err != nil {
-		return err
+		return apiError(err) // the same answers as the join form's (DESIGN §7)
 	}
 	if e.Record, err = e.App.FindRecordById("users", user.Id); err != nil {
 		return err

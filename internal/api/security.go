@@ -105,7 +105,7 @@ func changePassword(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	u, err := security.ChangePassword(e.App, actor(e), in.OldPassword, in.Password, e.RealIP())
+	u, err := security.ChangePassword(e.Request.Context(), e.App, actor(e), in.OldPassword, in.Password, e.RealIP())
 	if err != nil {
 		return err
 	}
@@ -123,8 +123,8 @@ func setupTOTP(e *core.RequestEvent) error {
 }
 
 type codeInput struct {
-	Code     string `json:"code"`
-	Password string `json:"password"`
+	Code         string `json:"code"`
+	RecoveryCode string `json:"recoveryCode"`
 }
 
 func enableTOTP(e *core.RequestEvent) error {
@@ -145,7 +145,7 @@ func disableTOTP(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	if err := security.Disable(e.App, actor(e), in.Code, in.Password, e.RealIP()); err != nil {
+	if err := security.Disable(e.App, actor(e), in.Code, in.RecoveryCode, e.RealIP()); err != nil {
 		return err
 	}
 	return e.NoContent(204)

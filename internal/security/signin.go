@@ -3,11 +3,9 @@ package security
 import (
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"roster/internal/audit"
 	"roster/internal/fail"
@@ -67,7 +65,7 @@ var (
 // secret is sealed under another key: a recovery code still works).
 func Complete(app core.App, mfaID, code, recoveryCode, ip string) (*core.Record, error) {
 	if code == "" && recoveryCode == "" {
-		return nil, fail.Invalid("code", "required", "Enter the code from your authenticator app, or a recovery code.")
+		return nil, errNoCode // no attempt taken
 	}
 	mfa, err := app.FindMFAById(mfaID)
 	if err != nil {
@@ -96,35 +94,11 @@ func Complete(app core.App, mfaID, code, recoveryCode, ip string) (*core.Record,
 		return nil, errChallengeEnded
 	}
 
-	var codeErr error
-	locked := Locked(user, time.Now())
-	switch {
-	case locked:
-		codeErr = errInvalidCode // same answer as a wrong code: the lockout is not disclosed
-	case recoveryCode != "":
-		ok, err := useRecoveryCode(app, user.Id, recoveryCode)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			codeErr = fail.Invalid("recoveryCode", "invalid_code", "This recovery code is not valid or was already used.")
-		}
-	default:
-		codeErr = VerifyCode(app, user, code)
-	}
-	if codeErr != nil {
-		if _, ok := fail.As(codeErr); !ok {
-			return nil, codeErr // not a wrong code but a failure
-		}
-		if fail.Is(codeErr, codeKeyMismatch) {
-			// Not a wrong code: no lockout failure, and the challenge stays open for a
-			// recovery code.
+	if codeErr := verifySecondFactor(app, user, code, recoveryCode); codeErr != nil {
+		if _, ok := fail.As(codeErr); !ok || fail.Is(codeErr, codeKeyMismatch) {
+			// Not a wrong code but an error, or a code that cannot be checked: the
+			// challenge stays open (a recovery code still works).
 			return nil, codeErr
-		}
-		if !locked {
-			if err := RecordFailure(app, user.Id); err != nil {
-				return nil, err
-			}
 		}
 		var attempts int
 		err := app.DB().NewQuery("SELECT attempts FROM mfaAttempts WHERE mfa = {:mfa}").
@@ -184,29 +158,4 @@ func endChallenge(app core.App, mfaID string) int64 {
 		app.Logger().Error("ending a sign-in challenge", "error", err)
 	}
 	return n
-}
-
-// Lockout: MaxFailures consecutive failed sign-ins (wrong passwords, wrong second-step
-// codes) lock an account for LockDuration. A successful sign-in resets the count.
-const (
-	MaxFailures  = 10
-	LockDuration = 15 * time.Minute
-)
-
-// Locked reports whether the account is locked at now.
-func Locked(user *core.Record, now time.Time) bool {
-	until := user.GetDateTime("lockedUntil")
-	return !until.IsZero() && now.Before(until.Time())
-}
-
-// RecordFailure counts one failed sign-in; the MaxFailures-th locks the account and
-// starts the count again. One UPDATE, so concurrent failures all count.
-func RecordFailure(app core.App, userID string) error {
-	until := types.NowDateTime().Add(LockDuration).String()
-	_, err := app.DB().NewQuery(`UPDATE users SET
-		lockedUntil = CASE WHEN COALESCE(failedLogins, 0) + 1 >= {:max} THEN {:until} ELSE lockedUntil END,
-		failedLogins = CASE WHEN COALESCE(failedLogins, 0) + 1 >= {:max} THEN 0 ELSE COALESCE(failedLogins, 0) + 1 END
-		WHERE id = {:id}`).
-		Bind(dbx.Params{"max": MaxFailures, "until": until, "id": userID}).Execute()
-	return err
 }
