@@ -74,7 +74,7 @@ func noStore(e *core.RequestEvent) {
 }
 
 // completeSignIn is the second step of a sign-in: {mfaId, code} or {mfaId, recoveryCode}
-// answers PocketBase's auth response (token and record).
+// answers PocketBase's auth response (token and record), through the sign-in gate.
 func completeSignIn(e *core.RequestEvent) error {
 	var in struct {
 		MfaID        string `json:"mfaId"`
@@ -87,9 +87,12 @@ func completeSignIn(e *core.RequestEvent) error {
 	if in.MfaID == "" {
 		return fail.Invalid("mfaId", "required", "The sign-in challenge is missing. Sign in again.")
 	}
-	user, err := security.Complete(e.App, in.MfaID, in.Code, in.RecoveryCode, e.RealIP())
+	user, sso, err := security.Complete(e.App, in.MfaID, in.Code, in.RecoveryCode, e.RealIP())
 	if err != nil {
 		return err
+	}
+	if sso != nil {
+		security.SetPendingSSO(e, *sso) // the sign-in gate links it once the token is issued
 	}
 	noStore(e)
 	return apis.RecordAuthResponse(e, user, security.MethodTOTP, nil)
