@@ -72,7 +72,9 @@ func bindLockout(app core.App) {
 // operator's _superusers), which PocketBase runs inside e.Next with the response, in
 // a slot of throttle.Passwords; users are done by bindLockout. Every other request
 // (not a sign-in, not a realtime stream) is marked as served, so that the limiter
-// keeps one slot for them.
+// keeps one slot for them. That path test only sorts requests for the kept slot, and no
+// rule depends on it: the lockout and every password check's slot are bound to the
+// auth events, so they hold however a request names the collection (Users, an id).
 func bindHashSlots(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.BindFunc(func(e *core.RequestEvent) error {
