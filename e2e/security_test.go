@@ -180,9 +180,9 @@ func TestBrowserSecurity(t *testing.T) {
 		do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotPresent(chromedp.CSS("#totp-dialog")))
 		waitJS(t, ctx, `document.activeElement?.id === "totp-regenerate"`, "focus back on Régénérer")
 		do(t, ctx, chromedp.Click(chromedp.CSS("#totp-disable")), chromedp.WaitVisible(chromedp.CSS("#totp-dialog-code")),
-			chromedp.Click(chromedp.CSS(`input[name="totp-proof"][value="password"]`)), chromedp.WaitVisible(chromedp.CSS("#totp-dialog-password")),
-			chromedp.SendKeys(chromedp.CSS("#totp-dialog-password"), "not my password"), chromedp.Click(chromedp.CSS("#totp-dialog-confirm")))
-		waitText(t, ctx, "#totp-dialog-password-error", "Mot de passe incorrect")
+			chromedp.Click(chromedp.CSS(`input[name="totp-proof"][value="recovery"]`)), chromedp.WaitVisible(chromedp.CSS("#totp-dialog-recovery")),
+			chromedp.SendKeys(chromedp.CSS("#totp-dialog-recovery"), "aaaa-bbbb-cccc"), chromedp.Click(chromedp.CSS("#totp-dialog-confirm")))
+		waitText(t, ctx, "#totp-dialog-recovery-error", "n’est pas valide ou a déjà servi")
 		screenshot(t, ctx, "security-totp-disable-refused-fr")
 		do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotPresent(chromedp.CSS("#totp-dialog")))
 		if !mfaOf() {

@@ -9,22 +9,26 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"roster/internal/access"
+	"roster/internal/fail"
 	"roster/internal/members"
 	"roster/internal/security"
 )
 
 // Messages a refused sign-in shows.
 const (
-	msgDisabled    = "This account is disabled. Contact your organisation's administrator."
-	msgNoOrg       = "This account belongs to no organisation."
-	msgTempExpired = "Your temporary password has expired. Ask your administrator for a new one."
+	msgDisabled = "This account is disabled. Contact your organisation's administrator."
+	msgNoOrg    = "This account belongs to no organisation."
 )
 
 // bindAuthGate refuses sign-in (and token refresh) to disabled members, accounts with no
-// organisation and expired temporary passwords; asks users with TOTP for their second
-// step on every real sign-in (password, OTP, OAuth2); and records lastLogin (and resets
-// the failed sign-in count) on real sign-ins, not on refreshes, whose AuthMethod is
-// empty. It also binds the rest of the sign-in path (signin.go).
+// organisation and expired temporary passwords, and enterprise sign-in to organisations
+// that did not enable it; asks users with TOTP for their second step on every real
+// sign-in (password, OTP, OAuth2); and records lastLogin (and resets the failed sign-in
+// count) on real sign-ins, not on refreshes, whose AuthMethod is empty. Only once all of
+// that passed and the token is issued does an enterprise sign-in link the provider's
+// identity and make the account an SSO one (security.LinkSSO): a sign-in stopped at the
+// second step, or refused, changes nothing. It also binds the rest of the sign-in path
+// (signin.go).
 func bindAuthGate(app core.App) {
 	bindSignIn(app)
 	app.OnRecordAuthRequest("users").BindFunc(func(e *core.RecordAuthRequestEvent) error {
@@ -35,17 +39,33 @@ func bindAuthGate(app core.App) {
 		if access.Status(m.GetString("status")) != access.Active {
 			return refuse(msgDisabled, "account_disabled")
 		}
-		if e.Record.GetBool("mustChangePassword") {
-			exp := e.Record.GetDateTime("tempPasswordExpires")
-			if !exp.IsZero() && exp.Time().Before(time.Now()) {
-				return refuse(msgTempExpired, "temporary_password_expired")
+		if err := security.TemporaryPasswordExpired(e.Record, time.Now()); err != nil {
+			return apiError(err)
+		}
+		sso, viaSSO := security.PendingSSO(e.RequestEvent)
+		if viaSSO || e.AuthMethod == core.MFAMethodOAuth2 {
+			org, err := e.App.FindRecordById("organizations", m.GetString("org"))
+			if err != nil {
+				return err
+			}
+			if err := security.SSOAllowed(org); err != nil {
+				return apiError(err)
 			}
 		}
 		if e.AuthMethod != "" && e.AuthMethod != security.MethodTOTP && e.Record.GetBool("totpEnabled") {
-			return totpRequired(e)
+			var pending *security.SSOIdentity
+			if viaSSO {
+				pending = &sso
+			}
+			return totpRequired(e, pending)
 		}
 		if err := e.Next(); err != nil {
 			return err
+		}
+		if viaSSO {
+			if err := security.LinkSSO(e.App, e.Record, sso); err != nil {
+				e.App.Logger().Error("linking an enterprise sign-in", "error", err)
+			}
 		}
 		if e.AuthMethod != "" {
 			// A raw update: a sign-in is not a profile change (no hooks, no "updated").
@@ -60,10 +80,11 @@ func bindAuthGate(app core.App) {
 }
 
 // totpRequired answers the first factor of a user with TOTP: no token, but a challenge
-// (mfaId) to complete with POST /api/auth/totp. The error is built directly so that its
-// data reaches the client as it is.
-func totpRequired(e *core.RecordAuthRequestEvent) error {
-	id, err := security.Challenge(e.App, e.Record, e.AuthMethod)
+// (mfaId) to complete with POST /api/auth/totp, which keeps the provider's identity of
+// an enterprise sign-in (sso) to link once it passes. The error is built directly so
+// that its data reaches the client as it is.
+func totpRequired(e *core.RecordAuthRequestEvent, sso *security.SSOIdentity) error {
+	id, err := security.Challenge(e.App, e.Record, e.AuthMethod, sso)
 	if err != nil {
 		return err
 	}
@@ -74,4 +95,13 @@ func totpRequired(e *core.RecordAuthRequestEvent) error {
 // refuse is a 403 with data.code (PocketBase's constructors would drop the code).
 func refuse(message, code string) error {
 	return &router.ApiError{Status: 403, Message: message, Data: map[string]any{"code": code}}
+}
+
+// apiError answers a service's refusal (internal/fail) as Roster's routes do: its
+// status, message and data.code; other errors pass through.
+func apiError(err error) error {
+	if fe, ok := fail.As(err); ok {
+		return &router.ApiError{Status: fe.Status(), Message: fe.Message, Data: fe.Data()}
+	}
+	return err
 }

@@ -1,7 +1,7 @@
 // Package hooks binds Roster's rules to PocketBase events, so they hold on every path
 // (Roster's API, PocketBase's API and dashboard, the CLI, Go code): the sign-in gate,
-// last sign-in time, one owner per organisation, the append-only audit log, and the
-// limits of uploaded pictures.
+// last sign-in time, PocketBase's email change closed, one owner per organisation, the
+// append-only audit log, and the limits of uploaded pictures.
 package hooks
 
 import (
@@ -11,6 +11,7 @@ import (
 // Register binds every hook to app.
 func Register(app core.App) {
 	bindAuthGate(app)
+	bindEmailChange(app)
 	bindOwnerInvariant(app)
 	bindAuditImmutable(app)
 	bindImageLimits(app)

@@ -5,14 +5,13 @@ import (
 	"errors"
 	"net/http"
 	"strings"
-	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
-	"roster/internal/fail"
 	"roster/internal/invites"
 	"roster/internal/security"
 	"roster/internal/throttle"
@@ -32,8 +31,8 @@ func bindSignIn(app core.App) {
 // an SSO account and a wrong password cannot be told apart.
 func failedAuth() error { return apis.NewBadRequestError("Failed to authenticate.", nil) }
 
-// bindLockout replaces PocketBase's password check for users: security.MaxFailures
-// consecutive failures lock the account for security.LockDuration. A locked account,
+// bindLockout replaces PocketBase's password check for users with the one under the
+// lockout (security.VerifyPassword, shared by every password check). A locked account,
 // and an SSO account (which signs in only through its identity provider), get the same
 // answer as a wrong password, after the same bcrypt comparison, so neither timing nor
 // message tells them apart. Unknown identities go on to PocketBase (its dummy check).
@@ -50,17 +49,18 @@ func bindLockout(app core.App) {
 				// PocketBase's answer to an unknown identity, after its dummy check.
 				return interrupted(throttle.Passwords.Do(ctx, e.Next))
 			}
-			ok, err := throttle.ValidatePassword(ctx, e.Record, e.Password)
+			if e.Record.GetString("authSource") == "sso" {
+				// No attempt at a password nobody knows: nothing counted.
+				if _, err := throttle.ValidatePassword(ctx, e.Record, e.Password); err != nil {
+					return interrupted(err)
+				}
+				return failedAuth()
+			}
+			ok, err := security.VerifyPassword(ctx, e.App, e.Record, e.Password)
 			if err != nil {
 				return interrupted(err)
 			}
-			if security.Locked(e.Record, time.Now()) || e.Record.GetString("authSource") == "sso" {
-				return failedAuth()
-			}
 			if !ok {
-				if err := security.RecordFailure(e.App, e.Record.Id); err != nil {
-					e.App.Logger().Error("counting a failed sign-in", "error", err)
-				}
 				return failedAuth()
 			}
 			return apis.RecordAuthResponse(e.RequestEvent, e.Record, core.MFAMethodPassword, nil)
@@ -72,7 +72,9 @@ func bindLockout(app core.App) {
 // operator's _superusers), which PocketBase runs inside e.Next with the response, in
 // a slot of throttle.Passwords; users are done by bindLockout. Every other request
 // (not a sign-in, not a realtime stream) is marked as served, so that the limiter
-// keeps one slot for them.
+// keeps one slot for them. That path test only sorts requests for the kept slot, and no
+// rule depends on it: the lockout and every password check's slot are bound to the
+// auth events, so they hold however a request names the collection (Users, an id).
 func bindHashSlots(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.BindFunc(func(e *core.RequestEvent) error {
@@ -104,8 +106,9 @@ func interrupted(err error) error {
 
 // bindSSO applies the operator's OIDC provider (environment) at bootstrap and after
 // every reload of the collections, and lets OAuth2 sign in only accounts that already
-// exist (public sign-up is closed: accounts come from invitations). An account that
-// signs in through its identity provider becomes an SSO account (authSource sso).
+// exist (public sign-up is closed: accounts come from invitations), of organisations
+// that enabled it (the sign-in gate). An account becomes an SSO account (authSource
+// sso), linked to the provider's identity, only once its sign-in has succeeded.
 func bindSSO(app core.App) {
 	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
 		if err := e.Next(); err != nil {
@@ -124,24 +127,37 @@ func bindSSO(app core.App) {
 
 	app.OnRecordAuthWithOAuth2Request("users").BindFunc(func(e *core.RecordAuthWithOAuth2RequestEvent) error {
 		if e.IsNewRecord || e.Record == nil {
-			return joinWithSSO(e)
-		}
-		if e.Record.GetString("authSource") != "sso" {
-			e.Record.Set("authSource", "sso")
-			if err := e.App.Save(e.Record); err != nil {
+			if err := joinWithSSO(e); err != nil {
 				return err
 			}
 		}
-		return e.Next()
+		return signInWithSSO(e)
 	})
+}
+
+// signInWithSSO answers an OAuth2 sign-in of e.Record through the sign-in gate, in
+// place of PocketBase's own submit (e.Next), which would link the provider's identity
+// to the account before the gate has even run: the gate links it once the token is
+// issued (SetPendingSSO). An identity not linked to this account yet must vouch for the
+// account's own address (403 email_mismatch): a signed-in member cannot attach another
+// person's identity to their account.
+func signInWithSSO(e *core.RecordAuthWithOAuth2RequestEvent) error {
+	id := security.SSOIdentity{Provider: e.ProviderName, ProviderID: e.OAuth2User.Id}
+	link, err := e.App.FindFirstExternalAuthByExpr(dbx.HashExp{"collectionRef": e.Collection.Id,
+		"provider": id.Provider, "providerId": id.ProviderID})
+	if (err != nil || link.RecordRef() != e.Record.Id) && !strings.EqualFold(e.OAuth2User.Email, e.Record.Email()) {
+		return refuse("Your organisation's sign-in vouched for another address than this account's: sign in there with yours.", "email_mismatch")
+	}
+	security.SetPendingSSO(e.RequestEvent, id)
+	return apis.RecordAuthResponse(e.RequestEvent, e.Record, core.MFAMethodOAuth2, map[string]any{"isNew": e.IsNewRecord})
 }
 
 // joinWithSSO is OAuth2 for an address with no account: refused (403 no_account) unless
 // the request carries a pending invitation (createData.inviteToken) for the address the
-// provider verified, which is then accepted as the join form does (invites.AcceptSSO,
-// one transaction) and the new SSO account signed in. PocketBase's own sign-up path
-// (the users createRule) is never used: e.Record is set before e.Next, so PocketBase
-// only links the provider identity and answers with the token.
+// provider verified, of an organisation that enabled enterprise sign-in, which is then
+// accepted as the join form does (invites.AcceptSSO, one transaction); it sets e.Record
+// to the new account, which signInWithSSO signs in. PocketBase's own sign-up path (the
+// users createRule) is never used.
 func joinWithSSO(e *core.RecordAuthWithOAuth2RequestEvent) error {
 	token, _ := e.CreateData["inviteToken"].(string)
 	if token == "" {
@@ -157,17 +173,11 @@ func joinWithSSO(e *core.RecordAuthWithOAuth2RequestEvent) error {
 	}
 	id.Language, _ = e.CreateData["language"].(string)
 	user, err := invites.AcceptSSO(e.App, token, id, e.RealIP())
-	if fe, ok := fail.As(err); ok {
-		// The same answers as the join form's (DESIGN §7): status, message, data.code.
-		return &router.ApiError{Status: fe.Status(), Message: fe.Message, Data: fe.Data()}
-	}
 	if err != nil {
-		return err
+		return apiError(err) // the same answers as the join form's (DESIGN §7)
 	}
-	if e.Record, err = e.App.FindRecordById("users", user.Id); err != nil {
-		return err
-	}
-	return e.Next()
+	e.Record, err = e.App.FindRecordById("users", user.Id)
+	return err
 }
 
 // bindPasswordReset sends the forgot-password mail from Roster's fr/en templates,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 	"github.com/pocketbase/pocketbase/tools/types"
 
@@ -241,8 +242,9 @@ func (p *fakeIdP) as(email string) {
 	p.email = email
 }
 
-func TestEnterpriseSignIn(t *testing.T) {
-	app, c, org := signInApp(t)
+// withIdP configures the operator's OIDC provider, the fake one, on app.
+func withIdP(t *testing.T, app core.App) *fakeIdP {
+	t.Helper()
 	idp := newFakeIdP(t)
 	t.Setenv("ROSTER_OIDC_CLIENT_ID", "roster")
 	t.Setenv("ROSTER_OIDC_CLIENT_SECRET", "s3cret")
@@ -251,11 +253,38 @@ func TestEnterpriseSignIn(t *testing.T) {
 	if err := security.ConfigureOIDC(app); err != nil {
 		t.Fatal(err)
 	}
-	m := testapp.AddMember(t, app, org, access.RoleMember, access.Creator)
-	oauth := func() testapp.Response {
-		return c.Do("POST", "/api/collections/users/auth-with-oauth2", "", map[string]any{
-			"provider": "oidc", "code": "xyz", "codeVerifier": "verifier", "redirectURL": "https://roster.example/sso"})
+	return idp
+}
+
+// enableSSO lets org's members sign in through the operator's provider.
+func enableSSO(t *testing.T, app core.App, org *testapp.Org) {
+	t.Helper()
+	o, err := app.FindRecordById("organizations", org.ID)
+	if err != nil {
+		t.Fatal(err)
 	}
+	o.Set("ssoEnabled", true)
+	if err := app.Save(o); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// oauth signs in through the fake provider (whoever it was told to be), with an
+// optional session token and createData.
+func oauth(c *testapp.Client, token string, createData map[string]any) testapp.Response {
+	body := map[string]any{"provider": "oidc", "code": "xyz", "codeVerifier": "verifier", "redirectURL": "https://roster.example/sso"}
+	if createData != nil {
+		body["createData"] = createData
+	}
+	return c.Do("POST", "/api/collections/users/auth-with-oauth2", token, body)
+}
+
+func TestEnterpriseSignIn(t *testing.T) {
+	app, c, org := signInApp(t)
+	idp := withIdP(t, app)
+	enableSSO(t, app, org)
+	m := testapp.AddMember(t, app, org, access.RoleMember, access.Creator)
+	oauth := func() testapp.Response { return oauth(c, "", nil) }
 
 	t.Run("the provider, found through discovery, is offered", func(t *testing.T) {
 		r := c.Do("GET", "/api/collections/users/auth-methods", "", nil)
@@ -328,14 +357,8 @@ func TestEnterpriseSignIn(t *testing.T) {
 
 func TestJoiningWithSSO(t *testing.T) {
 	app, c, org := signInApp(t)
-	idp := newFakeIdP(t)
-	t.Setenv("ROSTER_OIDC_CLIENT_ID", "roster")
-	t.Setenv("ROSTER_OIDC_CLIENT_SECRET", "s3cret")
-	t.Setenv("ROSTER_OIDC_ISSUER", idp.URL)
-	t.Setenv("ROSTER_OIDC_NAME", "Acme SSO")
-	if err := security.ConfigureOIDC(app); err != nil {
-		t.Fatal(err)
-	}
+	idp := withIdP(t, app)
+	enableSSO(t, app, org)
 	invite := func(email string) (id, token string) {
 		t.Helper()
 		res, err := invites.InviteAsOperator(app, org.ID, invites.Request{Rows: []invites.Row{{Email: email, Role: "member", UserType: "contributor"}}})
@@ -346,9 +369,7 @@ func TestJoiningWithSSO(t *testing.T) {
 		return inv.ID, inv.Link[strings.LastIndex(inv.Link, "/")+1:]
 	}
 	oauth := func(token string) testapp.Response {
-		return c.Do("POST", "/api/collections/users/auth-with-oauth2", "", map[string]any{
-			"provider": "oidc", "code": "xyz", "codeVerifier": "verifier", "redirectURL": "https://roster.example/sso",
-			"createData": map[string]any{"inviteToken": token, "language": "en"}})
+		return oauth(c, "", map[string]any{"inviteToken": token, "language": "en"})
 	}
 	count := func(col string, where dbx.Expression) int64 {
 		n, err := app.CountRecords(col, where)

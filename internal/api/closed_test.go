@@ -89,7 +89,7 @@ func (w *closedWorld) seed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, u := range []*core.Record{w.owner.User, w.member.User} {
-		if _, err := security.Challenge(w.app, u, "password"); err != nil { // _mfas and mfaAttempts
+		if _, err := security.Challenge(w.app, u, "password", nil); err != nil { // _mfas and mfaAttempts
 			t.Fatal(err)
 		}
 		otp := core.NewOTP(w.app)

@@ -69,7 +69,7 @@ func transferOwnership(e *core.RequestEvent) error {
 		return err
 	}
 	a := actor(e)
-	stepUp := func() error { return security.StepUp(e.App, a.User, in.Password, in.Code) }
+	stepUp := func() error { return security.StepUp(e.Request.Context(), e.App, a.User, in.Password, in.Code) }
 	out, err := members.TransferOwnership(e.App, a, in.To, stepUp, e.RealIP())
 	if err != nil {
 		return err

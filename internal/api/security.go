@@ -26,17 +26,6 @@ func securityRoutes(r *router.Router[*core.RequestEvent]) {
 	member := r.Group("/api/orgs/{org}/members/{id}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
 	member.POST("/reset-password", handle(resetPassword))
 	member.POST("/disable-mfa", handle(disableMemberMFA))
-
-	// PocketBase's own email change would let any signed-in account change its address
-	// outside the policy (members.changeEmail), the allowed domains and the audit log:
-	// an address changes through the profile edit alone. These routes, more specific
-	// than PocketBase's /api/collections/{collection}/…, close both steps for users
-	// (by name and by PocketBase's fixed id).
-	for _, users := range []string{"users", "_pb_users_auth_"} {
-		for _, step := range []string{"request-email-change", "confirm-email-change"} {
-			r.POST("/api/collections/"+users+"/"+step, handle(refuseEmailChange))
-		}
-	}
 }
 
 // closeAccountTables refuses PocketBase's record API on its per-account collections
@@ -67,10 +56,6 @@ func operatorOnly(e *core.RequestEvent, next func() error) error {
 	return next()
 }
 
-func refuseEmailChange(*core.RequestEvent) error {
-	return fail.Forbidden("use_profile", "An email address changes from the profile, by whoever may change it.")
-}
-
 // lifts lets a restricted session through only to the route that lifts its first
 // restriction (a temporary password is changed before TOTP enrolment); any other
 // restriction gets unrestricted's 403.
@@ -89,7 +74,7 @@ func noStore(e *core.RequestEvent) {
 }
 
 // completeSignIn is the second step of a sign-in: {mfaId, code} or {mfaId, recoveryCode}
-// answers PocketBase's auth response (token and record).
+// answers PocketBase's auth response (token and record), through the sign-in gate.
 func completeSignIn(e *core.RequestEvent) error {
 	var in struct {
 		MfaID        string `json:"mfaId"`
@@ -102,9 +87,12 @@ func completeSignIn(e *core.RequestEvent) error {
 	if in.MfaID == "" {
 		return fail.Invalid("mfaId", "required", "The sign-in challenge is missing. Sign in again.")
 	}
-	user, err := security.Complete(e.App, in.MfaID, in.Code, in.RecoveryCode, e.RealIP())
+	user, sso, err := security.Complete(e.App, in.MfaID, in.Code, in.RecoveryCode, e.RealIP())
 	if err != nil {
 		return err
+	}
+	if sso != nil {
+		security.SetPendingSSO(e, *sso) // the sign-in gate links it once the token is issued
 	}
 	noStore(e)
 	return apis.RecordAuthResponse(e, user, security.MethodTOTP, nil)
@@ -120,7 +108,7 @@ func changePassword(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	u, err := security.ChangePassword(e.App, actor(e), in.OldPassword, in.Password, e.RealIP())
+	u, err := security.ChangePassword(e.Request.Context(), e.App, actor(e), in.OldPassword, in.Password, e.RealIP())
 	if err != nil {
 		return err
 	}
@@ -138,8 +126,8 @@ func setupTOTP(e *core.RequestEvent) error {
 }
 
 type codeInput struct {
-	Code     string `json:"code"`
-	Password string `json:"password"`
+	Code         string `json:"code"`
+	RecoveryCode string `json:"recoveryCode"`
 }
 
 func enableTOTP(e *core.RequestEvent) error {
@@ -160,7 +148,7 @@ func disableTOTP(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	if err := security.Disable(e.App, actor(e), in.Code, in.Password, e.RealIP()); err != nil {
+	if err := security.Disable(e.App, actor(e), in.Code, in.RecoveryCode, e.RealIP()); err != nil {
 		return err
 	}
 	return e.NoContent(204)

@@ -252,6 +252,7 @@ func TestTOTPEnrolment(t *testing.T) {
 		expectStatus(t, s.do("POST", "/api/account/totp/setup", tok, nil), 409, "totp_enabled")
 		expectStatus(t, s.do("POST", "/api/account/totp/enable", tok, map[string]string{"code": code(t, secret)}), 409, "totp_enabled")
 	})
+	var current []string // the recovery codes once regenerated
 	t.Run("recovery codes are regenerated with a current code only", func(t *testing.T) {
 		expectField(t, s.do("POST", "/api/account/recovery-codes", tok, map[string]string{"code": "123456"}), "code")
 		s.forgetSteps(t, s.member)
@@ -261,23 +262,30 @@ func TestTOTPEnrolment(t *testing.T) {
 		if len(fresh) != 10 || fresh[0] == codes[0] {
 			t.Fatalf("%v", fresh)
 		}
+		for _, c := range fresh {
+			current = append(current, c.(string))
+		}
 		s.remember(t)
 	})
 	t.Run("disable is refused while the organisation requires MFA", func(t *testing.T) {
 		s.orgMFA(t, true, true)
 		defer s.orgMFA(t, true, false)
-		expectStatus(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{"password": testapp.Password}), 409, "mfa_required")
+		expectStatus(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{"recoveryCode": current[0]}), 409, "mfa_required")
 	})
-	t.Run("disable needs a current code or the password", func(t *testing.T) {
-		expectField(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{"password": "not my password"}), "password")
+	t.Run("disable needs a current code or a recovery code: the password alone is not enough", func(t *testing.T) {
+		expectField(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{"password": testapp.Password}), "code")
 		expectField(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{"code": "000000"}), "code")
+		expectField(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{"recoveryCode": codes[0]}), "recoveryCode") // replaced
 		expectField(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{}), "code")
-		expectStatus(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{"password": testapp.Password}), 204, "")
+		if _, u := s.fresh(t, s.member); !u.GetBool("totpEnabled") {
+			t.Fatal("TOTP turned off without a code")
+		}
+		expectStatus(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{"recoveryCode": current[0]}), 204, "")
 		_, u := s.fresh(t, s.member)
 		if u.GetBool("totpEnabled") || u.GetString("totpSecret") != "" || security.RecoveryCodesLeft(u) != 0 {
 			t.Fatal("TOTP left behind")
 		}
-		expectStatus(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{"password": testapp.Password}), 409, "no_mfa")
+		expectStatus(t, s.do("DELETE", "/api/account/totp", tok, map[string]string{"recoveryCode": current[1]}), 409, "no_mfa")
 	})
 	t.Run("each change is audited, without secrets", func(t *testing.T) {
 		for _, a := range []string{"account.totpEnable", "account.recoveryCodes", "account.totpDisable"} {

@@ -66,6 +66,7 @@ type settingsBody struct {
 	DefaultUnits         *string             `json:"defaultUnits"`
 	MfaEnabled           *bool               `json:"mfaEnabled"`
 	MfaRequired          *bool               `json:"mfaRequired"`
+	SsoEnabled           *bool               `json:"ssoEnabled"`
 	CreditBudgeting      *bool               `json:"creditBudgeting"`
 	CreditsPool          *float64            `json:"creditsPool"`
 	InviteTtlDays        *int                `json:"inviteTtlDays"`
@@ -124,6 +125,7 @@ func decodeSettings(e *core.RequestEvent) (orgsettings.Patch, error) {
 	}
 	p.Name, p.DefaultLanguage, p.DefaultUnits = b.Name, b.DefaultLanguage, b.DefaultUnits
 	p.MfaEnabled, p.MfaRequired, p.CreditBudgeting, p.CreditsPool = b.MfaEnabled, b.MfaRequired, b.CreditBudgeting, b.CreditsPool
+	p.SsoEnabled = b.SsoEnabled
 	p.InviteTtlDays, p.AllowedDomains, p.PartnerAccessDefault = b.InviteTtlDays, b.AllowedDomains, b.PartnerAccessDefault
 	p.NewMemberRole, p.NewMemberUserType, p.ReportSections = b.NewMemberRole, b.NewMemberUserType, b.ReportSections
 	if len(b.NewMemberCredits) > 0 {

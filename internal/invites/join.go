@@ -77,7 +77,7 @@ func PreviewOf(app core.App, token string) (*Preview, error) {
 		Inviter: inviterName(app, r.GetString("invitedBy")), Role: access.Role(r.GetString("role")),
 		UserType: access.UserType(r.GetString("userType")), Email: r.GetString("email"),
 		Expires: r.GetDateTime("expires").String(), Language: org.GetString("defaultLanguage"),
-		SSO: ssoOf(app),
+		SSO: ssoOf(app, org),
 	}
 	if logo := org.GetString("logo"); logo != "" {
 		p.Org.Logo = "/api/files/organizations/" + org.Id + "/" + logo + "?thumb=100x100"
@@ -172,6 +172,11 @@ func join(app core.App, token string, in Enrolment, ip string, sso *string) (*co
 		org, err := tx.FindRecordById("organizations", r.GetString("org"))
 		if err != nil {
 			return err
+		}
+		if sso != nil {
+			if err := security.SSOAllowed(org); err != nil {
+				return err
+			}
 		}
 		seats, err := seatsOf(tx, org.Id)
 		if err != nil {

@@ -7,28 +7,22 @@ import (
 	"github.com/pocketbase/pocketbase/tools/security"
 
 	"roster/internal/fail"
+	rsecurity "roster/internal/security"
 )
-
-// ssoProvider is the name of the operator's OpenID Connect provider on the users
-// collection (security.OIDCProvider).
-const ssoProvider = "oidc"
 
 // PreviewSSO names the enterprise sign-in the join page may offer.
 type PreviewSSO struct {
 	Name string `json:"name"`
 }
 
-// ssoOf is the configured enterprise sign-in, or nil.
-func ssoOf(app core.App) *PreviewSSO {
-	col, err := app.FindCachedCollectionByNameOrId("users")
-	if err != nil || !col.OAuth2.Enabled {
+// ssoOf is the enterprise sign-in org's invitees may join with: the operator's, when
+// org enabled it; else nil.
+func ssoOf(app core.App, org *core.Record) *PreviewSSO {
+	name := rsecurity.OIDCName(app)
+	if name == "" || rsecurity.SSOAllowed(org) != nil {
 		return nil
 	}
-	cfg, ok := col.OAuth2.GetProviderConfig(ssoProvider)
-	if !ok {
-		return nil
-	}
-	return &PreviewSSO{Name: cfg.DisplayName}
+	return &PreviewSSO{Name: name}
 }
 
 // errOtherAddress: the identity provider vouched for another address than the
@@ -49,8 +43,9 @@ type Identity struct {
 // AcceptSSO accepts the invitation of token for an account that signs in through the
 // operator's identity provider: the same transaction as Accept (account, membership
 // from the invitation, seat, audit row, welcome mail), for the invitation's address
-// only (id.Email, case-insensitive), with authSource sso and a random password.
-// Errors: 404 (errNoInvitation); 403 email_mismatch; 409 seat_limit, email_taken.
+// only (id.Email, case-insensitive), of an organisation that enabled enterprise
+// sign-in, with authSource sso and a random password.
+// Errors: 404 (errNoInvitation); 403 email_mismatch, sso_not_enabled; 409 seat_limit, email_taken.
 func AcceptSSO(app core.App, token string, id Identity, ip string) (*core.Record, error) {
 	if _, err := pending(app, token); err != nil {
 		return nil, err

@@ -1,5 +1,5 @@
 // Package orgsettings owns what an organisation's owner configures: its name and logo,
-// default language and units, the two-factor policy, credit budgeting, the invitation
+// default language and units, the two-factor policy, enterprise sign-in, credit budgeting, the invitation
 // lifetime and the allowed email domains, the defaults new members start with, and which
 // report sections administrators and members see. Every change is one transaction with
 // one audit row (org.settings) that holds the changed fields before and after.
@@ -10,19 +10,24 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/members"
+	"roster/internal/security"
 )
 
 // Settings is an organisation's configuration as the owner sees and edits it.
 type Settings struct {
-	ID                   string         `json:"id"`
-	Name                 string         `json:"name"`
-	Slug                 string         `json:"slug"`
-	Logo                 string         `json:"logo"`    // file name, "" when none
-	LogoURL              string         `json:"logoUrl"` // where the picture is served, "" when none
-	DefaultLanguage      string         `json:"defaultLanguage"`
-	DefaultUnits         string         `json:"defaultUnits"`
-	MfaEnabled           bool           `json:"mfaEnabled"`
-	MfaRequired          bool           `json:"mfaRequired"`
+	ID              string `json:"id"`
+	Name            string `json:"name"`
+	Slug            string `json:"slug"`
+	Logo            string `json:"logo"`    // file name, "" when none
+	LogoURL         string `json:"logoUrl"` // where the picture is served, "" when none
+	DefaultLanguage string `json:"defaultLanguage"`
+	DefaultUnits    string `json:"defaultUnits"`
+	MfaEnabled      bool   `json:"mfaEnabled"`
+	MfaRequired     bool   `json:"mfaRequired"`
+	// SsoEnabled lets members sign in through the operator's identity provider, named
+	// by SSO (nil when the operator configured none).
+	SsoEnabled           bool           `json:"ssoEnabled"`
+	SSO                  *SSOOption     `json:"sso"`
 	CreditBudgeting      bool           `json:"creditBudgeting"`
 	CreditsPool          float64        `json:"creditsPool"`
 	InviteTtlDays        int            `json:"inviteTtlDays"`
@@ -37,6 +42,11 @@ type Settings struct {
 	MfaCompliance Compliance `json:"mfaCompliance"`
 }
 
+// SSOOption is the enterprise sign-in an organisation may enable.
+type SSOOption struct {
+	Name string `json:"name"`
+}
+
 // Get answers the organisation's settings with the MFA compliance summary.
 // Access: org.settings (the owner alone). Errors: 403 from the policy.
 func Get(app core.App, actor *members.Actor) (*Settings, error) {
@@ -48,6 +58,9 @@ func Get(app core.App, actor *members.Actor) (*Settings, error) {
 		return nil, err
 	}
 	s := view(org)
+	if name := security.OIDCName(app); name != "" {
+		s.SSO = &SSOOption{Name: name}
+	}
 	if s.MfaCompliance, err = summary(app, actor); err != nil {
 		return nil, err
 	}
@@ -58,7 +71,7 @@ func view(org *core.Record) *Settings {
 	s := &Settings{
 		ID: org.Id, Name: org.GetString("name"), Slug: org.GetString("slug"), Logo: org.GetString("logo"),
 		DefaultLanguage: org.GetString("defaultLanguage"), DefaultUnits: org.GetString("defaultUnits"),
-		MfaEnabled: org.GetBool("mfaEnabled"), MfaRequired: org.GetBool("mfaRequired"),
+		MfaEnabled: org.GetBool("mfaEnabled"), MfaRequired: org.GetBool("mfaRequired"), SsoEnabled: org.GetBool("ssoEnabled"),
 		CreditBudgeting: org.GetBool("creditBudgeting"), CreditsPool: org.GetFloat("creditsPool"),
 		InviteTtlDays: org.GetInt("inviteTtlDays"), AllowedDomains: domainsOf(org),
 		PartnerAccessDefault: org.GetBool("partnerAccessDefault"),

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/pocketbase/dbx"
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/filesystem"
@@ -18,6 +19,7 @@ import (
 	"roster/internal/fail"
 	"roster/internal/images"
 	"roster/internal/members"
+	"roster/internal/security"
 )
 
 // Patch is a settings change; nil fields are left as they are.
@@ -27,6 +29,7 @@ type Patch struct {
 	DefaultUnits         *string
 	MfaEnabled           *bool
 	MfaRequired          *bool
+	SsoEnabled           *bool
 	CreditBudgeting      *bool
 	CreditsPool          *float64
 	InviteTtlDays        *int
@@ -178,7 +181,8 @@ func domains(in []string) ([]string, error) {
 // Access: org.settings, and reports.settings for reportSections (the owner alone).
 // Errors: 403 from the policy; 400 naming the field: name (required, too_long),
 // defaultLanguage, defaultUnits, newMemberRole, newMemberUserType (invalid_choice),
-// mfaEnabled (required_by_mfa_required), creditsPool and newMemberCredits (negative,
+// mfaEnabled (required_by_mfa_required), 409 sso_not_configured (enabling enterprise
+// sign-in with no identity provider), creditsPool and newMemberCredits (negative,
 // too_large), inviteTtlDays (out_of_range), allowedDomains (invalid_domain, too_many),
 // reportSections (invalid_role, invalid_choice), logo (image_too_large, invalid_type:
 // see images.Check),
@@ -207,6 +211,9 @@ func Update(app core.App, actor *members.Actor, p Patch, ip string) (*Settings, 
 		}
 		if len(c.after) == 0 {
 			return nil
+		}
+		if err := c.sso(tx); err != nil {
+			return err
 		}
 		if err := tx.Save(org); err != nil {
 			return fieldErrors(err)
@@ -260,6 +267,7 @@ func (p Patch) apply(c *change) {
 	text("newMemberUserType", p.NewMemberUserType)
 	flag("mfaEnabled", p.MfaEnabled)
 	flag("mfaRequired", p.MfaRequired)
+	flag("ssoEnabled", p.SsoEnabled)
 	flag("creditBudgeting", p.CreditBudgeting)
 	flag("partnerAccessDefault", p.PartnerAccessDefault)
 	if p.CreditsPool != nil {
@@ -328,6 +336,31 @@ func (c *change) implied() error {
 		}
 		return fail.Invalid(field, "role_incompatible_type", fmt.Sprintf("A new %s can only be a member: new administrators need the creator or professional type.", ut))
 	}
+	return nil
+}
+
+// sso applies a change of enterprise sign-in. It is enabled only when the operator
+// configured an identity provider. Turning it off gives the organisation's SSO accounts
+// back to passwords: the provider no longer signs them in, and they choose a password
+// with the forgot-password mail (which SSO accounts do not get). The audit row counts them.
+func (c *change) sso(tx core.App) error {
+	if _, changed := c.after["ssoEnabled"]; !changed {
+		return nil
+	}
+	if c.org.GetBool("ssoEnabled") {
+		if security.OIDCName(tx) == "" {
+			return fail.Conflict("sso_not_configured", "The instance operator has not configured an identity provider: ask them to, then enable enterprise sign-in.", nil)
+		}
+		return nil
+	}
+	res, err := tx.DB().NewQuery(`UPDATE users SET authSource = 'password'
+		WHERE authSource = 'sso' AND id IN (SELECT user FROM memberships WHERE org = {:org})`).
+		Bind(dbx.Params{"org": c.org.Id}).Execute()
+	if err != nil {
+		return err
+	}
+	n, _ := res.RowsAffected()
+	c.after["ssoAccountsToPassword"] = n
 	return nil
 }
 

@@ -1,7 +1,9 @@
 package security
 
 import (
+	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/pocketbase/dbx"
@@ -58,13 +60,16 @@ func SetPasswordHash(u *core.Record, hash string) {
 	u.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: hash})
 }
 
-// ChangePassword replaces the actor's own password, proven by the old one. It lifts a
-// temporary password's restriction and ends every other session (the token key is
-// rotated), then tells the member by mail. Both bcrypt steps (checking the old
-// password, hashing the new one) run before the transaction, which then checks that
-// the stored password is still the one that was checked.
-// Errors: 409 sso_account, 400 oldPassword (invalid_password), 400 password.
-func ChangePassword(app core.App, a *members.Actor, oldPassword, password, ip string) (*core.Record, error) {
+// ChangePassword replaces the actor's own password, proven by the old one under the
+// lockout (VerifyPassword: refused while the account is locked; a wrong one counts a
+// failure). It lifts a temporary password's restriction, unless that password has
+// expired, and ends every other session (the token key is rotated), then tells the
+// member by mail. Both bcrypt steps (checking the old password, hashing the new one)
+// run before the transaction, which then checks that the stored password is still the
+// one that was checked.
+// Errors: 409 sso_account, 403 temporary_password_expired, 400 oldPassword
+// (invalid_password, also while locked), 400 password.
+func ChangePassword(ctx context.Context, app core.App, a *members.Actor, oldPassword, password, ip string) (*core.Record, error) {
 	u, err := app.FindRecordById("users", a.User.Id)
 	if err != nil {
 		return nil, err
@@ -72,8 +77,15 @@ func ChangePassword(app core.App, a *members.Actor, oldPassword, password, ip st
 	if u.GetString("authSource") == "sso" {
 		return nil, fail.Conflict("sso_account", "This account signs in through your organisation's identity provider.", nil)
 	}
+	if err := TemporaryPasswordExpired(u, time.Now()); err != nil {
+		return nil, err
+	}
 	errOld := fail.Invalid("oldPassword", "invalid_password", "Your current password is not correct.")
-	if oldPassword == "" || !u.ValidatePassword(oldPassword) {
+	ok, err := VerifyPassword(ctx, app, u, oldPassword)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
 		return nil, errOld
 	}
 	if err := CheckPassword("password", password); err != nil {

@@ -19,6 +19,18 @@ import (
 // TemporaryPasswordTTL is how long an administrator's temporary password signs in.
 const TemporaryPasswordTTL = 24 * time.Hour
 
+// TemporaryPasswordExpired is 403 temporary_password_expired when u must change a
+// temporary password whose time ran out at now, else nil. Such a password neither signs
+// in nor sets a new one, even from a session opened while it was valid: only an
+// administrator's new one (or the forgot-password mail) does.
+func TemporaryPasswordExpired(u *core.Record, now time.Time) error {
+	exp := u.GetDateTime("tempPasswordExpires")
+	if u.GetBool("mustChangePassword") && !exp.IsZero() && !now.Before(exp.Time()) {
+		return fail.Forbidden("temporary_password_expired", "Your temporary password has expired. Ask your administrator for a new one.")
+	}
+	return nil
+}
+
 // Reset is the outcome of an administrator's password reset. TemporaryPassword is
 // for the administrator only when it could not be mailed (Mailed false).
 type Reset struct {

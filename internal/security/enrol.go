@@ -121,86 +121,107 @@ func Enable(app core.App, a *members.Actor, code, ip string) ([]string, error) {
 	return codes, err
 }
 
-// Disable turns the actor's own two-factor sign-in off, proven by a current code or
-// the password. Errors: 409 no_mfa, 409 mfa_required (the organisation requires it),
-// 409 totp_key_mismatch (a code, when the secret is sealed under another key: the
-// password still works), 400 code or password.
-func Disable(app core.App, a *members.Actor, code, password, ip string) error {
-	org, err := app.FindRecordById("organizations", a.Org)
+// Disable turns the actor's own two-factor sign-in off, proven by a current code or,
+// instead, one of their recovery codes: the password alone is not enough, since it is
+// the factor left. The proof is checked under the lockout (verifySecondFactor), before
+// the transaction, which then requires the same secret to be still on.
+// Errors: 409 no_mfa, 409 mfa_required (the organisation requires it), 409
+// totp_key_mismatch (a code, when the secret is sealed under another key: a recovery
+// code still works), 400 code (required, invalid_code, code_used), 400 recoveryCode.
+func Disable(app core.App, a *members.Actor, code, recoveryCode, ip string) error {
+	u, err := totpUser(app, a)
 	if err != nil {
 		return err
 	}
-	// The password's bcrypt check runs before the transaction, which then requires
-	// the stored password to be the one checked.
-	proven := ""
-	if code == "" && password != "" {
-		u, err := app.FindRecordById("users", a.User.Id)
-		if err != nil {
-			return err
-		}
-		if u.ValidatePassword(password) {
-			proven = u.GetString(core.FieldNamePassword + ":hash")
-		}
+	if err := mfaOptional(app, a); err != nil {
+		return err
 	}
+	if err := verifySecondFactor(app, u, code, recoveryCode); err != nil {
+		return err
+	}
+	checked := u.GetString("totpSecret")
 	return app.RunInTransaction(func(tx core.App) error {
-		u, err := tx.FindRecordById("users", a.User.Id)
+		if err := mfaOptional(tx, a); err != nil {
+			return err
+		}
+		u, err := totpUser(tx, a)
 		if err != nil {
 			return err
 		}
-		if !u.GetBool("totpEnabled") {
-			return fail.Conflict("no_mfa", "Two-factor authentication is not on.", nil)
-		}
-		if org.GetBool("mfaRequired") {
-			return fail.Conflict("mfa_required", "Your organisation requires two-factor authentication; it cannot be turned off.", nil)
-		}
-		switch {
-		case code != "":
-			if err := VerifyCode(tx, u, code); err != nil {
-				return err
-			}
-		case password != "":
-			if proven == "" || proven != u.GetString(core.FieldNamePassword+":hash") {
-				return fail.Invalid("password", "invalid_password", "The password is not correct.")
-			}
-		default:
-			return fail.Invalid("code", "required", "Enter a code from your authenticator app, or your password.")
+		if u.GetString("totpSecret") != checked {
+			return errNoMFA // turned off, and maybe on again, meanwhile
 		}
 		clearTOTP(u)
 		if err := tx.Save(u); err != nil {
 			return err
 		}
-		return auditSelf(tx, a, "account.totpDisable", map[string]any{"totpEnabled": false}, ip)
+		proof := "code"
+		if recoveryCode != "" {
+			proof = "recoveryCode"
+		}
+		return auditSelf(tx, a, "account.totpDisable", map[string]any{"totpEnabled": false, "proof": proof}, ip)
 	})
 }
 
-// RegenerateRecoveryCodes replaces the actor's recovery codes, proven by a current code.
+// RegenerateRecoveryCodes replaces the actor's recovery codes, proven by a current code
+// under the lockout (verifySecondFactor), before the transaction.
 // Errors: 409 no_mfa, 409 totp_key_mismatch, 400 code.
 func RegenerateRecoveryCodes(app core.App, a *members.Actor, code, ip string) ([]string, error) {
-	var codes []string
-	err := app.RunInTransaction(func(tx core.App) error {
-		u, err := tx.FindRecordById("users", a.User.Id)
+	u, err := totpUser(app, a)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(code) == "" {
+		return nil, fail.Invalid("code", "required", "Enter the code from your authenticator app.")
+	}
+	if err := verifySecondFactor(app, u, code, ""); err != nil {
+		return nil, err
+	}
+	codes, stored, err := newRecoveryCodes()
+	if err != nil {
+		return nil, err
+	}
+	err = app.RunInTransaction(func(tx core.App) error {
+		res, err := tx.DB().Update("users", dbx.Params{"recoveryCodes": stored, "updated": types.NowDateTime().String()},
+			dbx.HashExp{"id": u.Id, "totpEnabled": true, "totpSecret": u.GetString("totpSecret")}).Execute()
 		if err != nil {
 			return err
 		}
-		if !u.GetBool("totpEnabled") {
-			return fail.Conflict("no_mfa", "Two-factor authentication is not on.", nil)
-		}
-		if err := VerifyCode(tx, u, code); err != nil {
-			return err
-		}
-		var stored string
-		codes, stored, err = newRecoveryCodes()
-		if err != nil {
-			return err
-		}
-		_, err = tx.DB().Update("users", dbx.Params{"recoveryCodes": stored, "updated": types.NowDateTime().String()},
-			dbx.HashExp{"id": u.Id}).Execute()
-		if err != nil {
-			return err
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errNoMFA // turned off, and maybe on again, meanwhile
 		}
 		return auditSelf(tx, a, "account.recoveryCodes", map[string]any{"recoveryCodes": RecoveryCodeCount}, ip)
 	})
-	return codes, err
+	if err != nil {
+		return nil, err
+	}
+	return codes, nil
+}
+
+var errNoMFA = fail.Conflict("no_mfa", "Two-factor authentication is not on.", nil)
+
+// totpUser loads the actor's account, which must have two-factor sign-in on (409 no_mfa).
+func totpUser(app core.App, a *members.Actor) (*core.Record, error) {
+	u, err := app.FindRecordById("users", a.User.Id)
+	if err != nil {
+		return nil, err
+	}
+	if !u.GetBool("totpEnabled") {
+		return nil, errNoMFA
+	}
+	return u, nil
+}
+
+// mfaOptional is 409 mfa_required when the actor's organisation requires two-factor sign-in.
+func mfaOptional(app core.App, a *members.Actor) error {
+	org, err := app.FindRecordById("organizations", a.Org)
+	if err != nil {
+		return err
+	}
+	if org.GetBool("mfaRequired") {
+		return fail.Conflict("mfa_required", "Your organisation requires two-factor authentication; it cannot be turned off.", nil)
+	}
+	return nil
 }
 
 // codeKeyMismatch is the code of a 409 for a TOTP secret sealed under another
@@ -210,6 +231,9 @@ const codeKeyMismatch = "totp_key_mismatch"
 var (
 	errInvalidCode = fail.Invalid("code", "invalid_code", "This code is not valid. Check your device's clock and try the current code.")
 	errCodeUsed    = fail.Invalid("code", "code_used", "This code was already used. Wait for the next one.")
+
+	errNoCode              = fail.Invalid("code", "required", "Enter the code from your authenticator app, or a recovery code.")
+	errInvalidRecoveryCode = fail.Invalid("recoveryCode", "invalid_code", "This recovery code is not valid or was already used.")
 
 	errKeyMismatch = fail.Conflict(codeKeyMismatch, "Codes from your authenticator app cannot be checked on this server any more: "+
 		"its encryption key changed after you set up two-factor authentication. Use one of your recovery codes, "+

@@ -16,8 +16,8 @@ import (
 // TestTOTPUnderAnotherKeyIs409 is the restore without <data>/.roster_key (or a changed
 // ROSTER_ENCRYPTION_KEY), through HTTP: every route that checks a TOTP code answers
 // 409 totp_key_mismatch in the API's usual shape, with no secret and no key in it,
-// without counting a failed sign-in; a recovery code still signs in, the password
-// still turns two-factor off, and a setup started under the old key is started again.
+// without counting a failed sign-in; a recovery code still signs in and turns
+// two-factor off, and a setup started under the old key is started again.
 func TestTOTPUnderAnotherKeyIs409(t *testing.T) {
 	t.Setenv(security.KeyEnv, "") // the key file in the data directory, as by default
 	app := testapp.New(t)
@@ -88,10 +88,10 @@ func TestTOTPUnderAnotherKeyIs409(t *testing.T) {
 			t.Fatalf("wrong password: %d %s", r.Status, r.Raw)
 		}
 	})
-	t.Run("turning two-factor off: 409 with a code, 204 with the password", func(t *testing.T) {
+	t.Run("turning two-factor off: 409 with a code, 204 with a recovery code", func(t *testing.T) {
 		mismatch(t, "disable with a code", c.Do("DELETE", "/api/account/totp", tok, map[string]string{"code": current(t, memberSecret)}), memberSecret)
-		if r := c.Do("DELETE", "/api/account/totp", tok, map[string]string{"password": testapp.Password}); r.Status != 204 {
-			t.Fatalf("disable with the password: %d %s", r.Status, r.Raw)
+		if r := c.Do("DELETE", "/api/account/totp", tok, map[string]string{"recoveryCode": recovery[1]}); r.Status != 204 {
+			t.Fatalf("disable with a recovery code: %d %s", r.Status, r.Raw)
 		}
 	})
 	t.Run("a setup started under the old key: 409, then set up again", func(t *testing.T) {

@@ -3,11 +3,9 @@ package security
 import (
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/types"
 
 	"roster/internal/audit"
 	"roster/internal/fail"
@@ -26,8 +24,10 @@ const attemptsCollection = "mfaAttempts"
 
 // Challenge opens a second-step challenge for a user who passed the first factor
 // (method: password, otp, oauth2) and returns its mfaId. It lives as long as the
-// users collection's MFA duration (600 s).
-func Challenge(app core.App, user *core.Record, method string) (string, error) {
+// users collection's MFA duration (600 s). sso, for an OAuth2 sign-in, is the
+// provider's identity, kept with the challenge: it is linked only once the second
+// step passes (Complete returns it).
+func Challenge(app core.App, user *core.Record, method string, sso *SSOIdentity) (string, error) {
 	var id string
 	err := app.RunInTransaction(func(tx core.App) error {
 		mfa := core.NewMFA(tx)
@@ -44,6 +44,10 @@ func Challenge(app core.App, user *core.Record, method string) (string, error) {
 		row := core.NewRecord(col)
 		row.Set("mfa", mfa.Id)
 		row.Set("attempts", 0)
+		if sso != nil {
+			row.Set("ssoProvider", sso.Provider)
+			row.Set("ssoProviderId", sso.ProviderID)
+		}
 		if err := tx.Save(row); err != nil {
 			return err
 		}
@@ -59,94 +63,80 @@ var (
 )
 
 // Complete is the second step of a sign-in: a TOTP code (or, instead, a recovery code)
-// for challenge mfaID. It returns the user to issue a token to. The challenge is
+// for challenge mfaID. It returns the user to issue a token to and, when the sign-in
+// began with an identity provider, the identity to link once it is issued. The challenge is
 // single use; MaxCodeAttempts wrong codes end it; each wrong code also counts toward
 // the account lockout.
 // Errors: 400 mfaId (mfa_expired, too_many_attempts), 400 code (required,
 // invalid_code, code_used), 400 recoveryCode (invalid_code), 409 totp_key_mismatch (the
 // secret is sealed under another key: a recovery code still works).
-func Complete(app core.App, mfaID, code, recoveryCode, ip string) (*core.Record, error) {
+func Complete(app core.App, mfaID, code, recoveryCode, ip string) (*core.Record, *SSOIdentity, error) {
 	if code == "" && recoveryCode == "" {
-		return nil, fail.Invalid("code", "required", "Enter the code from your authenticator app, or a recovery code.")
+		return nil, nil, errNoCode // no attempt taken
 	}
 	mfa, err := app.FindMFAById(mfaID)
 	if err != nil {
-		return nil, errChallengeGone
+		return nil, nil, errChallengeGone
 	}
 	col, err := app.FindCachedCollectionByNameOrId("users")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if mfa.CollectionRef() != col.Id || mfa.HasExpired(col.MFA.DurationTime()) {
-		return nil, errChallengeGone
+		return nil, nil, errChallengeGone
 	}
 	user, err := app.FindRecordById(col, mfa.RecordRef())
 	if err != nil || !user.GetBool("totpEnabled") {
-		return nil, errChallengeGone
+		return nil, nil, errChallengeGone
 	}
 
 	// Take one attempt before checking the code, so concurrent guesses cannot exceed the limit.
 	res, err := app.DB().NewQuery("UPDATE mfaAttempts SET attempts = attempts + 1 WHERE mfa = {:mfa} AND attempts < {:max}").
 		Bind(dbx.Params{"mfa": mfa.Id, "max": MaxCodeAttempts}).Execute()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		endChallenge(app, mfa.Id)
-		return nil, errChallengeEnded
+		return nil, nil, errChallengeEnded
 	}
 
-	var codeErr error
-	locked := Locked(user, time.Now())
-	switch {
-	case locked:
-		codeErr = errInvalidCode // same answer as a wrong code: the lockout is not disclosed
-	case recoveryCode != "":
-		ok, err := useRecoveryCode(app, user.Id, recoveryCode)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			codeErr = fail.Invalid("recoveryCode", "invalid_code", "This recovery code is not valid or was already used.")
-		}
-	default:
-		codeErr = VerifyCode(app, user, code)
-	}
-	if codeErr != nil {
-		if _, ok := fail.As(codeErr); !ok {
-			return nil, codeErr // not a wrong code but a failure
-		}
-		if fail.Is(codeErr, codeKeyMismatch) {
-			// Not a wrong code: no lockout failure, and the challenge stays open for a
-			// recovery code.
-			return nil, codeErr
-		}
-		if !locked {
-			if err := RecordFailure(app, user.Id); err != nil {
-				return nil, err
-			}
+	if codeErr := verifySecondFactor(app, user, code, recoveryCode); codeErr != nil {
+		if _, ok := fail.As(codeErr); !ok || fail.Is(codeErr, codeKeyMismatch) {
+			// Not a wrong code but an error, or a code that cannot be checked: the
+			// challenge stays open (a recovery code still works).
+			return nil, nil, codeErr
 		}
 		var attempts int
 		err := app.DB().NewQuery("SELECT attempts FROM mfaAttempts WHERE mfa = {:mfa}").
 			Bind(dbx.Params{"mfa": mfa.Id}).Row(&attempts)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return nil, err
+			return nil, nil, err
 		}
 		if err != nil || attempts >= MaxCodeAttempts {
 			endChallenge(app, mfa.Id)
-			return nil, errChallengeEnded
+			return nil, nil, errChallengeEnded
 		}
-		return nil, codeErr
+		return nil, nil, codeErr
 	}
 
+	var sso SSOIdentity
+	err = app.DB().NewQuery("SELECT ssoProvider, ssoProviderId FROM mfaAttempts WHERE mfa = {:mfa}").
+		Bind(dbx.Params{"mfa": mfa.Id}).Row(&sso.Provider, &sso.ProviderID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, err
+	}
 	// The challenge is single use: the first request to delete it wins.
 	if n := endChallenge(app, mfa.Id); n != 1 {
-		return nil, errChallengeGone
+		return nil, nil, errChallengeGone
 	}
 	if recoveryCode != "" {
 		auditRecoveryCode(app, user, ip)
 	}
-	return user, nil
+	if sso.Provider == "" {
+		return user, nil, nil
+	}
+	return user, &sso, nil
 }
 
 // auditRecoveryCode records that a recovery code was spent: the member's
@@ -184,29 +174,4 @@ func endChallenge(app core.App, mfaID string) int64 {
 		app.Logger().Error("ending a sign-in challenge", "error", err)
 	}
 	return n
-}
-
-// Lockout: MaxFailures consecutive failed sign-ins (wrong passwords, wrong second-step
-// codes) lock an account for LockDuration. A successful sign-in resets the count.
-const (
-	MaxFailures  = 10
-	LockDuration = 15 * time.Minute
-)
-
-// Locked reports whether the account is locked at now.
-func Locked(user *core.Record, now time.Time) bool {
-	until := user.GetDateTime("lockedUntil")
-	return !until.IsZero() && now.Before(until.Time())
-}
-
-// RecordFailure counts one failed sign-in; the MaxFailures-th locks the account and
-// starts the count again. One UPDATE, so concurrent failures all count.
-func RecordFailure(app core.App, userID string) error {
-	until := types.NowDateTime().Add(LockDuration).String()
-	_, err := app.DB().NewQuery(`UPDATE users SET
-		lockedUntil = CASE WHEN COALESCE(failedLogins, 0) + 1 >= {:max} THEN {:until} ELSE lockedUntil END,
-		failedLogins = CASE WHEN COALESCE(failedLogins, 0) + 1 >= {:max} THEN 0 ELSE COALESCE(failedLogins, 0) + 1 END
-		WHERE id = {:id}`).
-		Bind(dbx.Params{"max": MaxFailures, "until": until, "id": userID}).Execute()
-	return err
 }

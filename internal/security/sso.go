@@ -2,14 +2,19 @@ package security
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/fail"
 )
 
 // OIDCProvider is the provider name enterprise sign-in uses
@@ -124,4 +129,78 @@ func discover(issuer string, cfg *core.OAuth2ProviderConfig) error {
 		cfg.Extra["jwksURL"] = d.JWKS
 	}
 	return nil
+}
+
+// OIDCName is the enterprise sign-in's label, "" when the operator configured none.
+func OIDCName(app core.App) string {
+	col, err := app.FindCachedCollectionByNameOrId("users")
+	if err != nil || !col.OAuth2.Enabled {
+		return ""
+	}
+	cfg, ok := col.OAuth2.GetProviderConfig(OIDCProvider)
+	if !ok {
+		return ""
+	}
+	return cfg.DisplayName
+}
+
+// SSOAllowed: the operator's identity provider serves only the organisations that
+// enabled it (organizations.ssoEnabled); org is the account's organisation.
+// Errors: 403 sso_not_enabled.
+func SSOAllowed(org *core.Record) error {
+	if !org.GetBool("ssoEnabled") {
+		return fail.Forbidden("sso_not_enabled", "Your organisation does not use enterprise sign-in: sign in with your email and password.")
+	}
+	return nil
+}
+
+// SSOIdentity is the identity provider's account an OAuth2 sign-in vouched for. It is
+// linked to the Roster account only once that sign-in has succeeded (LinkSSO).
+type SSOIdentity struct {
+	Provider   string
+	ProviderID string
+}
+
+const pendingSSOKey = "roster.security.pendingSSO"
+
+// SetPendingSSO records, for the rest of request e, that its sign-in came through
+// identity id: the sign-in gate links it once a token is issued.
+func SetPendingSSO(e *core.RequestEvent, id SSOIdentity) { e.Set(pendingSSOKey, id) }
+
+// PendingSSO is the identity SetPendingSSO recorded for request e, if any.
+func PendingSSO(e *core.RequestEvent) (SSOIdentity, bool) {
+	id, ok := e.Get(pendingSSOKey).(SSOIdentity)
+	return id, ok
+}
+
+// LinkSSO makes u an SSO account of identity id once its sign-in has succeeded: the
+// provider's identity is linked to it (PocketBase's _externalAuths, which finds the
+// account at the next sign-in) and authSource becomes sso, in one transaction. It does
+// nothing that is already so; an older identity of the same provider is replaced.
+func LinkSSO(app core.App, u *core.Record, id SSOIdentity) error {
+	return app.RunInTransaction(func(tx core.App) error {
+		link, err := tx.FindFirstExternalAuthByExpr(dbx.HashExp{"collectionRef": u.Collection().Id,
+			"recordRef": u.Id, "provider": id.Provider})
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			link = core.NewExternalAuth(tx)
+			link.SetCollectionRef(u.Collection().Id)
+			link.SetRecordRef(u.Id)
+			link.SetProvider(id.Provider)
+		case err != nil:
+			return err
+		}
+		if link.IsNew() || link.ProviderId() != id.ProviderID {
+			link.SetProviderId(id.ProviderID)
+			if err := tx.Save(link); err != nil {
+				return err
+			}
+		}
+		fresh, err := tx.FindRecordById("users", u.Id)
+		if err != nil || fresh.GetString("authSource") == "sso" {
+			return err
+		}
+		fresh.Set("authSource", "sso")
+		return tx.Save(fresh)
+	})
 }

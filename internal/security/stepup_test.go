@@ -1,6 +1,7 @@
 package security_test
 
 import (
+	"context"
 	"net/url"
 	"testing"
 	"time"
@@ -18,10 +19,10 @@ func TestStepUp(t *testing.T) {
 	m := testapp.AddMember(t, app, org, access.RoleMember, access.Creator)
 
 	t.Run("the password alone is enough without TOTP", func(t *testing.T) {
-		if err := security.StepUp(app, m.User, testapp.Password, ""); err != nil {
+		if err := security.StepUp(context.Background(), app, m.User, testapp.Password, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := security.StepUp(app, m.User, "wrong password", ""); !fail.Is(err, "step_up_failed") {
+		if err := security.StepUp(context.Background(), app, m.User, "wrong password", ""); !fail.Is(err, "step_up_failed") {
 			t.Fatalf("got %v", err)
 		}
 	})
@@ -48,16 +49,16 @@ func TestStepUp(t *testing.T) {
 
 	t.Run("with TOTP on, a current code is needed as well, once", func(t *testing.T) {
 		now, _ := security.Code(secret, security.Step(time.Now()))
-		if err := security.StepUp(app, m.User, testapp.Password, ""); !fail.Is(err, "step_up_failed") {
+		if err := security.StepUp(context.Background(), app, m.User, testapp.Password, ""); !fail.Is(err, "step_up_failed") {
 			t.Fatalf("no code: %v", err)
 		}
-		if err := security.StepUp(app, m.User, "wrong password", now); !fail.Is(err, "step_up_failed") {
+		if err := security.StepUp(context.Background(), app, m.User, "wrong password", now); !fail.Is(err, "step_up_failed") {
 			t.Fatalf("wrong password: %v", err)
 		}
-		if err := security.StepUp(app, m.User, testapp.Password, now); err != nil {
+		if err := security.StepUp(context.Background(), app, m.User, testapp.Password, now); err != nil {
 			t.Fatalf("good code: %v", err)
 		}
-		if err := security.StepUp(app, m.User, testapp.Password, now); !fail.Is(err, "step_up_failed") {
+		if err := security.StepUp(context.Background(), app, m.User, testapp.Password, now); !fail.Is(err, "step_up_failed") {
 			t.Fatalf("replayed code: %v", err)
 		}
 	})

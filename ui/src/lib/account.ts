@@ -54,7 +54,7 @@ export const enableTotp = (code: string) =>
     body: { code },
   })
 
-export const disableTotp = (proof: { code: string } | { password: string }) =>
+export const disableTotp = (proof: { code: string } | { recoveryCode: string }) =>
   pb.send<void>('/api/account/totp', { method: 'DELETE', body: proof })
 
 export const regenerateRecoveryCodes = (code: string) =>

@@ -33,6 +33,8 @@ export interface Settings {
   defaultUnits: 'metric' | 'imperial'
   mfaEnabled: boolean
   mfaRequired: boolean
+  ssoEnabled: boolean
+  sso: { name: string } | null // the operator's identity provider, if configured
   creditBudgeting: boolean
   creditsPool: number
   inviteTtlDays: number
@@ -45,7 +47,7 @@ export interface Settings {
   mfaCompliance: Compliance
 }
 
-export type SettingsPatch = Partial<Omit<Settings, 'id' | 'slug' | 'logo' | 'logoUrl' | 'mfaCompliance'>> & {
+export type SettingsPatch = Partial<Omit<Settings, 'id' | 'slug' | 'logo' | 'logoUrl' | 'sso' | 'mfaCompliance'>> & {
   deleteLogo?: boolean
 }
 

@@ -98,10 +98,10 @@ export const accountEn: Record<keyof typeof accountFr, string> = {
   'account.totp.disable': 'Turn off',
   'account.totp.disableTitle': 'Turn off two-factor authentication',
   'account.totp.disableText':
-    'Your account will be protected by its password alone, and your recovery codes will stop working. Confirm with a code from your app or with your password.',
+    'Your account will be protected by its password alone, and your recovery codes will stop working. Confirm with a code from your app or with one of your recovery codes: your password alone is not enough.',
   'account.totp.proof': 'Confirm with',
   'account.totp.proofCode': 'A code from the app',
-  'account.totp.proofPassword': 'My password',
+  'account.totp.proofRecovery': 'A recovery code',
   'account.totp.disableConfirm': 'Turn off',
 
   'account.codes.title': 'Your recovery codes',

@@ -102,10 +102,10 @@ export const accountFr = {
   'account.totp.disable': 'Désactiver',
   'account.totp.disableTitle': 'Désactiver la double authentification',
   'account.totp.disableText':
-    'Votre compte ne sera plus protégé que par son mot de passe, et vos codes de secours ne fonctionneront plus. Confirmez avec un code de votre application ou avec votre mot de passe.',
+    'Votre compte ne sera plus protégé que par son mot de passe, et vos codes de secours ne fonctionneront plus. Confirmez avec un code de votre application ou avec un de vos codes de secours : votre mot de passe seul ne suffit pas.',
   'account.totp.proof': 'Confirmer avec',
   'account.totp.proofCode': 'Un code de l’application',
-  'account.totp.proofPassword': 'Mon mot de passe',
+  'account.totp.proofRecovery': 'Un code de secours',
   'account.totp.disableConfirm': 'Désactiver',
 
   'account.codes.title': 'Vos codes de secours',

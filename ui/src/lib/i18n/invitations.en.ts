@@ -211,6 +211,7 @@ export const invitationsEn: typeof invitationsFr = {
   'join.error.seatLimit':
     'The organisation has no free seat left: ask its administrators to free one, then use this link again.',
   'join.error.emailTaken': 'This address already has an account: sign in instead.',
+  'join.error.ssoNotEnabled': 'This organisation does not use enterprise sign-in: create your account with a password below.',
   'join.error.tooMany': 'Too many attempts. Try again in a few minutes.',
   'join.doneTitle': 'Welcome to {org}!',
   'join.doneText': 'Your account is ready. Opening Roster…',

@@ -212,6 +212,8 @@ export const invitationsFr = {
   'join.error.username':
     'Un nom d’utilisateur compte 3 à 32 caractères : lettres minuscules, chiffres, point, tiret ou tiret bas.',
   'join.error.usernameTaken': 'Ce nom d’utilisateur est déjà pris : choisissez-en un autre.',
+  'join.error.ssoNotEnabled':
+    'Cette organisation n’utilise pas la connexion d’entreprise : créez votre compte avec un mot de passe ci-dessous.',
   'join.error.password': 'Le mot de passe doit compter 8 à 64 caractères.',
   'join.error.seatLimit':
     'L’organisation n’a plus de place libre : demandez à ses administrateurs d’en libérer une, puis utilisez de nouveau ce lien.',

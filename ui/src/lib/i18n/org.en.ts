@@ -35,6 +35,11 @@ export const orgEn: typeof orgFr = {
   'settings.security.confirmMore': '… and {n} more.',
   'settings.security.confirmYou': 'You too: you will have to set it up.',
   'settings.security.confirm': 'Require two-factor sign-in',
+  'settings.security.ssoEnabled': 'Let members sign in with {name}',
+  'settings.security.ssoHint':
+    'Your organisation’s identity provider then signs its members in. Turned off, the accounts that used it go back to passwords: each member chooses one with “Forgot password?”.',
+  'settings.security.ssoNotConfigured':
+    'The instance operator has not configured an identity provider: ask them to, then turn this on.',
   'settings.invites.heading': 'Invitations and new members',
   'settings.invites.ttl': 'Invitations are valid for (days)',
   'settings.invites.ttlHint': 'From 1 to 90 days.',

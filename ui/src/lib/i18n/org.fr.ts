@@ -35,6 +35,11 @@ export const orgFr = {
   'settings.security.confirmMore': '… et {n} autres.',
   'settings.security.confirmYou': 'Vous aussi : vous devrez la configurer.',
   'settings.security.confirm': 'Exiger la double authentification',
+  'settings.security.ssoEnabled': 'Permettre aux membres de se connecter avec {name}',
+  'settings.security.ssoHint':
+    'Le fournisseur d’identité de votre organisation connecte alors ses membres. Désactivé, les comptes qui l’utilisaient reviennent aux mots de passe : chaque membre en choisit un avec « Mot de passe oublié ? ».',
+  'settings.security.ssoNotConfigured':
+    'L’opérateur de l’instance n’a pas configuré de fournisseur d’identité : demandez-le-lui, puis activez cette option.',
   'settings.invites.heading': 'Invitations et nouveaux membres',
   'settings.invites.ttl': 'Durée de validité des invitations (jours)',
   'settings.invites.ttlHint': 'De 1 à 90 jours.',
