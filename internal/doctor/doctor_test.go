@@ -63,7 +63,7 @@ func TestEveryCorruptionIsReported(t *testing.T) {
 			"billed seats", "monthly amount: cached"},
 		{"a memberIndex row deleted", `DELETE FROM memberIndex WHERE membership = (SELECT min(membership) FROM memberIndex)`,
 			"memberIndex", "without a memberIndex row"},
-		{"a membersSearch row duplicated", `INSERT INTO membersSearch (membership, org, body) SELECT membership, org, body FROM membersSearch WHERE rowid = (SELECT min(rowid) FROM membersSearch)`,
+		{"a membersSearch row duplicated", `INSERT INTO membersSearch (membership, org, shown, hidden) SELECT membership, org, shown, hidden FROM membersSearch WHERE rowid = (SELECT min(rowid) FROM membersSearch)`,
 			"membersSearch", "several membersSearch rows"},
 		{"a stale memberIndex row", `INSERT INTO memberIndex SELECT 'gone0000000000', org, user, sortName, givenName, username, email, role, roleRank, userType, typeRank, status, added, lastLogin, credits, partnerAccess FROM memberIndex LIMIT 1`,
 			"memberIndex", "memberIndex row(s) for no membership"},
