@@ -44,7 +44,7 @@ func TestDirectorySearchMatchesOnlyWhatItShows(t *testing.T) {
 	member, adminTok := viewer.Token(t), admin.Token(t)
 	for _, q := range []string{
 		"xqzorblat.quintessence@hidden-domain.example", // the whole address
-		"quintessence", "hidden-domain", "zorblat",     // distinctive parts of it
+		"quintessence", "hidden-domain", "zorblat", // distinctive parts of it
 		"xq",            // a two-letter prefix only the address has
 		"wkprivateuser", // a private profile's username, whole
 		"privateuser",   // in part
