@@ -580,18 +580,24 @@ func TestCreditsAreSpentWithinTheAllocationEvenConcurrently(t *testing.T) {
 		t.Fatalf("the member list sees %v credits remaining", remaining)
 	}
 
+	// Without a limit, a member spends from what the allocations leave of the pool.
 	r = c.Do("POST", path, free.Token(t), map[string]any{"amount": 1e6, "note": "big job"})
-	if r.Status != 200 || r.JSON["allocated"] != nil || r.JSON["used"] != 1e6 || r.JSON["remaining"] != nil {
+	if d, _ := r.JSON["data"].(map[string]any); r.Status != 409 || r.Code() != "pool_exceeded" || d["available"] != 950.0 {
+		t.Fatalf("unlimited past the pool: %d %s", r.Status, r.Raw)
+	}
+	r = c.Do("POST", path, free.Token(t), map[string]any{"amount": 900, "note": "big job"})
+	if r.Status != 200 || r.JSON["allocated"] != nil || r.JSON["used"] != 900.0 || r.JSON["remaining"] != nil {
 		t.Fatalf("unlimited: %d %s", r.Status, r.Raw)
 	}
 
 	r = c.Do("GET", "/api/orgs/"+org.ID+"/credits", org.Owner.Token(t), nil)
 	if r.Status != 200 || r.JSON["creditBudgeting"] != true || r.JSON["pool"] != 1000.0 || r.JSON["allocated"] != 50.0 ||
-		r.JSON["used"] != 50+1e6 || r.JSON["includedCredits"] != 1000.0 || len(r.JSON["ledger"].([]any)) != 11 {
+		r.JSON["used"] != 50+900.0 || r.JSON["poolAllocated"] != 950.0 || r.JSON["poolLeft"] != 50.0 ||
+		r.JSON["includedCredits"] != 1000.0 || len(r.JSON["ledger"].([]any)) != 11 {
 		t.Fatalf("overview: %d %s", r.Status, r.Raw)
 	}
 	last := r.JSON["ledger"].([]any)[0].(map[string]any)
-	if last["kind"] != "consume" || last["amount"] != -1e6 || last["note"] != "big job" || last["membership"] != free.ID() {
+	if last["kind"] != "consume" || last["amount"] != -900.0 || last["note"] != "big job" || last["membership"] != free.ID() {
 		t.Fatalf("latest row %v", last)
 	}
 }

@@ -9,9 +9,11 @@ import (
 // CronJob is the id of the daily job that closes due periods.
 const CronJob = "rosterBillingClosePeriods"
 
-// Register adds the daily job (00:15 UTC) that invoices every period that has ended.
-// PocketBase runs cron jobs only in `serve`.
+// Register adds the daily job (00:15 UTC) that invoices every period that has ended
+// (PocketBase runs cron jobs only in `serve`), and binds the credit pool's checks
+// (bindPool).
 func Register(app core.App) {
+	bindPool(app)
 	app.Cron().MustAdd(CronJob, "15 0 * * *", func() {
 		results, err := CloseDue(app, now(), "", false, audit.ActorSystem)
 		if err != nil {

@@ -46,8 +46,8 @@ func TestHealthyInstancePasses(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("a healthy instance fails:\n%s", out)
 	}
-	if len(rep.Checks) != 9 || strings.Count(out, "OK ") != 9 {
-		t.Errorf("want 9 OK lines:\n%s", out)
+	if len(rep.Checks) != 10 || strings.Count(out, "OK ") != 10 {
+		t.Errorf("want 10 OK lines:\n%s", out)
 	}
 	t.Log("\n" + out)
 }
