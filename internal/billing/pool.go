@@ -30,11 +30,12 @@ import (
 // makes a member take less is always allowed, so that an organisation found over its
 // pool (roster doctor) can be brought back within it.
 
-// takesSQL is what one membership row takes from the pool.
-const takesSQL = "MAX(CASE WHEN creditsLimited THEN creditsAllocated ELSE 0 END, creditsUsed)"
+// TakesSQL is what one membership row takes from the pool (an SQL expression over
+// memberships' columns, for queries that sum it with more).
+const TakesSQL = "MAX(CASE WHEN creditsLimited THEN creditsAllocated ELSE 0 END, creditsUsed)"
 
 // takenSQL is what an organisation's members take from its pool ({:org}).
-const takenSQL = "SELECT COALESCE(SUM(" + takesSQL + "), 0) FROM memberships WHERE org = {:org}"
+const takenSQL = "SELECT COALESCE(SUM(" + TakesSQL + "), 0) FROM memberships WHERE org = {:org}"
 
 // epsilon absorbs the rounding of sums of fractional credits.
 const epsilon = 1e-9
@@ -85,7 +86,7 @@ func checkMember(app core.App, m *core.Record) error {
 		return nil
 	}
 	var mine float64
-	err := app.DB().NewQuery("SELECT COALESCE(SUM(" + takesSQL + "), 0) FROM memberships WHERE id = {:id} AND org = {:org}").
+	err := app.DB().NewQuery("SELECT COALESCE(SUM(" + TakesSQL + "), 0) FROM memberships WHERE id = {:id} AND org = {:org}").
 		Bind(dbx.Params{"id": m.Id, "org": m.GetString("org")}).Row(&mine)
 	if err != nil {
 		return err
