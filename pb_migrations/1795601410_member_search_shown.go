@@ -15,30 +15,24 @@ import (
 //     members.Entry);
 //   - hidden: the email, and the username of a private profile that has names.
 //
-// The triggers now also follow users.visibility. Same rows, same membersSearchRows map.
+// The triggers now also follow users.visibility. Same rows, and the same membersSearchRows
+// map and delete trigger (1795600001_member_search.go), refilled for the new rows.
 var memberSearchShownUp = `
-DROP TRIGGER IF EXISTS membersSearch_user;
-DROP TRIGGER IF EXISTS membersSearch_move;
-DROP TRIGGER IF EXISTS membersSearch_delete;
-DROP TRIGGER IF EXISTS membersSearch_insert;
-DROP TABLE IF EXISTS membersSearchRows;
-DROP TABLE IF EXISTS membersSearch;
+DROP TRIGGER membersSearch_user;
+DROP TRIGGER membersSearch_move;
+DROP TRIGGER membersSearch_insert;
+DROP TABLE membersSearch;
+DELETE FROM membersSearchRows;
 
 CREATE VIRTUAL TABLE membersSearch USING fts5(
 	membership UNINDEXED, org UNINDEXED, shown, hidden,
 	tokenize = "trigram remove_diacritics 1"
 );
-CREATE TABLE membersSearchRows (membership TEXT PRIMARY KEY NOT NULL, ftsRow INTEGER NOT NULL);
 
 CREATE TRIGGER membersSearch_insert AFTER INSERT ON memberships BEGIN
 	INSERT INTO membersSearch (membership, org, shown, hidden)
 		SELECT NEW.id, NEW.org, ` + searchColumns("u") + ` FROM users u WHERE u.id = NEW.user;
 	INSERT INTO membersSearchRows (membership, ftsRow) VALUES (NEW.id, last_insert_rowid());
-END;
-
-CREATE TRIGGER membersSearch_delete AFTER DELETE ON memberships BEGIN
-	DELETE FROM membersSearch WHERE rowid = (SELECT ftsRow FROM membersSearchRows WHERE membership = OLD.id);
-	DELETE FROM membersSearchRows WHERE membership = OLD.id;
 END;
 
 CREATE TRIGGER membersSearch_move AFTER UPDATE OF org, user ON memberships BEGIN
@@ -65,14 +59,7 @@ func searchColumns(u string) string {
 }
 
 // The index as 1795600001_member_search.go made it: one body column.
-const memberSearchShownDown = `
-DROP TRIGGER IF EXISTS membersSearch_user;
-DROP TRIGGER IF EXISTS membersSearch_move;
-DROP TRIGGER IF EXISTS membersSearch_delete;
-DROP TRIGGER IF EXISTS membersSearch_insert;
-DROP TABLE IF EXISTS membersSearchRows;
-DROP TABLE IF EXISTS membersSearch;
-` + memberSearchUp + `
+const memberSearchShownDown = memberSearchDown + memberSearchUp + `
 INSERT INTO membersSearch (membership, org, body)
 	SELECT ms.id, ms.org, trim(u.givenName || ' ' || u.familyName || ' ' || u.username || ' ' || u.email)
 	FROM memberships ms JOIN users u ON u.id = ms.user;

@@ -3,7 +3,6 @@ package api_test
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -537,29 +536,11 @@ func TestCreditsAreSpentWithinTheAllocationEvenConcurrently(t *testing.T) {
 	}
 
 	tok := m.Token(t)
-	var wg sync.WaitGroup
-	statuses := make(chan int, 20)
-	for range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			statuses <- c.Do("POST", path, tok, map[string]any{"amount": 5, "note": "geocoding"}).Status
-		}()
-	}
-	wg.Wait()
-	close(statuses)
-	ok := 0
-	for s := range statuses {
-		switch s {
-		case 200:
-			ok++
-		case 409:
-		default:
-			t.Fatalf("status %d", s)
-		}
-	}
-	if ok != 10 {
-		t.Fatalf("%d consumes of 5 succeeded within an allocation of 50", ok)
+	spends := concurrently(20, func(int) testapp.Response {
+		return c.Do("POST", path, tok, map[string]any{"amount": 5, "note": "geocoding"})
+	})
+	if spends[200] != 10 || spends[409] != 10 {
+		t.Fatalf("statuses %v of consumes of 5 within an allocation of 50, want 10 × 200 and 10 × 409", spends)
 	}
 	r := c.Do("POST", path, tok, map[string]any{"amount": 0.5})
 	d, _ := r.JSON["data"].(map[string]any)

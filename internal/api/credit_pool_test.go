@@ -22,6 +22,22 @@ func poolRefusal(t *testing.T, r testapp.Response, allocated, pool, requested, a
 	}
 }
 
+// concurrently sends n requests at once and counts their statuses.
+func concurrently(n int, request func(i int) testapp.Response) map[int]int {
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() { statuses <- request(i).Status })
+	}
+	wg.Wait()
+	close(statuses)
+	count := map[int]int{}
+	for s := range statuses {
+		count[s]++
+	}
+	return count
+}
+
 // poolWorld is invWorld's organisation budgeting credits from a pool.
 func poolWorld(t *testing.T, pool float64) *invWorld {
 	t.Helper()
@@ -125,27 +141,11 @@ func TestCreditPoolSpendingAndRaces(t *testing.T) {
 
 	poolRefusal(t, consume(free, 200.5), 800, 1000, 200.5, 200)
 	tok := free.Token(t)
-	var wg sync.WaitGroup
-	statuses := make(chan int, 20)
-	for range 20 {
-		wg.Go(func() {
-			statuses <- w.c.Do("POST", "/api/orgs/"+w.org.ID+"/credits/consume", tok, map[string]any{"amount": 20}).Status
-		})
-	}
-	wg.Wait()
-	close(statuses)
-	ok := 0
-	for s := range statuses {
-		switch s {
-		case 200:
-			ok++
-		case 409:
-		default:
-			t.Fatalf("status %d", s)
-		}
-	}
-	if ok != 10 {
-		t.Fatalf("%d spends of 20 succeeded with 200 left in the pool", ok)
+	spends := concurrently(20, func(int) testapp.Response {
+		return w.c.Do("POST", "/api/orgs/"+w.org.ID+"/credits/consume", tok, map[string]any{"amount": 20})
+	})
+	if spends[200] != 10 || spends[409] != 10 {
+		t.Fatalf("statuses %v of spends of 20 with 200 left in the pool, want 10 × 200 and 10 × 409", spends)
 	}
 	if allocated, left := w.overview(t); allocated != 1000 || left != 0 {
 		t.Fatalf("pool use %v, left %v", allocated, left)
@@ -173,19 +173,9 @@ func TestCreditPoolSpendingAndRaces(t *testing.T) {
 			ms[i] = testapp.AddMember(t, w.app, w.org, access.RoleMember, access.Creator)
 		}
 		tok := w.admin.Token(t)
-		statuses := make(chan int, len(ms))
-		var wg sync.WaitGroup
-		for _, m := range ms {
-			wg.Go(func() {
-				statuses <- w.c.Do("POST", "/api/orgs/"+w.org.ID+"/members/"+m.ID()+"/credits", tok, map[string]any{"allocated": 100}).Status
-			})
-		}
-		wg.Wait()
-		close(statuses)
-		count := map[int]int{}
-		for s := range statuses {
-			count[s]++
-		}
+		count := concurrently(len(ms), func(i int) testapp.Response {
+			return w.c.Do("POST", "/api/orgs/"+w.org.ID+"/members/"+ms[i].ID()+"/credits", tok, map[string]any{"allocated": 100})
+		})
 		if count[200] != 10 || count[409] != 10 {
 			t.Fatalf("statuses %v, want 10 × 200 and 10 × 409", count)
 		}
