@@ -261,7 +261,19 @@ func TestBrowserMembers(t *testing.T) {
 		waitText(t, ctx, ".head .sub", "Professionnel")
 
 		menu("Gérer les crédits")
-		do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="credits-kind"][value="false"]`)), chromedp.WaitVisible(chromedp.CSS("#credits-amount")), setField("#credits-amount", "300"))
+		// The dialog says how much of the pool is taken; an allocation past what is left is
+		// refused there, with the numbers, and the dialog stays open.
+		var pool struct{ Pool, PoolAllocated, PoolLeft float64 }
+		owner.get(t, "/api/orgs/"+org+"/credits?limit=1", &pool)
+		fr := func(v float64) string { return groupThousands(int(v), "\u202f") }
+		waitText(t, ctx, "#credits-pool", fr(pool.PoolAllocated)+" crédits alloués sur "+fr(pool.Pool)+" (reste "+fr(pool.PoolLeft)+")")
+		tooMuch := pool.Pool + 1
+		do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="credits-kind"][value="false"]`)), chromedp.WaitVisible(chromedp.CSS("#credits-amount")),
+			setField("#credits-amount", fmt.Sprint(int(tooMuch))), chromedp.Click(chromedp.CSS("#action-confirm")))
+		waitText(t, ctx, "#action-error", "La réserve ne suffit pas\u00a0: "+fr(pool.PoolAllocated)+" de ses "+fr(pool.Pool)+" crédits sont déjà alloués")
+		waitText(t, ctx, "#action-error", "("+fr(tooMuch)+" demandés)")
+		screenshot(t, ctx, "member-credits-pool-refused-fr")
+		do(t, ctx, setField("#credits-amount", "300"))
 		confirm()
 		waitText(t, ctx, "#credits-value", "sur 300")
 

@@ -3,7 +3,6 @@ package api_test
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -548,29 +547,11 @@ func TestCreditsAreSpentWithinTheAllocationEvenConcurrently(t *testing.T) {
 	}
 
 	tok := m.Token(t)
-	var wg sync.WaitGroup
-	statuses := make(chan int, 20)
-	for range 20 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			statuses <- c.Do("POST", path, tok, map[string]any{"amount": 5, "note": "geocoding"}).Status
-		}()
-	}
-	wg.Wait()
-	close(statuses)
-	ok := 0
-	for s := range statuses {
-		switch s {
-		case 200:
-			ok++
-		case 409:
-		default:
-			t.Fatalf("status %d", s)
-		}
-	}
-	if ok != 10 {
-		t.Fatalf("%d consumes of 5 succeeded within an allocation of 50", ok)
+	spends := concurrently(20, func(int) testapp.Response {
+		return c.Do("POST", path, tok, map[string]any{"amount": 5, "note": "geocoding"})
+	})
+	if spends[200] != 10 || spends[409] != 10 {
+		t.Fatalf("statuses %v of consumes of 5 within an allocation of 50, want 10 × 200 and 10 × 409", spends)
 	}
 	r := c.Do("POST", path, tok, map[string]any{"amount": 0.5})
 	d, _ := r.JSON["data"].(map[string]any)
@@ -591,18 +572,24 @@ func TestCreditsAreSpentWithinTheAllocationEvenConcurrently(t *testing.T) {
 		t.Fatalf("the member list sees %v credits remaining", remaining)
 	}
 
+	// Without a limit, a member spends from what the allocations leave of the pool.
 	r = c.Do("POST", path, free.Token(t), map[string]any{"amount": 1e6, "note": "big job"})
-	if r.Status != 200 || r.JSON["allocated"] != nil || r.JSON["used"] != 1e6 || r.JSON["remaining"] != nil {
+	if d, _ := r.JSON["data"].(map[string]any); r.Status != 409 || r.Code() != "pool_exceeded" || d["available"] != 950.0 {
+		t.Fatalf("unlimited past the pool: %d %s", r.Status, r.Raw)
+	}
+	r = c.Do("POST", path, free.Token(t), map[string]any{"amount": 900, "note": "big job"})
+	if r.Status != 200 || r.JSON["allocated"] != nil || r.JSON["used"] != 900.0 || r.JSON["remaining"] != nil {
 		t.Fatalf("unlimited: %d %s", r.Status, r.Raw)
 	}
 
 	r = c.Do("GET", "/api/orgs/"+org.ID+"/credits", org.Owner.Token(t), nil)
 	if r.Status != 200 || r.JSON["creditBudgeting"] != true || r.JSON["pool"] != 1000.0 || r.JSON["allocated"] != 50.0 ||
-		r.JSON["used"] != 50+1e6 || r.JSON["includedCredits"] != 1000.0 || len(r.JSON["ledger"].([]any)) != 11 {
+		r.JSON["used"] != 50+900.0 || r.JSON["poolAllocated"] != 950.0 || r.JSON["poolLeft"] != 50.0 ||
+		r.JSON["includedCredits"] != 1000.0 || len(r.JSON["ledger"].([]any)) != 11 {
 		t.Fatalf("overview: %d %s", r.Status, r.Raw)
 	}
 	last := r.JSON["ledger"].([]any)[0].(map[string]any)
-	if last["kind"] != "consume" || last["amount"] != -1e6 || last["note"] != "big job" || last["membership"] != free.ID() {
+	if last["kind"] != "consume" || last["amount"] != -900.0 || last["note"] != "big job" || last["membership"] != free.ID() {
 		t.Fatalf("latest row %v", last)
 	}
 }

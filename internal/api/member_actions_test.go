@@ -459,6 +459,7 @@ func TestCredits(t *testing.T) {
 
 	org, _ := w.app.FindRecordById("organizations", w.org.ID)
 	org.Set("creditBudgeting", true)
+	org.Set("creditsPool", 1000) // allocations come from the pool (credit_pool_test.go)
 	if err := w.app.Save(org); err != nil {
 		t.Fatal(err)
 	}

@@ -201,13 +201,15 @@ func TestTheReportsAddUpHandBuiltData(t *testing.T) {
 		c := section[struct {
 			Budgeting                          bool
 			Pool, Allocated, Used, Unallocated float64
+			PoolAllocated, PoolLeft            float64
 			UnlimitedMembers                   int
 			ByUserType                         map[string]struct {
 				Members, Unlimited int
 				Allocated, Used    float64
 			}
 		}](t, rep, "credits")
-		if !c.Budgeting || c.Pool != 1000 || c.Allocated != 350 || c.Used != 180 || c.Unallocated != 650 || c.UnlimitedMembers != 4 {
+		if !c.Budgeting || c.Pool != 1000 || c.Allocated != 350 || c.Used != 180 || c.Unallocated != 650 || c.UnlimitedMembers != 4 ||
+			c.PoolAllocated != 360 || c.PoolLeft != 640 { // 300 + 50 allocated, 7 + 3 used without a limit
 			t.Errorf("%+v", c)
 		}
 		cr := c.ByUserType["creator"]

@@ -1,6 +1,7 @@
 package billing
 
 import (
+	"fmt"
 	"math"
 	"unicode/utf8"
 
@@ -31,12 +32,14 @@ func creditsOf(limited bool, allocated, used float64) Credits {
 const MaxConsume = 1e9
 
 // Consume spends amount of the acting member's own credits: creditsUsed grows by a
-// conditional UPDATE (the allocation is checked by the same statement that spends, so
-// concurrent requests can never overspend), a creditLedger row (kind consume, amount
-// −amount) and an audit row are written in the same transaction. Members without a
-// limit never exceed. Access: credits.consume (any active member).
+// conditional UPDATE (the allocation, or for a member without a limit what is left of
+// the organisation's pool, is checked by the same statement that spends, so concurrent
+// requests can never overspend either), a creditLedger row (kind consume, amount
+// −amount) and an audit row are written in the same transaction. Access:
+// credits.consume (any active member).
 // Errors: 403; 400 amount (not > 0, or too large), 400 note (too long);
-// 409 credit_budgeting_off; 409 credits_exceeded {allocated, used, remaining, requested}.
+// 409 credit_budgeting_off; 409 credits_exceeded {allocated, used, remaining, requested};
+// 409 pool_exceeded {allocated, pool, requested, available} for a member without a limit.
 func Consume(app core.App, a Actor, amount float64, note, ip string) (*Credits, error) {
 	if err := access.Can(a.Member, access.CreditsConsume, nil); err != nil {
 		return nil, err
@@ -59,11 +62,14 @@ func Consume(app core.App, a Actor, amount float64, note, ip string) (*Credits, 
 		if !org.GetBool("creditBudgeting") {
 			return fail.Conflict("credit_budgeting_off", "Credit budgeting is off in this organisation.", nil)
 		}
-		// Raw SQL: the memberIndex triggers still keep the list's "credits remaining" in step.
+		// Raw SQL: the memberIndex triggers still keep the list's "credits remaining" in
+		// step. A member without a limit takes from the pool what they spend (pool.go).
 		res, err := tx.DB().NewQuery(`UPDATE memberships SET creditsUsed = creditsUsed + {:amount}, updated = {:now}
 			WHERE id = {:id} AND org = {:org} AND status = 'active'
-			AND (creditsLimited = FALSE OR creditsUsed + {:amount} <= creditsAllocated + 1e-9)`).
-			Bind(dbx.Params{"amount": amount, "now": dateTime(now()).String(), "id": a.ID, "org": a.Org}).Execute()
+			AND CASE WHEN creditsLimited THEN creditsUsed + {:amount} <= creditsAllocated + {:eps}
+				ELSE (` + takenSQL + `) + {:amount} <= {:pool} + {:eps} END`).
+			Bind(dbx.Params{"amount": amount, "now": dateTime(now()).String(), "id": a.ID, "org": a.Org,
+				"pool": org.GetFloat("creditsPool"), "eps": epsilon}).Execute()
 		if err != nil {
 			return err
 		}
@@ -75,6 +81,14 @@ func Consume(app core.App, a Actor, amount float64, note, ip string) (*Credits, 
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			if err != nil {
 				return err
+			}
+			if !m.GetBool("creditsLimited") {
+				p, err := PoolOf(tx, org)
+				if err != nil {
+					return err
+				}
+				return p.exceeded(amount, &p.Left, fmt.Sprintf(
+					"The organisation's credit pool has %s credits left: ask an administrator to raise it.", number(p.Left)))
 			}
 			return fail.Conflict("credits_exceeded", "This would spend more credits than you have left.", map[string]any{
 				"allocated": out.Allocated, "used": out.Used, "remaining": out.Remaining, "requested": amount})
@@ -110,11 +124,14 @@ type CreditRow struct {
 	At         string  `json:"at" db:"at"`
 }
 
-// CreditsOverview is the organisation's credits: the pool, what is allocated (to
-// members with a limit) and used, and the latest ledger rows.
+// CreditsOverview is the organisation's credits: the pool, what is taken from it
+// (poolAllocated: allocations, and what members without a limit used; poolLeft), what
+// is allocated (to members with a limit) and used, and the latest ledger rows.
 type CreditsOverview struct {
 	Budgeting        bool        `json:"creditBudgeting"`
 	Pool             float64     `json:"pool"`
+	PoolAllocated    float64     `json:"poolAllocated"`
+	PoolLeft         float64     `json:"poolLeft"`
 	IncludedCredits  float64     `json:"includedCredits"` // the plan's
 	Allocated        float64     `json:"allocated"`
 	Used             float64     `json:"used"`
@@ -134,7 +151,11 @@ func GetCredits(app core.App, a Actor, limit int) (*CreditsOverview, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &CreditsOverview{Budgeting: org.GetBool("creditBudgeting"), Pool: org.GetFloat("creditsPool"), Ledger: []CreditRow{}}
+	p, err := PoolOf(app, org)
+	if err != nil {
+		return nil, err
+	}
+	out := &CreditsOverview{Budgeting: p.Budgeting, Pool: p.Size, PoolAllocated: p.Allocated, PoolLeft: p.Left, Ledger: []CreditRow{}}
 	if _, sub, err := PlanPrices(app, a.Org); err == nil {
 		if plan, err := app.FindRecordById("plans", sub.GetString("plan")); err == nil {
 			out.IncludedCredits = plan.GetFloat("includedCredits")

@@ -10,10 +10,11 @@ import (
 const CronJob = "rosterBillingClosePeriods"
 
 // Register adds the daily job (00:15 UTC) that invoices every period that has ended
-// (PocketBase runs cron jobs only in `serve`), and the hook that keeps card numbers
-// out of payment methods on every path.
+// (PocketBase runs cron jobs only in `serve`), the hook that keeps card numbers out of
+// payment methods on every path, and the credit pool's checks (bindPool).
 func Register(app core.App) {
 	bindCardDataGuard(app)
+	bindPool(app)
 	app.Cron().MustAdd(CronJob, "15 0 * * *", func() {
 		results, err := CloseDue(app, now(), "", false, audit.ActorSystem)
 		if err != nil {

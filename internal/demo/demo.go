@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"regexp"
 	"strings"
@@ -367,18 +368,19 @@ func (s *seeder) syncSubscription() error {
 }
 
 // creditBudget turns credit budgeting on, so the allocations the demo made mean
-// something, with a pool that covers every limited allocation in the organisation.
+// something, with a pool that covers a quarter more than what the organisation's
+// members take from it (billing.PoolOf: allocations, and what members without a limit
+// used), so that the demo, like any organisation, stays within its pool.
 func (s *seeder) creditBudget() (int, error) {
-	var allocated []int
-	if err := s.tx.DB().NewQuery("SELECT CAST(COALESCE(SUM(creditsAllocated), 0) AS INTEGER) FROM memberships WHERE org = {:org} AND creditsLimited = 1").
-		Bind(dbx.Params{"org": s.org.Id}).Column(&allocated); err != nil {
+	p, err := billing.PoolOf(s.tx, s.org)
+	if err != nil {
 		return 0, err
 	}
 	pool := s.org.GetInt("creditsPool")
-	if need := (allocated[0]*5/4 + 999) / 1000 * 1000; need > pool {
+	if need := (int(math.Ceil(p.Allocated))*5/4 + 999) / 1000 * 1000; need > pool {
 		pool = need
 	}
-	_, err := s.tx.DB().NewQuery("UPDATE organizations SET creditBudgeting = 1, creditsPool = {:pool}, updated = {:now} WHERE id = {:id}").
+	_, err = s.tx.DB().NewQuery("UPDATE organizations SET creditBudgeting = 1, creditsPool = {:pool}, updated = {:now} WHERE id = {:id}").
 		Bind(dbx.Params{"pool": pool, "now": date(s.now), "id": s.org.Id}).Execute()
 	return pool, err
 }

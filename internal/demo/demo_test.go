@@ -118,6 +118,11 @@ func TestRunBuildsAConsistentOrganisation(t *testing.T) {
 		if !res.Org.GetBool("creditBudgeting") || res.Org.GetInt("creditsPool") <= 0 {
 			t.Errorf("credit budgeting %v, pool %d", res.Org.GetBool("creditBudgeting"), res.Org.GetInt("creditsPool"))
 		}
+		// The members take from the pool (allocations, and what those without a limit
+		// used) no more than it holds.
+		if p, err := billing.PoolOf(app, res.Org); err != nil || p.Allocated > p.Size || p.Allocated == 0 {
+			t.Errorf("pool %v, taken %v (%v)", p.Size, p.Allocated, err)
+		}
 	})
 
 	t.Run("every role, user type and status, in realistic proportions", func(t *testing.T) {

@@ -88,6 +88,7 @@ func Run(app core.App) (Report, error) {
 	var rep Report
 	for _, f := range []func(core.App) (Check, error){
 		integrity, foreignKeys, owners, seats, readModels, memberCounters, invitations, auditChains, orphanFiles,
+		creditPools,
 	} {
 		c, err := f(app)
 		if err != nil {

@@ -46,8 +46,8 @@ func TestHealthyInstancePasses(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("a healthy instance fails:\n%s", out)
 	}
-	if len(rep.Checks) != 9 || strings.Count(out, "OK ") != 9 {
-		t.Errorf("want 9 OK lines:\n%s", out)
+	if len(rep.Checks) != 10 || strings.Count(out, "OK ") != 10 {
+		t.Errorf("want 10 OK lines:\n%s", out)
 	}
 	t.Log("\n" + out)
 }
@@ -63,7 +63,7 @@ func TestEveryCorruptionIsReported(t *testing.T) {
 			"billed seats", "monthly amount: cached"},
 		{"a memberIndex row deleted", `DELETE FROM memberIndex WHERE membership = (SELECT min(membership) FROM memberIndex)`,
 			"memberIndex", "without a memberIndex row"},
-		{"a membersSearch row duplicated", `INSERT INTO membersSearch (membership, org, body) SELECT membership, org, body FROM membersSearch WHERE rowid = (SELECT min(rowid) FROM membersSearch)`,
+		{"a membersSearch row duplicated", `INSERT INTO membersSearch (membership, org, shown, hidden) SELECT membership, org, shown, hidden FROM membersSearch WHERE rowid = (SELECT min(rowid) FROM membersSearch)`,
 			"membersSearch", "several membersSearch rows"},
 		{"a stale memberIndex row", `INSERT INTO memberIndex SELECT 'gone0000000000', org, user, sortName, givenName, username, email, role, roleRank, userType, typeRank, status, added, lastLogin, credits, partnerAccess FROM memberIndex LIMIT 1`,
 			"memberIndex", "memberIndex row(s) for no membership"},

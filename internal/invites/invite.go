@@ -13,6 +13,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/audit"
+	"roster/internal/billing"
 	"roster/internal/fail"
 	roster "roster/internal/mail"
 	"roster/internal/members"
@@ -64,7 +65,9 @@ type RowResult struct {
 // (invalid_email, duplicate, invalid_role, invalid_user_type, role_incompatible_type,
 // domain_not_allowed, already_member, other_org, already_invited, seat_limit) and
 // invite_ineligible otherwise; its data holds the per-row results and, for
-// seat_limit, seatsUsed, pending, maxSeats and requested.
+// seat_limit, seatsUsed, pending, maxSeats and requested. 409 pool_exceeded {allocated,
+// pool, requested, available} when the credits of the rows that pass do not fit what is
+// left of the credit pool (an invitation does not reserve credits: Accept checks again).
 //
 // A pending invitation to the same address is refused (already_invited) rather than
 // resent: resending rotates the invitee's link, which deserves its own, explicit action.
@@ -156,17 +159,22 @@ func invite(app core.App, orgID string, by inviter, req Request, ip string) (*Re
 		if failed > 0 && !req.SkipInvalid && !req.DryRun {
 			return refusal(out, failed)
 		}
+		credits := req.Credits
+		if !req.CreditsGiven && org.GetBool("newMemberCreditsLimited") {
+			n := org.GetFloat("newMemberCredits")
+			credits = &n
+		}
+		if credits != nil {
+			if err := billing.CheckRequest(tx, org, len(cs)-failed, *credits); err != nil {
+				return err
+			}
+		}
 		if req.DryRun {
 			return nil
 		}
 		partner := org.GetBool("partnerAccessDefault")
 		if req.PartnerAccess != nil {
 			partner = *req.PartnerAccess
-		}
-		credits := req.Credits
-		if !req.CreditsGiven && org.GetBool("newMemberCreditsLimited") {
-			n := org.GetFloat("newMemberCredits")
-			credits = &n
 		}
 		for i, c := range cs {
 			if c.code != "" {

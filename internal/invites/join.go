@@ -128,7 +128,8 @@ func (in *Enrolment) validate() error {
 // row (members.join) and the welcome mail. It returns the new account, for the
 // caller to sign in.
 // Errors: 404 (errNoInvitation); 400 username (invalid_format, taken), givenName,
-// familyName, password (length), language; 409 seat_limit, email_taken.
+// familyName, password (length), language; 409 seat_limit, email_taken, pool_exceeded
+// (the invitation's credits no longer fit the organisation's credit pool).
 func Accept(app core.App, token string, in Enrolment, ip string) (*core.Record, error) {
 	if _, err := pending(app, token); err != nil {
 		return nil, err
@@ -226,6 +227,9 @@ func join(app core.App, token string, in Enrolment, ip string, sso *string) (*co
 			m.Set("creditsLimited", r.GetBool("creditsLimited"))
 			m.Set("creditsAllocated", r.GetFloat("creditsAllocated"))
 			if err := tx.Save(m); err != nil {
+				if fe, ok := fail.As(err); ok && fe.Code == "pool_exceeded" {
+					fe.Message = "The organisation's credit pool cannot cover this invitation's credits: ask its administrators to raise it, then use this link again."
+				}
 				return err
 			}
 		}

@@ -12,7 +12,9 @@ import (
 // limit. It writes a credit-ledger row (kind allocate: the new allocation, or 0 with
 // the note "unlimited"). Unchanged is a no-op. Access: members.manageCredits.
 // Errors: 400 allocated negative, 404, 403 from the policy, 409 credit_budgeting_off
-// when the organisation does not budget credits.
+// when the organisation does not budget credits, 409 pool_exceeded {allocated, pool,
+// requested, available} when the pool has not that much left (billing's pool hook, on
+// the save).
 func SetCredits(app core.App, actor *Actor, id string, allocated *float64, ip string) error {
 	if allocated != nil && *allocated < 0 {
 		return fail.Invalid("allocated", "negative", "The allocation cannot be negative; send null for no limit.")

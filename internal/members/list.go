@@ -43,6 +43,9 @@ type Filter struct {
 	Page            int
 	PerPage         int
 	SkipTotal       bool
+	// directory restricts the search to what a directory entry shows (List sets it for
+	// viewers without members.list): never an email, nor a private profile's username.
+	directory bool
 }
 
 // sortKeys maps each sort key to its column in the member index (ascending).
@@ -188,7 +191,7 @@ func (f Filter) where(org string) (cond dbx.Expression, set bool) {
 		conds = append(conds, dbx.NewExp("x.membership IN (SELECT la.membership FROM licenseAssignments la WHERE la.license = {:license})",
 			dbx.Params{"license": f.License}))
 	}
-	search := searchConds(f.Search, org)
+	search := searchConds(f.Search, org, f.directory)
 	set = f.Group != "" || f.License != "" || len(search) > 0
 	conds = append(conds, search...)
 	if !f.LastLoginBefore.IsZero() {
@@ -243,7 +246,7 @@ func (f Filter) keyed(t, org string) []dbx.Expression {
 func (f Filter) counted() bool {
 	rest := f
 	rest.Roles, rest.UserTypes, rest.Statuses, rest.PartnerAccess, rest.NeverSignedIn = nil, nil, nil, nil, nil
-	rest.Sort, rest.Page, rest.PerPage, rest.SkipTotal = "", 0, 0, false
+	rest.Sort, rest.Page, rest.PerPage, rest.SkipTotal, rest.directory = "", 0, 0, false, false
 	return reflect.DeepEqual(rest, Filter{})
 }
 
@@ -261,13 +264,19 @@ const dbTime = "2006-01-02 15:04:05.000Z"
 // searchConds matches every word of the search, accent- and case-blind, each as a set
 // of memberships: words of three characters or more through the trigram index, shorter
 // ones as the start of the family name, the given name, the username or the email
-// (four index ranges).
-func searchConds(search, org string) []dbx.Expression {
+// (four index ranges). In the directory a word matches only what an entry shows (the
+// index's shown column, see the migration 1795601410_member_search_shown.go): no email
+// range, and a private profile's username only when it stands for its missing names.
+func searchConds(search, org string, directory bool) []dbx.Expression {
 	var trigrams []string
 	var conds []dbx.Expression
 	for i, w := range strings.Fields(search) {
 		if utf8.RuneCountInString(w) >= 3 {
-			trigrams = append(trigrams, `"`+strings.ReplaceAll(w, `"`, `""`)+`"`)
+			phrase := `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+			if directory {
+				phrase = "shown : " + phrase
+			}
+			trigrams = append(trigrams, phrase)
 			continue
 		}
 		lo := []rune(fold.String(w))
@@ -277,13 +286,20 @@ func searchConds(search, org string) []dbx.Expression {
 		hi := append([]rune{}, lo...)
 		hi[len(hi)-1]++
 		p := fmt.Sprintf("p%d", i)
-		var ranges []string
+		var selects []string
 		for _, c := range []struct{ column, index string }{{"sortName", "memberIndex_by_name"},
 			{"givenName", "memberIndex_givenName"}, {"username", "memberIndex_by_username"}, {"email", "memberIndex_by_email"}} {
-			ranges = append(ranges, fmt.Sprintf("SELECT membership FROM memberIndex INDEXED BY %[1]s WHERE org = {:org} AND %[2]s >= {:%[3]slo} AND %[2]s < {:%[3]shi}",
-				c.index, c.column, p))
+			sel := fmt.Sprintf("SELECT membership FROM memberIndex INDEXED BY %[1]s WHERE org = {:org} AND %[2]s >= {:%[3]slo} AND %[2]s < {:%[3]shi}",
+				c.index, c.column, p)
+			switch {
+			case directory && c.column == "email":
+				continue
+			case directory && c.column == "username":
+				sel += " AND " + shownUsername
+			}
+			selects = append(selects, sel)
 		}
-		conds = append(conds, dbx.NewExp("x.membership IN ("+strings.Join(ranges, " UNION ALL ")+")",
+		conds = append(conds, dbx.NewExp("x.membership IN ("+strings.Join(selects, " UNION ALL ")+")",
 			dbx.Params{"org": org, p + "lo": string(lo), p + "hi": string(hi)}))
 	}
 	if len(trigrams) > 0 {
@@ -292,6 +308,10 @@ func searchConds(search, org string) []dbx.Expression {
 	}
 	return conds
 }
+
+// shownUsername says of a memberIndex row that its user's directory entry shows the
+// username (members.Entry): the profile is not private, or it has no names.
+const shownUsername = "EXISTS (SELECT 1 FROM users u WHERE u.id = memberIndex.user AND (u.visibility != 'private' OR trim(u.givenName || u.familyName) = ''))"
 
 func anys[T ~string](xs []T) []any {
 	out := make([]any, len(xs))

@@ -134,7 +134,7 @@ func List(app core.App, actor *Actor, f Filter) (any, error) {
 		return nil, err
 	}
 	// The directory cannot be filtered by what it does not show.
-	dir := Filter{Search: f.Search, Roles: f.Roles, Statuses: []access.Status{access.Active},
+	dir := Filter{Search: f.Search, directory: true, Roles: f.Roles, Statuses: []access.Status{access.Active},
 		Sort: f.Sort, Page: f.Page, PerPage: f.PerPage, SkipTotal: f.SkipTotal}
 	if k := strings.TrimPrefix(dir.Sort, "-"); k != "name" && k != "username" && k != "role" {
 		dir.Sort = "name"

@@ -186,7 +186,9 @@ func domains(in []string) ([]string, error) {
 // too_large), inviteTtlDays (out_of_range), allowedDomains (invalid_domain, too_many),
 // reportSections (invalid_role, invalid_choice), logo (image_too_large, invalid_type:
 // see images.Check),
-// newMemberRole (role_incompatible_type: viewers and contributors can only be members).
+// newMemberRole (role_incompatible_type: viewers and contributors can only be members);
+// 409 pool_exceeded {allocated, pool, requested} when budgeting is switched on, or the
+// pool lowered, below what the members already take (billing's pool hook, on the save).
 func Update(app core.App, actor *members.Actor, p Patch, ip string) (*Settings, error) {
 	if err := access.Can(actor.Member, access.OrgSettings, nil); err != nil {
 		return nil, err

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/billing"
 )
 
 // Seats is the seats section: billed seats and the monthly amount now, and one point a
@@ -170,11 +171,15 @@ func signins(groups []group) *Signins {
 
 // Credits is the credits section.
 type Credits struct {
-	Budgeting        bool                   `json:"budgeting"`
-	Pool             float64                `json:"pool"`
-	Allocated        float64                `json:"allocated"`   // Σ allocations of members with a limit
-	Used             float64                `json:"used"`        // Σ credits used by every member
-	Unallocated      float64                `json:"unallocated"` // pool − allocated (negative: over-allocated)
+	Budgeting   bool    `json:"budgeting"`
+	Pool        float64 `json:"pool"`
+	Allocated   float64 `json:"allocated"`   // Σ allocations of members with a limit
+	Used        float64 `json:"used"`        // Σ credits used by every member
+	Unallocated float64 `json:"unallocated"` // pool − allocated (negative: over-allocated)
+	// What members take from the pool (billing.PoolOf: allocations, and what members
+	// without a limit used) and what it has left (never below 0).
+	PoolAllocated    float64                `json:"poolAllocated"`
+	PoolLeft         float64                `json:"poolLeft"`
 	UnlimitedMembers int                    `json:"unlimitedMembers"`
 	ByUserType       map[string]CreditsPart `json:"byUserType"`
 }
@@ -196,8 +201,9 @@ func credits(app core.App, org *core.Record) (*Credits, error) {
 		Allocated float64 `db:"allocated"`
 		Used      float64 `db:"used"`
 		Unlimited int     `db:"unlimited"`
+		Taken     float64 `db:"taken"`
 	}
-	err := app.DB().NewQuery(`SELECT userType, count(*) AS members,
+	err := app.DB().NewQuery(`SELECT userType, count(*) AS members, COALESCE(SUM(` + billing.TakesSQL + `), 0) AS taken,
 		COALESCE(SUM(CASE WHEN creditsLimited THEN creditsAllocated ELSE 0 END), 0) AS allocated,
 		COALESCE(SUM(creditsUsed), 0) AS used, CAST(COALESCE(SUM(NOT creditsLimited), 0) AS INTEGER) AS unlimited
 		FROM memberships WHERE org = {:org} GROUP BY userType`).Bind(dbx.Params{"org": org.Id}).All(&rows)
@@ -213,8 +219,10 @@ func credits(app core.App, org *core.Record) (*Credits, error) {
 		c.Allocated += r.Allocated
 		c.Used += r.Used
 		c.UnlimitedMembers += r.Unlimited
+		c.PoolAllocated += r.Taken
 	}
 	c.Unallocated = c.Pool - c.Allocated
+	c.PoolLeft = max(c.Pool-c.PoolAllocated, 0)
 	return c, nil
 }
 

@@ -3,6 +3,7 @@
 // the French or English sentence for each refusal the server gives.
 import type { RecordModel } from 'pocketbase'
 import { describe, pb, type Problem, type Role, type UserType } from './api'
+import { poolRefusal } from './credits'
 import { plural } from './format'
 import { t, type Lang, type MessageKey } from './i18n/index.svelte'
 import type { Page, Ref } from './members'
@@ -273,7 +274,7 @@ export function inviteProblem(p: Problem): string {
   if (p.status === 403 && p.code === 'rank') return t('invitations.error.rank')
   if (p.status === 403) return t('reason.role')
   if (p.status === 429) return t('invitations.error.tooManyRequests')
-  return describe(p)
+  return poolRefusal(p) ?? describe(p)
 }
 
 // invitationProblem is the sentence for a refused resend or revoke.

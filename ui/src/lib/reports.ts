@@ -34,6 +34,8 @@ export interface Report {
     allocated: number
     used: number
     unallocated: number
+    poolAllocated: number
+    poolLeft: number
     unlimitedMembers: number
     byUserType: Record<string, { members: number; allocated: number; used: number; unlimited: number }>
   }

@@ -212,6 +212,8 @@ export const invitationsEn: typeof invitationsFr = {
     'The organisation has no free seat left: ask its administrators to free one, then use this link again.',
   'join.error.emailTaken': 'This address already has an account: sign in instead.',
   'join.error.ssoNotEnabled': 'This organisation does not use enterprise sign-in: create your account with a password below.',
+  'join.error.poolExceeded':
+    'The organisation’s credit pool cannot cover the credits of this invitation: ask its administrators to raise it, then use this link again.',
   'join.error.tooMany': 'Too many attempts. Try again in a few minutes.',
   'join.doneTitle': 'Welcome to {org}!',
   'join.doneText': 'Your account is ready. Opening Roster…',

@@ -218,6 +218,8 @@ export const invitationsFr = {
   'join.error.seatLimit':
     'L’organisation n’a plus de place libre : demandez à ses administrateurs d’en libérer une, puis utilisez de nouveau ce lien.',
   'join.error.emailTaken': 'Cette adresse a déjà un compte : connectez-vous plutôt.',
+  'join.error.poolExceeded':
+    'La réserve de crédits de l’organisation ne couvre pas les crédits de cette invitation : demandez à ses administrateurs de l’augmenter, puis utilisez de nouveau ce lien.',
   'join.error.tooMany': 'Trop de tentatives. Réessayez dans quelques minutes.',
   'join.doneTitle': 'Bienvenue dans {org} !',
   'join.doneText': 'Votre compte est créé. Ouverture de Roster…',

@@ -103,6 +103,12 @@ export const orgEn: typeof orgFr = {
   'reports.credits.unallocated': 'Unallocated',
   'reports.credits.unlimited': 'Members without a limit',
   'reports.credits.off': 'Credit budgeting is off.',
+  'credits.poolUse': '{allocated} of {pool} credits allocated ({left} left)',
+  'credits.poolUseHint': 'Members’ allocations, and what members without a limit used, are taken from the pool.',
+  'credits.poolExceeded':
+    'The pool cannot cover this: {allocated} of its {pool} credits are already allocated, so {available} at most can go here ({requested} asked).',
+  'credits.poolTooSmall':
+    'Members already take {allocated} credits from the pool: it cannot go down to {requested}. Lower their allocations first.',
   'reports.invitations.heading': 'Invitations',
   'reports.invitations.lead': 'Over the last {days} days.',
   'reports.invitations.sent': 'Sent',

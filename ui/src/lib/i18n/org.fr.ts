@@ -104,6 +104,13 @@ export const orgFr = {
   'reports.credits.unallocated': 'Non alloués',
   'reports.credits.unlimited': 'Membres sans limite',
   'reports.credits.off': 'La gestion du budget de crédits est désactivée.',
+  'credits.poolUse': '{allocated} crédits alloués sur {pool} (reste {left})',
+  'credits.poolUseHint':
+    'Les allocations des membres, et ce qu’ont utilisé les membres sans limite, sont pris sur la réserve.',
+  'credits.poolExceeded':
+    'La réserve ne suffit pas : {allocated} de ses {pool} crédits sont déjà alloués, {available} au plus peuvent l’être ici ({requested} demandés).',
+  'credits.poolTooSmall':
+    'Les membres prennent déjà {allocated} crédits sur la réserve : elle ne peut pas descendre à {requested}. Réduisez d’abord leurs allocations.',
   'reports.invitations.heading': 'Invitations',
   'reports.invitations.lead': 'Sur les {days} derniers jours.',
   'reports.invitations.sent': 'Envoyées',
