@@ -3,7 +3,7 @@ GO ?= go
 GOFILES = $(shell git ls-files '*.go')
 CI_FUZZTIME ?= 5s
 
-.PHONY: run test lint ui ui-check build bench fuzz reliability matrix closed model crash drill abuse doctor-test
+.PHONY: run test lint ui ui-check build bench fuzz reliability matrix closed model crash drill abuse paths doctor-test
 
 run: ## serve on http://127.0.0.1:8090 with ./roster_data
 	$(GO) run . serve
@@ -35,7 +35,7 @@ bench: ## Roster beside stock PocketBase and the SQL floor at 10k and 100k membe
 
 # Reliability and security suites (issue 10, docs/reliability.md). `make test` runs each at
 # its CI size; these run one suite, some at a larger size.
-reliability: matrix closed model crash drill abuse doctor-test fuzz ## every reliability suite at full size
+reliability: matrix closed model crash drill abuse paths doctor-test fuzz ## every reliability suite at full size
 
 matrix: ## the HTTP permission matrix over every route
 	$(GO) test -count=1 ./internal/api -run 'PermissionMatrix' -v
@@ -58,6 +58,12 @@ abuse: ## spraying, lockout, 413 bodies and files, request smuggling, slow clien
 doctor-test: ## roster doctor against healthy instances and injected corruptions (unit and real binary)
 	$(GO) test -count=1 ./internal/doctor -v
 	$(GO) test -count=1 ./e2e -run Doctor -v
+
+paths: ## the paths around the rules (issue 14): case-variant routes, SSO linking, one lockout, image bombs, card numbers, keyed audit chain, directory search, credit pool
+	$(GO) test -count=1 ./hooks -run 'EmailChangeIsClosedUnderEveryName|UsersAuthEndpointsUnderEveryName|EnterpriseSignInLinksOnlyAfterSuccess|OwnerEnablesEnterpriseSignIn' -v
+	$(GO) test -count=1 ./internal/api -run 'OneLockoutForEveryProof|ExpiredTemporaryPasswordSetsNoNewOne|ImageBombs|ImagesWithinTheLimits|ImageLimitsHoldOnEveryPath|OnlyPicturesAreTaken|CardNumbers|TheAuditLogKeepsOnlyKindBrandLast4|BillingDetailsInTheAuditLog|DeletingTheNewestAuditRows|DirectorySearchMatchesOnlyWhatItShows|CreditPool' -v
+	$(GO) test -count=1 ./internal/audit ./internal/keyring ./internal/billing -v -run 'Rewritten|Deleting|OlderHead|DeletedWhole|ForgedHead|LaggingWitness|AnotherKey|Rekey|Derive|CardNumbersAreFound|DigitValue'
+	$(GO) test -count=1 ./e2e -run 'TestAuditChainAttacks' -v
 
 fuzz: ## every fuzz target for FUZZTIME each (default 60s)
 	FUZZTIME=$${FUZZTIME:-60s} scripts/fuzz-short
