@@ -5,6 +5,8 @@ package fail
 import (
 	"errors"
 	"fmt"
+
+	"github.com/pocketbase/pocketbase/tools/router"
 )
 
 // Kind classifies an error; each kind has one HTTP status (see internal/api).
@@ -37,6 +39,18 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("%s: %s (%s)", e.Field, e.Message, e.Code)
 	}
 	return fmt.Sprintf("%s (%s)", e.Message, e.Code)
+}
+
+// As lets errors.As find a *router.ApiError in a domain error, with its status, message
+// and data. PocketBase's own handlers (the records and batch APIs the operator's
+// dashboard uses) look for one in what a model hook returned: without it, a refusal
+// from a hook reached them as a bare 400 "Failed to update record.".
+func (e *Error) As(target any) bool {
+	t, ok := target.(**router.ApiError)
+	if ok {
+		*t = &router.ApiError{Status: e.Status(), Message: e.Message, Data: e.Data()}
+	}
+	return ok
 }
 
 // Invalid reports bad input in one field.
