@@ -16,7 +16,7 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-// The keyed audit chain through the binary (DESIGN §14): someone who can rewrite
+// The keyed audit chain through the binary (docs/reliability.md §9): someone who can rewrite
 // data.db but has no instance key cannot edit a row and recompute the chain, nor delete
 // the newest rows, nor put an older head back, without `roster audit verify` and
 // `roster doctor` exiting non-zero and naming the row; a healthy instance passes both;

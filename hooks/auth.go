@@ -92,16 +92,16 @@ func totpRequired(e *core.RecordAuthRequestEvent, sso *security.SSOIdentity) err
 		Data: map[string]any{"mfaId": id, "totpRequired": true}}
 }
 
-// refuse is a 403 with data.code (PocketBase's constructors would drop the code).
+// refuse is a 403 with data.code.
 func refuse(message, code string) error {
-	return &router.ApiError{Status: 403, Message: message, Data: map[string]any{"code": code}}
+	return fail.Forbidden(code, message).API()
 }
 
 // apiError answers a service's refusal (internal/fail) as Roster's routes do: its
 // status, message and data.code; other errors pass through.
 func apiError(err error) error {
 	if fe, ok := fail.As(err); ok {
-		return &router.ApiError{Status: fe.Status(), Message: fe.Message, Data: fe.Data()}
+		return fe.API()
 	}
 	return err
 }

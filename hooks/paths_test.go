@@ -16,7 +16,7 @@ import (
 )
 
 // usersNames are the ways a request can name the users collection: PocketBase
-// resolves collection names case-insensitively and by id (DESIGN §14).
+// resolves collection names case-insensitively and by id (docs/reliability.md §9).
 var usersNames = []string{"users", "Users", "USERS", "_pb_users_auth_"}
 
 // PocketBase's email change, both steps, is refused however the request names the

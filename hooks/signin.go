@@ -174,7 +174,7 @@ func joinWithSSO(e *core.RecordAuthWithOAuth2RequestEvent) error {
 	id.Language, _ = e.CreateData["language"].(string)
 	user, err := invites.AcceptSSO(e.App, token, id, e.RealIP())
 	if err != nil {
-		return apiError(err) // the same answers as the join form's (DESIGN §7)
+		return apiError(err) // the same answers as the join form's
 	}
 	e.Record, err = e.App.FindRecordById("users", user.Id)
 	return err

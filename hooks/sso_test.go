@@ -16,7 +16,7 @@ import (
 
 // An account is linked to the identity provider, and switched to SSO, only once its
 // whole sign-in has succeeded, and only in an organisation that enabled enterprise
-// sign-in (DESIGN §14).
+// sign-in (docs/reliability.md §9).
 func TestEnterpriseSignInLinksOnlyAfterSuccess(t *testing.T) {
 	app, c, org := signInApp(t)
 	idp := withIdP(t, app)

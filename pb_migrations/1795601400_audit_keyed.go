@@ -9,7 +9,7 @@ import (
 	"roster/internal/audit"
 )
 
-// The keyed audit chain (DESIGN §14): the sealed heads' table, then every existing
+// The keyed audit chain (docs/reliability.md §9): the sealed heads' table, then every existing
 // chain, checked as it was (plain SHA-256), re-hashed with HMAC-SHA256 under the key
 // derived from the instance key, and sealed by one audit.rekeyed row per organisation.
 // A chain already broken keeps its break (audit.Rekey). The key comes from

@@ -5,7 +5,7 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// Enterprise sign-in per organisation (DESIGN §14): the operator's identity provider
+// Enterprise sign-in per organisation (docs/reliability.md §9): the operator's identity provider
 // serves only the organisations whose owner enabled it (organizations.ssoEnabled). An
 // organisation that already has SSO accounts was using it: it starts enabled, so they
 // still sign in; every other one starts disabled. A sign-in challenge opened by an

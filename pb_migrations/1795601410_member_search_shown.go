@@ -6,7 +6,7 @@ import (
 )
 
 // The member search index splits what a member's directory entry shows from what it
-// hides (DESIGN §14, "Directory search"), so that the directory's search matches only
+// hides (docs/reliability.md §9), so that the directory's search matches only
 // what its viewer may see, while the full list (members.list) still matches both in the
 // same single MATCH over the same amount of text as before.
 //

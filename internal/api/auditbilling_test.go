@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// Billing in the audit log (DESIGN §14): rows about payment methods and invoices show
+// Billing in the audit log (docs/reliability.md §9): rows about payment methods and invoices show
 // their details (card label, brand, last 4, expiry, totals, what paid an invoice) to the
 // owner only; an administrator sees who changed billing, when and how (the action),
 // with the target and details left out and a sentence that says billing changed, in the

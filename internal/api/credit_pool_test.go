@@ -65,7 +65,7 @@ func (w *invWorld) overview(t *testing.T) (allocated, left float64) {
 	return r.JSON["poolAllocated"].(float64), r.JSON["poolLeft"].(float64)
 }
 
-// With a pool set, the sum of what members take never exceeds it (DESIGN §14): on an
+// With a pool set, the sum of what members take never exceeds it (docs/reliability.md §9): on an
 // allocation, an accepted invitation, a settings change and a spend without a limit.
 func TestCreditPoolAllocations(t *testing.T) {
 	w := poolWorld(t, 1000)

@@ -9,7 +9,7 @@ import (
 	"roster/internal/testapp"
 )
 
-// The directory's search matches only what its entries show (DESIGN §14): a member can
+// The directory's search matches only what its entries show (docs/reliability.md §9): a member can
 // neither confirm someone's email address nor a private profile's username by
 // searching for it, whole, in part or by its first letters; the full list still can.
 func TestDirectorySearchMatchesOnlyWhatItShows(t *testing.T) {

@@ -28,7 +28,7 @@ func handle(fn func(*core.RequestEvent) error) func(*core.RequestEvent) error {
 // answered 500 without its internals.
 func toAPIError(e *core.RequestEvent, err error) error {
 	if fe, ok := fail.As(err); ok {
-		return fromFail(fe)
+		return fe.API()
 	}
 	var ve validation.Errors
 	if errors.As(err, &ve) {
@@ -43,10 +43,4 @@ func toAPIError(e *core.RequestEvent, err error) error {
 	}
 	e.App.Logger().Error("request failed", "path", e.Request.URL.Path, "error", err)
 	return apis.NewInternalServerError("Something went wrong on our side; it has been logged.", nil)
-}
-
-// fromFail builds the response directly: PocketBase's constructors keep only
-// validation errors in data, and we need data.code and the details as they are.
-func fromFail(fe *fail.Error) *router.ApiError {
-	return &router.ApiError{Status: fe.Status(), Message: fe.Message, Data: fe.Data()}
 }

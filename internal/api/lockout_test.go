@@ -48,7 +48,7 @@ func wrongCode(t *testing.T, secret string) string {
 	return ""
 }
 
-// One lockout for every proof (DESIGN §14): while an account is locked, the password
+// One lockout for every proof (docs/reliability.md §9): while an account is locked, the password
 // change, the step-up of an ownership transfer, turning two-factor off and new
 // recovery codes refuse the right password or code with a wrong one's answer, and a
 // wrong password or code in any of them counts toward the one lock, which only a
@@ -143,7 +143,7 @@ func TestOneLockoutForEveryProof(t *testing.T) {
 }
 
 // A session opened with a temporary password cannot set a new one once that temporary
-// password has expired: the administrator gives a new one (DESIGN §14).
+// password has expired: the administrator gives a new one (docs/reliability.md §9).
 func TestExpiredTemporaryPasswordSetsNoNewOne(t *testing.T) {
 	s := newSec(t)
 	temporary := func(m *testapp.Member, expires time.Duration) string {

@@ -18,7 +18,7 @@ func loadActor(e *core.RequestEvent) error {
 		return toAPIError(e, err)
 	}
 	if a.Status != access.Active {
-		return fromFail(fail.Forbidden("account_disabled", "This account is disabled. Contact your organisation's administrator."))
+		return fail.Forbidden("account_disabled", "This account is disabled. Contact your organisation's administrator.").API()
 	}
 	e.Set(actorKey, a)
 	return e.Next()
@@ -28,7 +28,7 @@ func loadActor(e *core.RequestEvent) error {
 // cannot even learn that it exists.
 func inOrg(e *core.RequestEvent) error {
 	if actor(e).Org != e.Request.PathValue("org") {
-		return fromFail(fail.NotFound("Organisation not found."))
+		return fail.NotFound("Organisation not found.").API()
 	}
 	return e.Next()
 }
@@ -41,7 +41,7 @@ func unrestricted(e *core.RequestEvent) error {
 		if r[0] == members.MfaEnrollmentRequired {
 			msg = "Your organisation requires two-factor authentication: set it up before continuing."
 		}
-		return fromFail(fail.Forbidden(r[0], msg))
+		return fail.Forbidden(r[0], msg).API()
 	}
 	return e.Next()
 }

@@ -51,7 +51,7 @@ func closeAccountTables(app core.App) {
 // operatorOnly lets the instance operator go on (next) and refuses anyone else.
 func operatorOnly(e *core.RequestEvent, next func() error) error {
 	if !e.HasSuperuserAuth() {
-		return fromFail(fail.Forbidden("operator_only", "Only the instance operator can read or change these records."))
+		return fail.Forbidden("operator_only", "Only the instance operator can read or change these records.").API()
 	}
 	return next()
 }

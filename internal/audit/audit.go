@@ -3,7 +3,7 @@
 // together. Each organisation has its own chain: row n stores the hash of row n-1, so
 // editing or deleting a row breaks the chain, which Verify reports.
 //
-// The chain is keyed (DESIGN §14): a row's hash is an HMAC-SHA256 under a key derived
+// The chain is keyed (docs/reliability.md §9): a row's hash is an HMAC-SHA256 under a key derived
 // from the instance key (internal/keyring: ROSTER_ENCRYPTION_KEY or <data>/.roster_key,
 // never in data.db), so someone who can rewrite data.db (PocketBase's SQL console, a
 // copied file) cannot rewrite a row and recompute the chain after it.

@@ -47,7 +47,7 @@ func randomKey() []byte {
 }
 
 // A row rewritten in SQL and the chain after it recomputed no longer verifies: not
-// with plain SHA-256 (the chain before DESIGN §14), not with HMAC under another key,
+// with plain SHA-256 (the chain before it was keyed), not with HMAC under another key,
 // even with the head row resealed to match. Recomputed under the instance's own key
 // (which data.db does not hold), the rows and head pass and only the witness file,
 // which SQL cannot reach, still names the old head: proof that the forgery above is
@@ -241,7 +241,7 @@ func rekeyRow(t *testing.T, app core.App, org string) rekeyed {
 	return r
 }
 
-// The migration's step: a chain written before DESIGN §14 is checked as it was, then
+// The migration's step: a chain written before it was keyed is checked as it was, then
 // re-hashed under the key and sealed by one audit.rekeyed row; it verifies, and an
 // edit after it is caught.
 func TestRekeyConvertsAPlainChain(t *testing.T) {

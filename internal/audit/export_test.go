@@ -9,7 +9,7 @@ import (
 
 // ForgeChain rewrites org's chain from row from on as someone with write access to
 // data.db would after editing a row: each row's link and hash recomputed, with plain
-// SHA-256 when key is nil (the chain before DESIGN §14), else with HMAC-SHA256 under
+// SHA-256 when key is nil (the chain before it was keyed), else with HMAC-SHA256 under
 // key; and the head row resealed the same way.
 func ForgeChain(app core.App, org string, from int64, key []byte) error {
 	hash := legacyHash
@@ -49,7 +49,7 @@ func ForgeChain(app core.App, org string, from int64, key []byte) error {
 	return err
 }
 
-// Unkey turns org's chain into one written before DESIGN §14: plain SHA-256, no sealed
+// Unkey turns org's chain into one written before the chain was keyed: plain SHA-256, no sealed
 // head, no witness file.
 func Unkey(app core.App, org string) error {
 	if err := ForgeChain(app, org, 1, nil); err != nil {

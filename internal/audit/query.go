@@ -157,7 +157,7 @@ func List(app core.App, viewer access.Member, org string, q Query) (*Page, error
 var billingTargets = map[string]bool{"paymentMethod": true, "invoice": true}
 
 // seesBilling says whether viewer may read billing details: whoever may manage billing
-// (DESIGN §14: the owner).
+// (the owner).
 func seesBilling(viewer access.Member) bool {
 	return access.Can(viewer, access.BillingManage, nil) == nil
 }

@@ -16,7 +16,7 @@ func CreateHeadsTable(app core.App) error {
 	return err
 }
 
-// Rekey turns every chain hashed with plain SHA-256 (before DESIGN §14) into a keyed
+// Rekey turns every chain hashed with plain SHA-256 (before the chain was keyed) into a keyed
 // one, in app's transaction: it checks each organisation's chain as it was, re-hashes
 // its rows under the chain key, then appends one audit.rekeyed row (actor system),
 // which seals the head. A chain found broken is not laundered: only the rows before the
@@ -97,7 +97,7 @@ func rekeyChain(tx core.App, update *dbx.Query, key []byte, org string) (map[str
 	}
 }
 
-// legacyHash is a row's plain SHA-256 hash, as written before DESIGN §14.
+// legacyHash is a row's plain SHA-256 hash, as written before the chain was keyed.
 func legacyHash(r chainRow) string {
 	h := sha256.New()
 	for _, v := range []string{r.PrevHash, r.Org, fmt.Sprint(r.Seq), r.Actor, r.ActorLabel, r.Action,

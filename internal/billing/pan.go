@@ -132,8 +132,7 @@ func normalKey(k string) string {
 	return b.String()
 }
 
-// LooksLikeCardNumber reports whether s contains a full card number (DESIGN §14 "Card
-// numbers"): 13 to 19 digits that pass the Luhn check, in groups separated by any run
+// LooksLikeCardNumber reports whether s contains a full card number (docs/reliability.md §9): 13 to 19 digits that pass the Luhn check, in groups separated by any run
 // of characters that are neither letters nor digits ("4111 1111 1111 1111",
 // "4111/1111_1111+1111", "4111 - - 1111 -- 1111 1111", zero-width or ideographic
 // spaces). s is first NFKC-normalised (full-width "４１１１" becomes "4111") and every

@@ -103,7 +103,7 @@ func methodOf(r *core.Record) PaymentMethod {
 		Created: r.GetString("created"), ref: ref}
 }
 
-// view is what the audit log keeps of a method (DESIGN §14 "Card numbers"): kind,
+// view is what the audit log keeps of a method (docs/reliability.md §9): kind,
 // brand, last 4 and expiry. Never its label or holder, free text that the append-only
 // log and its CSV would keep for good whatever it holds, nor the provider's reference.
 func (m PaymentMethod) view() map[string]any {

@@ -9,7 +9,7 @@ import (
 	"roster/internal/fail"
 )
 
-// The credit pool (DESIGN §14). With credit budgeting on, the organisation's
+// The credit pool (docs/reliability.md §9). With credit budgeting on, the organisation's
 // creditsPool is where its members' credits come from, and what its members take from
 // it never exceeds it.
 //

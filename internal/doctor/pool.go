@@ -10,7 +10,7 @@ import (
 
 // creditPools checks that in every organisation that budgets credits, its members take
 // no more than its pool: allocations, and what members without a limit used
-// (billing.PoolOf, DESIGN §14).
+// (billing.PoolOf).
 func creditPools(app core.App) (Check, error) {
 	c := Check{Name: "credits taken ≤ credit pool"}
 	all, err := app.FindAllRecords("organizations")

@@ -48,9 +48,16 @@ func (e *Error) Error() string {
 func (e *Error) As(target any) bool {
 	t, ok := target.(**router.ApiError)
 	if ok {
-		*t = &router.ApiError{Status: e.Status(), Message: e.Message, Data: e.Data()}
+		*t = e.API()
 	}
 	return ok
+}
+
+// API is the error as an HTTP answer, built directly: PocketBase's constructors keep
+// only validation errors in data, and the answer needs data.code and the details as
+// they are.
+func (e *Error) API() *router.ApiError {
+	return &router.ApiError{Status: e.Status(), Message: e.Message, Data: e.Data()}
 }
 
 // Invalid reports bad input in one field.

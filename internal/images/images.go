@@ -1,5 +1,5 @@
 // Package images checks the pictures Roster stores (a member's avatar, an
-// organisation's logo) before they are stored (DESIGN §14 "Uploaded images"): the
+// organisation's logo) before they are stored (docs/reliability.md §9): the
 // type, the bytes and the pixels, read from the header alone. A picture is decoded
 // in full only later, when PocketBase makes its thumbnail, so its header must not
 // promise more pixels than a thumbnail may cost.

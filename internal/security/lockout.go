@@ -13,7 +13,7 @@ import (
 	"roster/internal/throttle"
 )
 
-// The lockout (DESIGN §10, §14) is one for every proof of an account: the password and
+// The lockout (docs/reliability.md §9) is one for every proof of an account: the password and
 // the second step at sign-in, and the password or code a signed-in request asks for
 // (password change, step-up, turning two-factor off, new recovery codes).
 // MaxFailures consecutive failures, wrong passwords and wrong codes alike, lock the

@@ -1,4 +1,4 @@
-// The organisation's credit pool (DESIGN §14): what its members take from it (allocations,
+// The organisation's credit pool (docs/reliability.md §9): what its members take from it (allocations,
 // and what members without a limit used), what is left, and what to say when the server
 // refuses a change with pool_exceeded.
 import { pb, type Problem } from './api'
