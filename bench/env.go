@@ -24,7 +24,7 @@ import (
 )
 
 // env is a scratch copy of a template served in process: Roster's app, and PocketBase's
-// stock one on a second copy when the sign-in part asks for it.
+// stock one on a second copy when a workload asks for it (sign-in, mutation, bulk).
 type env struct {
 	app   *tests.TestApp
 	url   string
@@ -51,13 +51,7 @@ func setup(n int) *env {
 	owner, org := ownerOf(app)
 	ownerTok, err := owner.NewAuthToken()
 	must(err)
-	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
-	must(err)
-	su := core.NewRecord(col)
-	su.SetEmail("bench-su@example.com")
-	su.SetPassword("bench superuser password")
-	must(app.Save(su))
-	suTok, err := su.NewAuthToken()
+	suTok, err := superuser(app)
 	must(err)
 
 	s := app.Settings()
@@ -69,18 +63,45 @@ func setup(n int) *env {
 	return &env{app: app, url: url, org: org, owner: ownerTok, su: suTok, close: func() { stop(); stopWAL(); app.Cleanup() }}
 }
 
-// stock copies the template of n members into an app with PocketBase's own hooks only
-// (no Roster hooks or routes): stock PocketBase on the same data. It returns its URL.
-func stock(n int) (string, func()) {
+// stockApp is stock PocketBase on a copy of the same data: PocketBase's own hooks only
+// (no Roster hooks or routes), its superuser, batch on and rate limits off.
+type stockApp struct {
+	url   string
+	su    string // superuser token
+	close func()
+}
+
+// stock copies the template of n members into a stock PocketBase app and serves it.
+func stock(n int) stockApp {
 	app, err := tests.NewTestApp(template(n))
 	must(err)
 	must(app.RunAllMigrations())
 	s := app.Settings()
 	s.RateLimits.Enabled = false
+	s.Batch.Enabled = true
+	s.Batch.MaxRequests = 100
+	s.Batch.Timeout = 30
 	must(app.Save(s))
+	su, err := superuser(app)
+	must(err)
 	stopWAL := storage.Start(app) // importing internal/storage turned commit checkpoints off in this process
 	url, stop := serve(app)
-	return url, func() { stop(); stopWAL(); app.Cleanup() }
+	return stockApp{url: url, su: su, close: func() { stop(); stopWAL(); app.Cleanup() }}
+}
+
+// superuser creates the bench's PocketBase superuser in app and answers its token.
+func superuser(app core.App) (string, error) {
+	col, err := app.FindCollectionByNameOrId(core.CollectionNameSuperusers)
+	if err != nil {
+		return "", err
+	}
+	su := core.NewRecord(col)
+	su.SetEmail("bench-su@example.com")
+	su.SetPassword("bench superuser password")
+	if err := app.Save(su); err != nil {
+		return "", err
+	}
+	return su.NewAuthToken()
 }
 
 // serve serves app's full router (apis.NewRouter plus every OnServe hook, as

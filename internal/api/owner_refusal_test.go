@@ -7,10 +7,11 @@ import (
 	"roster/internal/testapp"
 )
 
-// The one-owner hook's refusals reach the operator, on PocketBase's records API (what the
-// dashboard uses), with their status, code and a message that says what to do instead:
-// they used to be a bare 400 "Failed to update record.".
-func TestOneOwnerRefusalsReachTheOperatorWithTheirCode(t *testing.T) {
+// Changes to the owner on PocketBase's records API (what the dashboard uses) are refused
+// with a code and a message that says what to do instead: they used to be a bare 400
+// "Failed to update record." (the one-owner hook's refusal), and are now refused before
+// it, as every operator write of a membership is (hooks/operator.go).
+func TestOwnerChangesTellTheOperatorWhatToDo(t *testing.T) {
 	app := testapp.New(t)
 	c := testapp.Serve(t, app)
 	org := testapp.CreateOrg(t, app, "Acme", "team")
@@ -22,19 +23,19 @@ func TestOneOwnerRefusalsReachTheOperatorWithTheirCode(t *testing.T) {
 		code, says         string
 	}{
 		{"demote the owner", "PATCH", "/api/collections/memberships/records/" + owner.Id, map[string]any{"role": "admin"},
-			"owner_protected", "ownership transfer"},
+			"use_roster", "transfer-ownership"},
 		{"disable the owner", "PATCH", "/api/collections/Memberships/records/" + owner.Id, map[string]any{"status": "disabled"},
-			"owner_protected", "cannot be disabled"},
+			"use_roster", "transfer-ownership"},
 		{"delete the owner's membership", "DELETE", "/api/collections/MEMBERSHIPS/records/" + owner.Id, nil,
-			"owner_protected", "transfer ownership first"},
+			"use_roster", "transfer-ownership"},
 		{"a second owner", "POST", "/api/collections/memberships/records", map[string]any{"org": org.ID,
 			"user": org.Owner.User.Id, "role": "owner", "userType": "creator", "status": "active"},
-			"owner_exists", "transfer ownership instead"},
+			"use_roster", "transfer-ownership"},
 	} {
 		r := c.Do(tc.method, tc.path, tok, tc.body)
 		data, _ := r.JSON["data"].(map[string]any)
 		msg, _ := r.JSON["message"].(string)
-		if r.Status != 409 || data["code"] != tc.code || !strings.Contains(msg, tc.says) {
+		if r.Status != 403 || data["code"] != tc.code || !strings.Contains(msg, tc.says) {
 			t.Errorf("%s: %d %s", tc.name, r.Status, r.Raw)
 		}
 	}

@@ -126,6 +126,11 @@ var describers = map[string]func(s *sentence) string{
 		f := s.fields(s.after)
 		return s.say("{A} a modifié les paramètres de l’organisation ("+f+").", "{A} changed the organisation’s settings ("+f+").")
 	},
+	// The instance operator, through PocketBase's records API (hooks/operator.go).
+	"operator.edit": func(s *sentence) string {
+		f := s.fields(s.after)
+		return s.say("{A} a modifié {T} depuis la console de l’instance ("+f+").", "{A} edited {T} from the instance’s dashboard ("+f+").")
+	},
 	"reports.settings": func(s *sentence) string {
 		return s.say("{A} a modifié les sections de rapport partagées.", "{A} changed which report sections are shared.")
 	},
@@ -371,6 +376,8 @@ var fieldNames = map[string][2]string{
 	"description": {"description", "description"}, "visibility": {"visibilité", "visibility"},
 	"language": {"langue", "language"}, "units": {"unités", "units"}, "email": {"adresse e-mail", "email address"},
 	"avatar": {"photo", "picture"},
+	// Groups and items.
+	"title": {"titre", "title"},
 	// The organisation's settings.
 	"name": {"nom", "name"}, "logo": {"logo", "logo"}, "defaultLanguage": {"langue par défaut", "default language"},
 	"defaultUnits": {"unités par défaut", "default units"}, "mfaEnabled": {"authentification à deux facteurs", "two-factor sign-in"},
