@@ -2,7 +2,9 @@
 // invariant of DESIGN §4–§6 (one owner per organisation, seats = members = ledger =
 // subscription cache, one read-model row per membership, member counters = a count of
 // the member index, accepted invitations point to a member), the audit hash chains and
-// orphan files. It only reads.
+// orphan files; and that every role is allowed by its user type, no disabled member keeps
+// partner access, no subscription bills more seats than its plan allows and every account
+// has a membership (DESIGN §14). It only reads.
 package doctor
 
 import (
@@ -88,7 +90,7 @@ func Run(app core.App) (Report, error) {
 	var rep Report
 	for _, f := range []func(core.App) (Check, error){
 		integrity, foreignKeys, owners, seats, readModels, memberCounters, invitations, auditChains, orphanFiles,
-		creditPools,
+		creditPools, roleUserTypes, disabledPartners, planSeats, accountsWithoutMembership,
 	} {
 		c, err := f(app)
 		if err != nil {
