@@ -146,6 +146,16 @@ func orgsOf(app core.App) ([]org, error) {
 	return out, err
 }
 
+// slugsOf maps each organisation's id to its slug.
+func slugsOf(app core.App) (map[string]string, error) {
+	all, err := orgsOf(app)
+	slugs := make(map[string]string, len(all))
+	for _, o := range all {
+		slugs[o.ID] = o.Slug
+	}
+	return slugs, err
+}
+
 func owners(app core.App) (Check, error) {
 	c := Check{Name: "exactly one active owner per organisation"}
 	var rows []struct {
@@ -267,13 +277,9 @@ func memberCounters(app core.App) (Check, error) {
 	if err != nil {
 		return c, err
 	}
-	slugs := map[string]string{}
-	all, err := orgsOf(app)
+	slugs, err := slugsOf(app)
 	if err != nil {
 		return c, err
-	}
-	for _, o := range all {
-		slugs[o.ID] = o.Slug
 	}
 	c.Checked = len(rows)
 	for _, r := range rows {
@@ -335,12 +341,7 @@ func auditChains(app core.App) (Check, error) {
 	if err != nil {
 		return c, err
 	}
-	slugs := map[string]string{}
-	if all, err := orgsOf(app); err == nil {
-		for _, o := range all {
-			slugs[o.ID] = o.Slug
-		}
-	}
+	slugs, _ := slugsOf(app) // without them, organisations are named by id
 	for _, r := range reports {
 		c.Checked += r.Rows
 		if !r.OK {

@@ -99,13 +99,9 @@ func planSeats(app core.App) (Check, error) {
 	for _, p := range plans {
 		maxSeats[p.ID] = p.MaxSeats
 	}
-	all, err := orgsOf(app)
+	slugs, err := slugsOf(app)
 	if err != nil {
 		return c, err
-	}
-	slugs := make(map[string]string, len(all))
-	for _, o := range all {
-		slugs[o.ID] = o.Slug
 	}
 	c.Checked = len(subs)
 	for _, s := range subs {
