@@ -29,6 +29,7 @@ func TestDoctor(t *testing.T) {
 		{"a memberIndex row deleted", `DELETE FROM memberIndex WHERE membership = (SELECT min(membership) FROM memberIndex)`, "without a memberIndex row"},
 		{"an audit row edited", `UPDATE auditLog SET actorLabel = 'someone else' WHERE rowid = (SELECT min(rowid) FROM auditLog)`, "chain broken at row 1"},
 		{"the subscription cache edited", `UPDATE subscriptions SET monthlyAmount = monthlyAmount + 1`, "monthly amount: cached"},
+		{"every plan shrunk to one seat", `UPDATE plans SET maxSeats = 1`, "billed seats, plan maxSeats 1"},
 	}
 	db, err := sql.Open("sqlite", filepath.Join(dir, "data.db"))
 	if err != nil {

@@ -175,6 +175,16 @@ func SeatsChanged(app core.App, seats []Seat) error {
 	return err
 }
 
+// BilledSeats is the subscription's billed seats: the sum of its cached seat counts
+// (which Verify proves equal to the members and the ledger).
+func BilledSeats(sub *core.Record) int {
+	n := 0
+	for _, c := range cachedSeats(sub) {
+		n += c
+	}
+	return n
+}
+
 // cachedSeats reads a subscription's cached seat counts, with every user type.
 func cachedSeats(sub *core.Record) map[string]int {
 	seats := map[string]int{}

@@ -225,10 +225,7 @@ func ChangePlan(app core.App, a Actor, code, ip string) (*Subscription, error) {
 		if err != nil {
 			return err
 		}
-		billed := 0
-		for _, n := range cachedSeats(sub) {
-			billed += n
-		}
+		billed := BilledSeats(sub)
 		pending, err := pendingInvitations(tx, a.Org)
 		if err != nil {
 			return err

@@ -17,7 +17,9 @@ func newDoctorCommand(app core.App) *cobra.Command {
 one active owner per organisation; billed seats = members = ledger replay = subscription
 cache; one memberIndex and one membersSearch row per membership; member counters =
 memberIndex; accepted invitations point to a member or a recorded removal; every audit
-hash chain; orphan files in storage.
+hash chain; orphan files in storage; credits taken ≤ credit pool; every role allowed by its
+user type; no partner access on disabled members; billed seats ≤ plan seats; every account
+has a membership.
 Prints one line per check. Read-only.`,
 		SilenceUsage: true,
 		RunE: migrated(app, func(cmd *cobra.Command, _ []string) error {

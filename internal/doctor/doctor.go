@@ -2,7 +2,9 @@
 // invariant of DESIGN §4–§6 (one owner per organisation, seats = members = ledger =
 // subscription cache, one read-model row per membership, member counters = a count of
 // the member index, accepted invitations point to a member), the audit hash chains and
-// orphan files. It only reads.
+// orphan files; and that every role is allowed by its user type, no disabled member keeps
+// partner access, no subscription bills more seats than its plan allows and every account
+// has a membership (DESIGN §14). It only reads.
 package doctor
 
 import (
@@ -88,7 +90,7 @@ func Run(app core.App) (Report, error) {
 	var rep Report
 	for _, f := range []func(core.App) (Check, error){
 		integrity, foreignKeys, owners, seats, readModels, memberCounters, invitations, auditChains, orphanFiles,
-		creditPools,
+		creditPools, roleUserTypes, disabledPartners, planSeats, accountsWithoutMembership,
 	} {
 		c, err := f(app)
 		if err != nil {
@@ -142,6 +144,16 @@ func orgsOf(app core.App) ([]org, error) {
 	var out []org
 	err := app.DB().NewQuery("SELECT id, slug FROM organizations ORDER BY slug").All(&out)
 	return out, err
+}
+
+// slugsOf maps each organisation's id to its slug.
+func slugsOf(app core.App) (map[string]string, error) {
+	all, err := orgsOf(app)
+	slugs := make(map[string]string, len(all))
+	for _, o := range all {
+		slugs[o.ID] = o.Slug
+	}
+	return slugs, err
 }
 
 func owners(app core.App) (Check, error) {
@@ -265,13 +277,9 @@ func memberCounters(app core.App) (Check, error) {
 	if err != nil {
 		return c, err
 	}
-	slugs := map[string]string{}
-	all, err := orgsOf(app)
+	slugs, err := slugsOf(app)
 	if err != nil {
 		return c, err
-	}
-	for _, o := range all {
-		slugs[o.ID] = o.Slug
 	}
 	c.Checked = len(rows)
 	for _, r := range rows {
@@ -333,12 +341,7 @@ func auditChains(app core.App) (Check, error) {
 	if err != nil {
 		return c, err
 	}
-	slugs := map[string]string{}
-	if all, err := orgsOf(app); err == nil {
-		for _, o := range all {
-			slugs[o.ID] = o.Slug
-		}
-	}
+	slugs, _ := slugsOf(app) // without them, organisations are named by id
 	for _, r := range reports {
 		c.Checked += r.Rows
 		if !r.OK {

@@ -1,6 +1,7 @@
 package doctor_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"roster/internal/demo"
 	"roster/internal/doctor"
 	"roster/internal/members"
+	"roster/internal/orgs"
 	"roster/internal/testapp"
 )
 
@@ -46,8 +48,8 @@ func TestHealthyInstancePasses(t *testing.T) {
 	if !rep.OK() {
 		t.Fatalf("a healthy instance fails:\n%s", out)
 	}
-	if len(rep.Checks) != 10 || strings.Count(out, "OK ") != 10 {
-		t.Errorf("want 10 OK lines:\n%s", out)
+	if len(rep.Checks) != 14 || strings.Count(out, "OK ") != 14 {
+		t.Errorf("want 14 OK lines:\n%s", out)
 	}
 	t.Log("\n" + out)
 }
@@ -175,5 +177,103 @@ func TestAcceptedInvitationOfARemovedMember(t *testing.T) {
 	}
 	if rep, out := run(t, app); rep.OK() || !strings.Contains(out, "nobody00000000, which neither exists nor was removed") {
 		t.Fatalf("a dangling acceptedBy passes:\n%s", out)
+	}
+}
+
+// memberChecks are the checks of members.go, by name.
+var memberChecks = []string{
+	"every role is allowed by its user type",
+	"no partner access on disabled members",
+	"billed seats ≤ plan seats",
+	"every account has a membership",
+}
+
+// Each corruption of a member invariant, made by raw SQL (or an account saved without
+// Roster's services), is named by its own check; the other member checks stay OK.
+func TestMemberInvariantsAreReported(t *testing.T) {
+	cases := []struct {
+		name, check string
+		corrupt     func(t *testing.T, app core.App) (want string)
+	}{
+		{"an admin viewer", memberChecks[0], func(t *testing.T, app core.App) string {
+			id := cartoMember(t, app)
+			exec(t, app, `UPDATE memberships SET role = 'admin', userType = 'viewer' WHERE id = {:id}`, id)
+			return "org carto: membership " + id + " has role admin, which user type viewer does not allow"
+		}},
+		{"a disabled member with partner access", memberChecks[1], func(t *testing.T, app core.App) string {
+			id := cartoMember(t, app)
+			exec(t, app, `UPDATE memberships SET status = 'disabled', partnerAccess = 1 WHERE id = {:id}`, id)
+			return "org carto: membership " + id + " is disabled but keeps partner access"
+		}},
+		{"a plan shrunk below its billed seats", memberChecks[2], func(t *testing.T, app core.App) string {
+			exec(t, app, `UPDATE plans SET maxSeats = 1 WHERE id = (SELECT plan FROM subscriptions WHERE org = {:id})`, orgID(t, app, "carto"))
+			var n int
+			if err := app.DB().NewQuery(`SELECT count(*) FROM memberships WHERE org = {:id}`).Bind(dbx.Params{"id": orgID(t, app, "carto")}).Row(&n); err != nil {
+				t.Fatal(err)
+			}
+			return fmt.Sprintf("org carto: %d billed seats, plan maxSeats 1", n)
+		}},
+		{"an account without a membership", memberChecks[3], func(t *testing.T, app core.App) string {
+			u, err := orgs.NewUser(app, orgs.Owner{Email: "stray@example.com", Password: testapp.Password, GivenName: "Stray", FamilyName: "Account"}, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return "user " + u.Id + " (stray@example.com) has no membership"
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			app := healthy(t)
+			want := tc.corrupt(t, app)
+			rep, out := run(t, app)
+			byName := map[string]doctor.Check{}
+			for _, c := range rep.Checks {
+				byName[c.Name] = c
+			}
+			for _, name := range memberChecks {
+				c, ok := byName[name]
+				switch {
+				case !ok:
+					t.Fatalf("no check %q:\n%s", name, out)
+				case name == tc.check && (c.OK() || strings.Join(c.Problems, "\n") != want):
+					t.Fatalf("want check %q to report exactly %q:\n%s", name, want, out)
+				case name != tc.check && !c.OK():
+					t.Fatalf("check %q fails too:\n%s", name, out)
+				}
+			}
+		})
+	}
+}
+
+// cartoMember is an active member (role member, not the owner) of the demo organisation.
+func cartoMember(t *testing.T, app core.App) string {
+	t.Helper()
+	var id string
+	err := app.DB().NewQuery(`SELECT min(id) FROM memberships WHERE role = 'member' AND status = 'active' AND partnerAccess = 0 AND org = {:id}`).
+		Bind(dbx.Params{"id": orgID(t, app, "carto")}).Row(&id)
+	if err != nil || id == "" {
+		t.Fatalf("no member in carto: %v", err)
+	}
+	return id
+}
+
+func orgID(t *testing.T, app core.App, slug string) string {
+	t.Helper()
+	var id string
+	if err := app.DB().NewQuery(`SELECT id FROM organizations WHERE slug = {:slug}`).Bind(dbx.Params{"slug": slug}).Row(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// exec runs one corrupting statement and insists it changed a row.
+func exec(t *testing.T, app core.App, sql, id string) {
+	t.Helper()
+	res, err := app.DB().NewQuery(sql).Bind(dbx.Params{"id": id}).Execute()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		t.Fatalf("the corruption changed nothing: %s", sql)
 	}
 }
