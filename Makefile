@@ -62,11 +62,12 @@ doctor-test: ## roster doctor against healthy instances and injected corruptions
 	$(GO) test -count=1 ./internal/doctor -v
 	$(GO) test -count=1 ./e2e -run Doctor -v
 
-paths: ## the paths around the rules (issue 14): case-variant routes, SSO linking, one lockout, image bombs, card numbers, keyed audit chain, directory search, credit pool
+paths: ## the paths around the rules (issue 14): the operator's writes, case-variant routes, SSO linking, one lockout, image bombs, card numbers, keyed audit chain, directory search, credit pool
 	$(GO) test -count=1 ./hooks -run 'EmailChangeIsClosedUnderEveryName|UsersAuthEndpointsUnderEveryName|EnterpriseSignInLinksOnlyAfterSuccess|OwnerEnablesEnterpriseSignIn' -v
 	$(GO) test -count=1 ./internal/api -run 'OneLockoutForEveryProof|ExpiredTemporaryPasswordSetsNoNewOne|ImageBombs|ImagesWithinTheLimits|ImageLimitsHoldOnEveryPath|OnlyPicturesAreTaken|CardNumbers|TheAuditLogKeepsOnlyKindBrandLast4|BillingDetailsInTheAuditLog|DeletingTheNewestAuditRows|DirectorySearchMatchesOnlyWhatItShows|CreditPool' -v
 	$(GO) test -count=1 ./internal/audit ./internal/keyring ./internal/billing -v -run 'Rewritten|Deleting|OlderHead|DeletedWhole|ForgedHead|LaggingWitness|AnotherKey|Rekey|Derive|CardNumbersAreFound|DigitValue'
 	$(GO) test -count=1 ./e2e -run 'TestAuditChainAttacks' -v
+	$(GO) test -count=1 ./internal/api -run 'OperatorWritesFollowRoster|OwnerChangesTellTheOperator|PocketBaseOperatorRoutesAreClosed' -v
 
 fuzz: ## every fuzz target for FUZZTIME inputs each (default 20000x)
 	FUZZTIME=$${FUZZTIME:-20000x} scripts/fuzz-short

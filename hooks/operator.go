@@ -2,7 +2,10 @@ package hooks
 
 import (
 	"encoding/json"
+	"errors"
+	"maps"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"slices"
 	"strings"
@@ -68,7 +71,7 @@ func useRoster(collection, instead string) *fail.Error {
 // /api/batch fires too, under any spelling of the collection: the events are bound to
 // the collection), and keeps Roster's collections' schema, rules and records out of
 // reach of the collections API (update, delete, import, truncate): these are Roster's
-// migrations.
+// migrations. PocketBase's SQL console only reads.
 func bindOperatorWrites(app core.App) {
 	names := make([]string, 0, len(operatorPaths))
 	for name := range operatorPaths {
@@ -115,17 +118,23 @@ func bindOperatorWrites(app core.App) {
 		})
 	})
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
-		// Truncating deletes every record with app.Delete and has no request event of its
-		// own: this middleware is bound to PocketBase's truncate route (its registered
-		// pattern, not the URL) and resolves the collection as PocketBase does; anyone but a
-		// superuser is PocketBase's to refuse.
+		// Two superuser routes have no request event of their own: truncating (every record
+		// deleted with app.Delete) and the SQL console. This middleware knows them by their
+		// registered patterns (not the URL) and resolves the collection as PocketBase does;
+		// anyone but a superuser is PocketBase's to refuse.
 		se.Router.BindFunc(func(e *core.RequestEvent) error {
-			if e.Request.Pattern == http.MethodDelete+" /api/collections/{collection}/truncate" && e.HasSuperuserAuth() {
+			if !e.HasSuperuserAuth() {
+				return e.Next()
+			}
+			switch e.Request.Pattern {
+			case http.MethodDelete + " /api/collections/{collection}/truncate":
 				if c, err := e.App.FindCachedCollectionByNameOrId(e.Request.PathValue("collection")); err == nil {
 					if p, ok := operatorPaths[c.Name]; ok {
 						return useRoster(c.Name, p.instead)
 					}
 				}
+			case http.MethodPost + " /api/sql":
+				return readOnlySQL(e)
 			}
 			return e.Next()
 		})
@@ -191,6 +200,48 @@ func operatorEntries(tx core.App, r *core.Record, before, after map[string]any, 
 	}
 	return []audit.Entry{{Org: r.GetString("org"), Actor: audit.ActorSuperuser, Action: "operator.edit",
 		TargetType: r.Collection().Name, TargetID: r.Id, TargetLabel: r.GetString("title") + r.GetString("name"), Details: details, IP: ip}}, nil
+}
+
+// errWrote is a query of the SQL console that wrote, or tried to.
+var errWrote = errors.New("the SQL console wrote")
+
+// readOnlySQL runs PocketBase's SQL console (POST /api/sql) read-only: raw SQL would skip
+// every rule (seats, audit, owner). The query runs in a transaction with SQLite's
+// query_only on, so SQLite itself refuses any write; should the query turn it off
+// (several statements), the changes it made (total_changes, schema_version) undo the
+// transaction. The answer is held until then, so a refused write never reads as done.
+func readOnlySQL(e *core.RequestEvent) error {
+	held := httptest.NewRecorder()
+	err := e.App.RunInTransaction(func(tx core.App) error {
+		state := func() (out [2]int64) {
+			_ = tx.DB().NewQuery("SELECT total_changes()").Row(&out[0])
+			_ = tx.DB().NewQuery("PRAGMA schema_version").Row(&out[1])
+			return out
+		}
+		if _, err := tx.DB().NewQuery("PRAGMA query_only = ON").Execute(); err != nil {
+			return err
+		}
+		defer tx.DB().NewQuery("PRAGMA query_only = OFF").Execute()
+		before := state()
+		app, w := e.App, e.Response
+		e.App, e.Response = tx, held
+		err := e.Next()
+		e.App, e.Response = app, w
+		if state() != before || err != nil && strings.Contains(err.Error(), "readonly database") {
+			return errWrote
+		}
+		return err
+	})
+	if errors.Is(err, errWrote) {
+		return useRoster("the database", "the SQL console only reads; change data through Roster's routes and CLI (`roster --help`)")
+	}
+	if err != nil {
+		return err
+	}
+	maps.Copy(e.Response.Header(), held.Header())
+	e.Response.WriteHeader(held.Code)
+	_, err = e.Response.Write(held.Body.Bytes())
+	return err
 }
 
 // rosterCollection answers the stored collection with this id, if it is one of Roster's.

@@ -154,7 +154,8 @@ func refused(t *testing.T, what string, r testapp.Response) {
 // 403 use_roster naming the route or command to use, and changes nothing; the harmless
 // edits left (names, titles) are made with their audit row (actor "superuser"); the
 // collections API cannot change Roster's collections' schema or rules, delete, import
-// over or truncate them. After all of it `roster doctor` is green.
+// over or truncate them; the SQL console only reads. After all of it `roster doctor` is
+// green.
 func TestOperatorWritesFollowRoster(t *testing.T) {
 	w := newOperatorWorld(t)
 	editable := map[string][]string{"users": {"givenName", "familyName", "description"}, "organizations": {"name"},
@@ -241,7 +242,26 @@ func TestOperatorWritesFollowRoster(t *testing.T) {
 	refused(t, "an import opening a rule", w.c.Do("PUT", "/api/collections/import", w.tok, map[string]any{"collections": all}))
 	notes := map[string]any{"name": "notes", "type": "base", "fields": []any{map[string]any{"name": "text", "type": "text"}}}
 	refused(t, "an import deleting the rest", w.c.Do("PUT", "/api/collections/import", w.tok, map[string]any{"collections": []any{notes}, "deleteMissing": true}))
-	sameRows(t, "after the refused collection changes", before, snapshot(t, w.app))
+	// PocketBase's SQL console reads, and writes nothing however the query is written.
+	if r := w.c.Do("POST", "/api/sql", w.tok, map[string]any{"query": "SELECT count(*) AS n FROM memberships"}); r.Status != 200 || !strings.Contains(r.Raw, `"rows":[["31"]]`) {
+		t.Errorf("a read through the SQL console: %d %.300s", r.Status, r.Raw)
+	}
+	for _, q := range []string{
+		"UPDATE memberships SET role = 'owner'",
+		"DELETE FROM auditLog",
+		"WITH x AS (SELECT 1) UPDATE memberships SET userType = 'viewer'",
+		"INSERT INTO seatLedger (id, org, delta) VALUES ('x00000000000000', 'o', 1) RETURNING id",
+		"PRAGMA query_only = OFF; DELETE FROM seatLedger",
+		"DROP TABLE auditHeads",
+		"CREATE TABLE operatorNotes (x)",
+		"ALTER TABLE memberships ADD COLUMN extra TEXT",
+	} {
+		refused(t, "the SQL console: "+q, w.c.Do("POST", "/api/sql", w.tok, map[string]any{"query": q}))
+	}
+	if r := w.c.Do("POST", "/api/sql", "", map[string]any{"query": "SELECT 1"}); r.Status != 401 {
+		t.Errorf("the SQL console without a token: %d", r.Status)
+	}
+	sameRows(t, "after the refused collection changes and SQL", before, snapshot(t, w.app))
 	if r := w.c.Do("PUT", "/api/collections/import", w.tok, map[string]any{"collections": []any{notes}}); r.Status != 204 {
 		t.Errorf("an import adding a collection of the operator's own: %d %s", r.Status, r.Raw)
 	}
