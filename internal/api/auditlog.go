@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"roster/internal/mail"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -79,14 +80,11 @@ func viewerLanguage(e *core.RequestEvent) (string, error) {
 	}
 	a := actor(e)
 	if l := a.User.GetString("language"); l != "" {
-		return l, nil
+		return mail.Language(l, ""), nil
 	}
 	org, err := e.App.FindRecordById("organizations", a.Org)
 	if err != nil {
 		return "", err
 	}
-	if l := org.GetString("defaultLanguage"); l != "" {
-		return l, nil
-	}
-	return "en", nil
+	return mail.Language("", org.GetString("defaultLanguage")), nil
 }

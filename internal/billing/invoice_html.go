@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"html/template"
+	"roster/internal/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -133,14 +134,7 @@ func InvoiceHTML(app core.App, a Actor, id string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	lang := owner.Language
-	if lang != "fr" && lang != "en" {
-		lang = org.GetString("defaultLanguage")
-	}
-	if lang != "fr" {
-		lang = "en"
-	}
-	return renderInvoice(invoicePage{Lang: lang, Invoice: inv, OrgName: org.GetString("name"), OrgSlug: org.GetString("slug"),
+	return renderInvoice(invoicePage{Lang: mail.Language(owner.Language, org.GetString("defaultLanguage")), Invoice: inv, OrgName: org.GetString("name"), OrgSlug: org.GetString("slug"),
 		Owner: strings.TrimSpace(strings.TrimSpace(owner.Given+" "+owner.Family) + " <" + owner.Email + ">"), Currency: inv.Currency})
 }
 

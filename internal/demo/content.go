@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
+	"roster/internal/mail"
 	"strings"
 	"time"
 	"unicode"
@@ -276,10 +277,7 @@ func (s *seeder) writeInvitations(ms []member) (int, error) {
 		}
 	}
 	ttl := time.Duration(max(1, s.org.GetInt("inviteTtlDays"))) * day
-	lang := s.org.GetString("defaultLanguage")
-	if messages[lang] == nil {
-		lang = "en"
-	}
+	lang := mail.Language("", s.org.GetString("defaultLanguage"))
 	t := newTable("invitations", "id", "created", "updated", "org", "email", "role", "userType", "partnerAccess",
 		"creditsLimited", "creditsAllocated", "message", "tokenHash", "expires", "status", "invitedBy", "sentCount", "lastSent")
 	for range n {

@@ -25,7 +25,7 @@ type invitationMail struct {
 // default language (the invitee has not chosen one yet). The outbox keeps the
 // recipient, template and subject only: the link with its token is in the body alone.
 func sendInvitation(tx core.App, org, r *core.Record, name, token string) error {
-	lang := org.GetString("defaultLanguage")
+	lang := roster.Language("", org.GetString("defaultLanguage"))
 	return roster.Queue(tx, roster.Mail{
 		Org: org.Id, To: r.GetString("email"), Template: "invitation", Language: lang,
 		Data: map[string]any{

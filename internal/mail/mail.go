@@ -30,6 +30,17 @@ var templates embed.FS
 // Languages every template exists in.
 var Languages = []string{"fr", "en"}
 
+// Language is the language Roster speaks to someone: theirs (user), else their
+// organisation's default (org), else English. It is always one of Languages.
+func Language(user, org string) string {
+	for _, l := range []string{user, org} {
+		if l == "fr" || l == "en" {
+			return l
+		}
+	}
+	return "en"
+}
+
 // Outbox statuses.
 const (
 	Queued = "queued" // recorded, to be sent once the change commits

@@ -233,13 +233,7 @@ func notifyProfile(tx core.App, actor *Actor, t *target, before, after map[strin
 	if err != nil {
 		return err
 	}
-	lang := t.u.GetString("language")
-	if lang != "fr" && lang != "en" {
-		lang = org.GetString("defaultLanguage")
-	}
-	if lang != "fr" {
-		lang = "en"
-	}
+	lang := mailLanguage(t.u, org)
 	actorName := actor.Label
 	if actor.User != nil {
 		actorName = DisplayName(actor.User)

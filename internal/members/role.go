@@ -72,17 +72,9 @@ var roleNames = map[string]map[access.Role]string{
 	"en": {access.RoleOwner: "the owner", access.RoleAdmin: "an administrator", access.RoleMember: "a member"},
 }
 
-// mailLanguage is the language of mails to account u: theirs, else the organisation's
-// default, else English.
+// mailLanguage is the language of mails to account u (mail.Language).
 func mailLanguage(u, org *core.Record) string {
-	lang := u.GetString("language")
-	if lang != "fr" && lang != "en" {
-		lang = org.GetString("defaultLanguage")
-	}
-	if lang != "fr" {
-		lang = "en"
-	}
-	return lang
+	return mail.Language(u.GetString("language"), org.GetString("defaultLanguage"))
 }
 
 // actorName is how mails name who acted: a member by their name, the instance operator

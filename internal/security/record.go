@@ -18,15 +18,12 @@ func auditSelf(tx core.App, a *members.Actor, action string, after map[string]an
 	})
 }
 
-// language is the user's language, else their organisation's default.
+// language is the language of mails to account u (mail.Language); org may be nil.
 func language(u, org *core.Record) string {
-	if l := u.GetString("language"); l != "" {
-		return l
+	if org == nil {
+		return mail.Language(u.GetString("language"), "")
 	}
-	if org != nil {
-		return org.GetString("defaultLanguage")
-	}
-	return "en"
+	return mail.Language(u.GetString("language"), org.GetString("defaultLanguage"))
 }
 
 // notify queues a mail to u in their language, delivered once tx commits. data gets
