@@ -6,13 +6,8 @@ import (
 
 	"github.com/pocketbase/pocketbase"
 
-	"roster/hooks"
-	"roster/internal/api"
-	"roster/internal/billing"
 	"roster/internal/cli"
-	"roster/internal/invites"
-	"roster/internal/mail"
-	"roster/internal/storage"
+	"roster/internal/roster"
 	"roster/internal/throttle"
 	_ "roster/pb_migrations"
 )
@@ -20,11 +15,6 @@ import (
 func main() {
 	throttle.SpareProc()
 	app := pocketbase.NewWithConfig(pocketbase.Config{DefaultDev: false, DefaultDataDir: cli.DataDir()})
-	storage.Register(app)
-	mail.Register(app)
-	hooks.Register(app)
-	api.Register(app)
-	billing.Register(app)
-	invites.Register(app)
+	roster.Bind(app)
 	os.Exit(cli.Execute(app))
 }

@@ -15,11 +15,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
-	"roster/hooks"
-	"roster/internal/api"
-	"roster/internal/billing"
-	"roster/internal/invites"
-	"roster/internal/mail"
+	"roster/internal/roster"
 	"roster/internal/storage"
 )
 
@@ -34,18 +30,13 @@ type env struct {
 	close func()
 }
 
-// setup copies the template of n members into a scratch app with everything Roster
-// registers, served on loopback. The mutations never touch the template.
+// setup copies the template of n members into a scratch app bound with all of Roster
+// (roster.Bind), served on loopback. The mutations never touch the template.
 func setup(n int) *env {
 	app, err := tests.NewTestApp(template(n))
 	must(err)
 	must(app.RunAllMigrations())
-	mail.Register(app)
-	hooks.Register(app)
-	api.Register(app)
-	billing.Register(app)
-	invites.Register(app)
-	stopWAL := storage.Start(app) // as storage.Register does at bootstrap in the binary
+	roster.Bind(app) // its checkpointer starts now (the app is bootstrapped) and stops at app.Cleanup
 	url, stop := serve(app)
 
 	owner, org := ownerOf(app)
@@ -60,7 +51,7 @@ func setup(n int) *env {
 	s.Batch.Timeout = 30
 	s.RateLimits.Enabled = false
 	must(app.Save(s))
-	return &env{app: app, url: url, org: org, owner: ownerTok, su: suTok, close: func() { stop(); stopWAL(); app.Cleanup() }}
+	return &env{app: app, url: url, org: org, owner: ownerTok, su: suTok, close: func() { stop(); app.Cleanup() }}
 }
 
 // stockApp is stock PocketBase on a copy of the same data: PocketBase's own hooks only

@@ -12,12 +12,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
-	"roster/hooks"
-	"roster/internal/api"
-	"roster/internal/billing"
 	"roster/internal/demo"
-	"roster/internal/invites"
-	"roster/internal/mail"
+	"roster/internal/roster"
 	"roster/internal/testapp"
 )
 
@@ -74,12 +70,8 @@ func newMutationEnv(b *testing.B) *mutationEnv {
 		b.Fatal(err)
 	}
 	b.Cleanup(app.Cleanup)
-	// What testapp.New binds, on a copy of the demo data dir instead of the empty template.
-	mail.Register(app)
-	hooks.Register(app)
-	api.Register(app)
-	billing.Register(app)
-	invites.Register(app)
+	// Bound as testapp.New binds, on a copy of the demo data dir instead of the empty template.
+	roster.Bind(app)
 	app.Settings().RateLimits.Enabled = false
 	e := &mutationEnv{app: app, c: testapp.Serve(b, app)}
 

@@ -3,14 +3,12 @@ package storage
 import (
 	"testing"
 	"time"
-
-	"roster/internal/testapp"
 )
 
 // The log is checkpointed once an Interval has passed without a commit, or after
 // MaxDelay of commits that never pause; never when nothing was committed.
 func TestCheckpointWaitsForAQuietMoment(t *testing.T) {
-	app := testapp.New(t)
+	app := BareApp(t)
 	w := &watch{db: app.ConcurrentDB()}
 	defer w.close()
 	write := func() {

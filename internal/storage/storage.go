@@ -51,28 +51,45 @@ func init() {
 	})
 }
 
-// Register checkpoints app's databases from its bootstrap until it terminates.
+// Register checkpoints app's databases from its bootstrap until it terminates. An app
+// that is already bootstrapped (a test app: tests.NewTestApp bootstraps it) is
+// checkpointed from now on, so that tests and benchmarks run as the binary does.
 func Register(app core.App) {
+	if app.IsBootstrapped() {
+		stopOnTerminate(app, Start(app))
+		return
+	}
 	app.OnBootstrap().BindFunc(func(e *core.BootstrapEvent) error {
 		if err := e.Next(); err != nil {
 			return err
 		}
-		stop := Start(e.App)
-		e.App.OnTerminate().BindFunc(func(te *core.TerminateEvent) error {
-			stop()
-			return te.Next()
-		})
+		stopOnTerminate(e.App, Start(e.App))
 		return nil
 	})
 }
 
+// stopOnTerminate stops the checkpointer before app's databases close.
+func stopOnTerminate(app core.App, stop func()) {
+	app.OnTerminate().BindFunc(func(e *core.TerminateEvent) error {
+		stop()
+		return e.Next()
+	})
+}
+
 // Start checkpoints the databases (data and auxiliary) of a bootstrapped app until
-// stop is called.
+// stop is called; stop returns once the checkpointer has let go of its connections, so
+// that the databases can be closed right after.
 func Start(app core.App) (stop func()) {
-	done := make(chan struct{})
+	done, finished := make(chan struct{}), make(chan struct{})
 	var once sync.Once
-	go run(app, done)
-	return func() { once.Do(func() { close(done) }) }
+	go func() {
+		defer close(finished)
+		run(app, done)
+	}()
+	return func() {
+		once.Do(func() { close(done) })
+		<-finished
+	}
 }
 
 func run(app core.App, stop <-chan struct{}) {

@@ -36,7 +36,7 @@ func TestEveryConnectionIsSetUp(t *testing.T) {
 // them all (SQLite's default would have checkpointed and restarted it past 1 000), and
 // one checkpoint copies them.
 func TestCommitsDoNotCheckpoint(t *testing.T) {
-	app := testapp.New(t)
+	app := storage.BareApp(t) // no checkpointer: the log must keep every commit
 	db := app.NonconcurrentDB()
 	if _, err := db.NewQuery("CREATE TABLE walTest (v TEXT)").Execute(); err != nil {
 		t.Fatal(err)

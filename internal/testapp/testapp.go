@@ -1,6 +1,7 @@
-// Package testapp builds Roster apps for tests: real SQLite, every migration, every hook
-// and route, copied from a template data directory migrated once per test binary, plus
-// seed helpers (organisations, members, tokens). No mocks.
+// Package testapp builds Roster apps for tests: real SQLite, every migration, bound
+// with all of Roster as the binary is (roster.Bind), copied from a template data
+// directory migrated once per test binary, plus seed helpers (organisations, members,
+// tokens). No mocks.
 package testapp
 
 import (
@@ -12,13 +13,10 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
-	"roster/hooks"
 	"roster/internal/access"
-	"roster/internal/api"
 	"roster/internal/billing"
-	"roster/internal/invites"
-	"roster/internal/mail"
 	"roster/internal/orgs"
+	"roster/internal/roster"
 	_ "roster/pb_migrations"
 )
 
@@ -49,7 +47,8 @@ func migrate(dir string) error {
 	return app.RunAllMigrations()
 }
 
-// New returns a fresh app with Roster's hooks and routes, removed when the test ends.
+// New returns a fresh app bound as the binary binds it (roster.Bind), removed when the
+// test ends.
 func New(t testing.TB) *tests.TestApp {
 	t.Helper()
 	if templateDir == "" {
@@ -59,11 +58,7 @@ func New(t testing.TB) *tests.TestApp {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mail.Register(app)
-	hooks.Register(app)
-	api.Register(app)
-	billing.Register(app)
-	invites.Register(app)
+	roster.Bind(app)
 	t.Cleanup(app.Cleanup)
 	return app
 }
