@@ -69,6 +69,13 @@ func (t UserType) Allows(r Role) bool {
 	return r == RoleMember || t.CanOwn()
 }
 
+// French names the roles and user types in French (English uses their codes): the
+// audit log's sentences, the CSV import's accepted names.
+var French = map[string]string{
+	string(RoleOwner): "propriétaire", string(RoleAdmin): "administrateur", string(RoleMember): "membre",
+	string(Viewer): "lecteur", string(Contributor): "contributeur", string(Creator): "créateur", string(Professional): "professionnel",
+}
+
 // Status is a membership's state.
 type Status string
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"roster/internal/access"
 )
 
 // Describe writes row r as a sentence in lang (fr, else en) — "Hélène Dupré a désactivé
@@ -340,15 +342,9 @@ func possessive(name string) string {
 	return name + "’s"
 }
 
-// words are the French names of roles and user types (English uses the codes).
-var words = map[string]string{
-	"owner": "propriétaire", "admin": "administrateur", "member": "membre",
-	"viewer": "lecteur", "contributor": "contributeur", "creator": "créateur", "professional": "professionnel",
-}
-
 func (s *sentence) word(v any) string {
 	w := s.text(v)
-	if fr, ok := words[w]; ok && s.fr {
+	if fr, ok := access.French[w]; ok && s.fr {
 		return fr
 	}
 	return w

@@ -10,6 +10,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
+	"roster/internal/fold"
 )
 
 // Row is one address to invite, as the inviter wrote it. Role and UserType, when set,
@@ -120,17 +121,25 @@ func ParseCSV(r io.Reader) ([]Row, error) {
 	return rows, nil
 }
 
-// roleNames and typeNames accept the English and French names a spreadsheet may use.
-var roleNames = map[string]access.Role{
-	"member": access.RoleMember, "membre": access.RoleMember,
-	"admin": access.RoleAdmin, "administrator": access.RoleAdmin, "administrateur": access.RoleAdmin,
-}
+// roleNames and typeNames accept the names a spreadsheet may use: the code, its French
+// name (access.French) with or without accents, and "administrator". Nobody is invited
+// as the owner.
+var (
+	roleNames = func() map[string]access.Role {
+		m := names(access.RoleMember, access.RoleAdmin)
+		m["administrator"] = access.RoleAdmin
+		return m
+	}()
+	typeNames = names(access.UserTypes...)
+)
 
-var typeNames = map[string]access.UserType{
-	"viewer": access.Viewer, "lecteur": access.Viewer,
-	"contributor": access.Contributor, "contributeur": access.Contributor,
-	"creator": access.Creator, "créateur": access.Creator, "createur": access.Creator,
-	"professional": access.Professional, "professionnel": access.Professional,
+func names[T ~string](values ...T) map[string]T {
+	out := map[string]T{}
+	for _, v := range values {
+		fr := access.French[string(v)]
+		out[string(v)], out[fr], out[fold.String(fr)] = v, v, v
+	}
+	return out
 }
 
 // roleOf reads a role name; "" keeps the fallback.
