@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/apis"
@@ -14,6 +13,7 @@ import (
 
 	"roster/internal/billing"
 	"roster/internal/fail"
+	"roster/internal/paging"
 )
 
 // billingRoutes: the owner's subscription, invoices and payment methods, and credits.
@@ -62,16 +62,11 @@ func changePlan(e *core.RequestEvent) error {
 }
 
 func listInvoices(e *core.RequestEvent) error {
-	q := e.Request.URL.Query()
-	page, err := positive(q.Get("page"), "page", 1)
+	r, err := paging.Parse(e.Request.URL.Query(), clamped)
 	if err != nil {
 		return err
 	}
-	perPage, err := positive(q.Get("perPage"), "perPage", 50)
-	if err != nil {
-		return err
-	}
-	p, err := billing.ListInvoices(e.App, billingActor(e), page, perPage)
+	p, err := billing.ListInvoices(e.App, billingActor(e), r)
 	if err != nil {
 		return err
 	}
@@ -167,7 +162,7 @@ func removePaymentMethod(e *core.RequestEvent) error {
 }
 
 func getCredits(e *core.RequestEvent) error {
-	limit, err := positive(e.Request.URL.Query().Get("limit"), "limit", 50)
+	limit, err := clamped.Size(e.Request.URL.Query(), "limit")
 	if err != nil {
 		return err
 	}
@@ -197,14 +192,6 @@ func consumeCredits(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, c)
 }
 
-// positive reads an optional positive integer query parameter.
-func positive(v, name string, def int) (int, error) {
-	if v == "" {
-		return def, nil
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, fail.Invalid(name, "invalid_number", name+" is a whole number of at least 1.")
-	}
-	return n, nil
-}
+// clamped are the sizes of the invoice list and the credit history: a size above 200
+// has always answered 200 rather than a 400.
+var clamped = paging.Limits{Default: paging.DefaultPerPage, Max: paging.MaxPerPage, Clamp: true}

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"roster/internal/content"
+	"roster/internal/paging"
 )
 
 // contentRoutes: the organisation's shared resources (items, groups) and licences. The
@@ -50,7 +51,7 @@ func contentAnswer[T any](e *core.RequestEvent, status int, v T, err error) erro
 }
 
 func listLicenses(e *core.RequestEvent) error {
-	p, err := content.ParsePaging(e.Request.URL.Query())
+	p, err := paging.Parse(e.Request.URL.Query(), paging.Lists)
 	if err != nil {
 		return err
 	}
@@ -138,7 +139,7 @@ func deleteItem(e *core.RequestEvent) error {
 
 func listGroups(e *core.RequestEvent) error {
 	q := e.Request.URL.Query()
-	p, err := content.ParsePaging(q)
+	p, err := paging.Parse(q, paging.Lists)
 	if err != nil {
 		return err
 	}

@@ -2,12 +2,11 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
-	"roster/internal/fail"
+	"roster/internal/paging"
 	"roster/internal/reports"
 )
 
@@ -19,29 +18,13 @@ func outboxRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 }
 
 func listOutbox(e *core.RequestEvent) error {
-	page, perPage, err := pageParams(e)
+	r, err := paging.Parse(e.Request.URL.Query(), paging.Lists)
 	if err != nil {
 		return err
 	}
-	p, err := reports.Outbox(e.App, actor(e), page, perPage)
+	p, err := reports.Outbox(e.App, actor(e), r)
 	if err != nil {
 		return err
 	}
 	return e.JSON(http.StatusOK, p)
-}
-
-// pageParams reads page (default 1) and perPage (default 50); the services bound them.
-func pageParams(e *core.RequestEvent) (page, perPage int, err error) {
-	q := e.Request.URL.Query()
-	page, perPage = 1, 50
-	for name, dst := range map[string]*int{"page": &page, "perPage": &perPage} {
-		v := q.Get(name)
-		if v == "" {
-			continue
-		}
-		if *dst, err = strconv.Atoi(v); err != nil || *dst < 1 {
-			return 0, 0, fail.Invalid(name, "invalid", name+" is a whole number from 1.")
-		}
-	}
-	return page, perPage, nil
 }

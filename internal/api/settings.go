@@ -12,6 +12,7 @@ import (
 
 	"roster/internal/fail"
 	"roster/internal/orgsettings"
+	"roster/internal/paging"
 )
 
 // settingsRoutes: the owner's organisation settings, the MFA compliance list, and the
@@ -46,11 +47,11 @@ func updateSettings(e *core.RequestEvent) error {
 }
 
 func mfaCompliance(e *core.RequestEvent) error {
-	page, perPage, err := pageParams(e)
+	r, err := paging.Parse(e.Request.URL.Query(), paging.Lists)
 	if err != nil {
 		return err
 	}
-	p, err := orgsettings.MfaCompliance(e.App, actor(e), page, perPage)
+	p, err := orgsettings.MfaCompliance(e.App, actor(e), r)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
+	"roster/internal/paging"
 )
 
 // Query is what the audit log viewer asks for. The zero value is the newest page of
@@ -29,17 +30,11 @@ type Query struct {
 	Language string // of the sentences: fr, else en
 }
 
-// Page sizes of the viewer.
-const (
-	DefaultPerPage = 50
-	MaxPerPage     = 200
-)
-
 // ParseQuery reads actor, action, target, from, to (a date, whose whole day counts, or
 // an RFC 3339 time), cursor and perPage. Errors: 400 naming the parameter.
 func ParseQuery(q url.Values) (Query, error) {
 	out := Query{Actor: strings.TrimSpace(q.Get("actor")), Action: strings.TrimSpace(q.Get("action")),
-		Target: strings.TrimSpace(q.Get("target")), PerPage: DefaultPerPage}
+		Target: strings.TrimSpace(q.Get("target"))}
 	for name, v := range map[string]string{"actor": out.Actor, "action": out.Action, "target": out.Target} {
 		if len(v) > 100 {
 			return out, fail.Invalid(name, "too_long", name+" is at most 100 characters.")
@@ -57,12 +52,8 @@ func ParseQuery(q url.Values) (Query, error) {
 			return out, fail.Invalid("cursor", "invalid", "cursor is the seq of the last row seen (a whole number from 1).")
 		}
 	}
-	if v := q.Get("perPage"); v != "" {
-		if out.PerPage, err = strconv.Atoi(v); err != nil || out.PerPage < 1 || out.PerPage > MaxPerPage {
-			return out, fail.Invalid("perPage", "invalid", fmt.Sprintf("perPage is a whole number from 1 to %d.", MaxPerPage))
-		}
-	}
-	return out, nil
+	out.PerPage, err = paging.Lists.Size(q, "perPage")
+	return out, err
 }
 
 // instant reads a date or a time; a date as an upper bound means the end of that day.
@@ -132,8 +123,8 @@ func List(app core.App, viewer access.Member, org string, q Query) (*Page, error
 	if err := access.Can(viewer, access.AuditView, nil); err != nil {
 		return nil, err
 	}
-	if q.PerPage < 1 || q.PerPage > MaxPerPage {
-		q.PerPage = DefaultPerPage
+	if q.PerPage < 1 || q.PerPage > paging.MaxPerPage {
+		q.PerPage = paging.DefaultPerPage
 	}
 	rows, err := find(app, org, q, q.PerPage+1)
 	if err != nil {

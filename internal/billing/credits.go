@@ -10,6 +10,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
+	"roster/internal/paging"
 )
 
 // Credits is one member's credits: allocated and remaining are nil for no limit.
@@ -141,7 +142,7 @@ type CreditsOverview struct {
 }
 
 // GetCredits answers the organisation's credits and its latest credit-ledger rows (at
-// most MaxPerPage). Access: members.list (owner and admins: it shows every member's
+// most paging.MaxPerPage). Access: members.list (owner and admins: it shows every member's
 // spending). Errors: 403.
 func GetCredits(app core.App, a Actor, limit int) (*CreditsOverview, error) {
 	if err := access.Can(a.Member, access.MembersList, nil); err != nil {
@@ -171,7 +172,7 @@ func GetCredits(app core.App, a Actor, limit int) (*CreditsOverview, error) {
 	if err != nil {
 		return nil, err
 	}
-	limit = min(max(limit, 1), MaxPerPage)
+	limit = min(max(limit, 1), paging.MaxPerPage)
 	err = app.DB().NewQuery(`SELECT c.id, c.membership, COALESCE(trim(u.givenName || ' ' || u.familyName), '') AS member,
 		c.amount, c.kind, c.note, c.actor, c.at
 		FROM creditLedger c LEFT JOIN memberships m ON m.id = c.membership LEFT JOIN users u ON u.id = m.user

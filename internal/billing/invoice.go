@@ -11,6 +11,7 @@ import (
 
 	"roster/internal/audit"
 	"roster/internal/fail"
+	"roster/internal/paging"
 )
 
 // Invoice statuses.
@@ -196,25 +197,12 @@ func CloseDue(app core.App, now time.Time, slug string, force bool, actor string
 	return out, nil
 }
 
-// Page is one page of a list, as PocketBase's lists.
-type Page[T any] struct {
-	Page       int `json:"page"`
-	PerPage    int `json:"perPage"`
-	TotalItems int `json:"totalItems"`
-	TotalPages int `json:"totalPages"`
-	Items      []T `json:"items"`
-}
-
-// MaxPerPage is the largest page a list answers.
-const MaxPerPage = 200
-
 // ListInvoices answers one page of the organisation's invoices, newest first, without
 // their lines (lineCount says how many). Access: billing.manage. Errors: 403.
-func ListInvoices(app core.App, a Actor, page, perPage int) (*Page[*Invoice], error) {
+func ListInvoices(app core.App, a Actor, r paging.Request) (*paging.Page[*Invoice], error) {
 	if err := a.owner(); err != nil {
 		return nil, err
 	}
-	page, perPage = max(page, 1), min(max(perPage, 1), MaxPerPage)
 	total, err := app.CountRecords("invoices", dbx.HashExp{"org": a.Org})
 	if err != nil {
 		return nil, err
@@ -225,17 +213,15 @@ func ListInvoices(app core.App, a Actor, page, perPage int) (*Page[*Invoice], er
 		"CASE WHEN json_valid(lines) THEN json_array_length(lines) ELSE 0 END AS lineCount", "total", "currency",
 		"status", "issuedAt", "paidAt", "paymentMethod", "paymentLabel", "paymentRef").
 		From("invoices").Where(dbx.HashExp{"org": a.Org}).OrderBy("issuedAt DESC", "number DESC").
-		Limit(int64(perPage)).Offset(int64((page - 1) * perPage)).All(&rows)
+		Limit(int64(r.Limit())).Offset(int64(r.Offset())).All(&rows)
 	if err != nil {
 		return nil, err
 	}
-	out := &Page[*Invoice]{Page: page, PerPage: perPage, TotalItems: int(total),
-		TotalPages: (int(total) + perPage - 1) / perPage, Items: []*Invoice{}}
 	for _, inv := range rows {
 		inv.Days = Days(dateTime(inv.PeriodStart).Time(), dateTime(inv.PeriodEnd).Time())
-		out.Items = append(out.Items, inv)
 	}
-	return out, nil
+	out := paging.Of(r, int(total), rows)
+	return &out, nil
 }
 
 // GetInvoice answers one invoice of the organisation with its lines.

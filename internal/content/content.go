@@ -26,8 +26,6 @@ package content
 import (
 	"database/sql"
 	"errors"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -49,52 +47,6 @@ type Actor struct {
 
 // MaxBatch is the most members one assign, revoke or group-membership request takes.
 const MaxBatch = 100
-
-// MaxPerPage is the largest page a list answers.
-const MaxPerPage = 200
-
-// Page is one page of a list, in PocketBase's shape.
-type Page[T any] struct {
-	Page       int `json:"page"`
-	PerPage    int `json:"perPage"`
-	TotalItems int `json:"totalItems"`
-	TotalPages int `json:"totalPages"`
-	Items      []T `json:"items"`
-}
-
-// Paging is which page of a list is asked for.
-type Paging struct {
-	Page, PerPage int
-}
-
-// ParsePaging reads page and perPage (default 1 and 50, perPage ≤ MaxPerPage).
-func ParsePaging(q url.Values) (Paging, error) {
-	p := Paging{Page: 1, PerPage: 50}
-	for _, f := range []struct {
-		name string
-		dst  *int
-		max  int
-	}{{"page", &p.Page, 1 << 30}, {"perPage", &p.PerPage, MaxPerPage}} {
-		s := q.Get(f.name)
-		if s == "" {
-			continue
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > f.max {
-			return p, fail.Invalid(f.name, "invalid_number", f.name+" must be a whole number from 1 to "+strconv.Itoa(f.max)+".")
-		}
-		*f.dst = n
-	}
-	return p, nil
-}
-
-func pageOf[T any](p Paging, total int, items []T) Page[T] {
-	if items == nil {
-		items = []T{}
-	}
-	return Page[T]{Page: p.Page, PerPage: p.PerPage, TotalItems: total,
-		TotalPages: (total + p.PerPage - 1) / p.PerPage, Items: items}
-}
 
 // Ref names a related record: a member, an item, a group or a licence.
 type Ref struct {

@@ -11,6 +11,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
+	"roster/internal/paging"
 )
 
 // Group is a group as members of the organisation see it.
@@ -66,7 +67,7 @@ func (in *GroupInput) validate(creating bool) error {
 // ListGroups answers a page of the organisation's groups by title. Every member may see
 // them (titles, owners and members are directory information). ?member=me lists only
 // the actor's groups. Access: content.use.
-func ListGroups(app core.App, a Actor, p Paging, onlyMine bool) (*Page[Group], error) {
+func ListGroups(app core.App, a Actor, p paging.Request, onlyMine bool) (*paging.Page[Group], error) {
 	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func ListGroups(app core.App, a Actor, p Paging, onlyMine bool) (*Page[Group], e
 	if onlyMine {
 		cond += " AND (g.owner = {:me} OR EXISTS (SELECT 1 FROM groupMembers gm WHERE gm.grp = g.id AND gm.membership = {:me}))"
 	}
-	params := dbx.Params{"org": a.Org, "me": a.ID, "limit": p.PerPage, "offset": (p.Page - 1) * p.PerPage}
+	params := dbx.Params{"org": a.Org, "me": a.ID, "limit": p.Limit(), "offset": p.Offset()}
 	var total int
 	if err := app.DB().NewQuery("SELECT count(*) FROM groups g WHERE " + cond).Bind(params).Row(&total); err != nil {
 		return nil, err
@@ -94,7 +95,7 @@ func ListGroups(app core.App, a Actor, p Paging, onlyMine bool) (*Page[Group], e
 	if err != nil {
 		return nil, err
 	}
-	page := pageOf(p, total, groups)
+	page := paging.Of(p, total, groups)
 	return &page, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
+	"roster/internal/paging"
 )
 
 // Item kinds and sharing levels.
@@ -79,13 +80,13 @@ func (in *ItemInput) validate(creating bool) error {
 // ItemFilter narrows the item list: kind, owner ("me" or a membership id), a title search.
 type ItemFilter struct {
 	Kind, Owner, Search string
-	Paging
+	paging.Request
 }
 
 // ParseItemFilter reads an item filter from query parameters.
 func ParseItemFilter(q url.Values) (ItemFilter, error) {
-	p, err := ParsePaging(q)
-	f := ItemFilter{Kind: q.Get("kind"), Owner: q.Get("owner"), Search: strings.TrimSpace(q.Get("search")), Paging: p}
+	p, err := paging.Parse(q, paging.Lists)
+	f := ItemFilter{Kind: q.Get("kind"), Owner: q.Get("owner"), Search: strings.TrimSpace(q.Get("search")), Request: p}
 	if err != nil {
 		return f, err
 	}
@@ -107,12 +108,12 @@ const visibleTo = `(i.owner = {:me} OR i.sharing = 'org' OR (i.sharing = 'groups
 
 // ListItems answers a page of the items a member can see, newest first.
 // Access: content.use (every active member).
-func ListItems(app core.App, a Actor, f ItemFilter) (*Page[Item], error) {
+func ListItems(app core.App, a Actor, f ItemFilter) (*paging.Page[Item], error) {
 	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
 		return nil, err
 	}
 	where := []string{"i.org = {:org}", visibleTo}
-	params := dbx.Params{"org": a.Org, "me": a.ID, "limit": f.PerPage, "offset": (f.Page - 1) * f.PerPage}
+	params := dbx.Params{"org": a.Org, "me": a.ID, "limit": f.Limit(), "offset": f.Offset()}
 	if f.Kind != "" {
 		where, params["kind"] = append(where, "i.kind = {:kind}"), f.Kind
 	}
@@ -155,7 +156,7 @@ func ListItems(app core.App, a Actor, f ItemFilter) (*Page[Item], error) {
 	if err != nil {
 		return nil, err
 	}
-	page := pageOf(f.Paging, total, items)
+	page := paging.Of(f.Request, total, items)
 	return &page, nil
 }
 

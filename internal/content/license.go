@@ -14,6 +14,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
+	"roster/internal/paging"
 )
 
 // License is a licence as its managers see it: Seats 0 means unlimited; Assigned is
@@ -118,7 +119,7 @@ func assignedCount(app core.App, license string) (int, error) {
 
 // ListLicenses answers a page of the organisation's licences by name, with how many
 // members hold each. Access: licenses.manage (owner, administrators).
-func ListLicenses(app core.App, a Actor, p Paging) (*Page[License], error) {
+func ListLicenses(app core.App, a Actor, p paging.Request) (*paging.Page[License], error) {
 	if err := access.Can(a.Member, access.LicensesManage, nil); err != nil {
 		return nil, err
 	}
@@ -132,7 +133,7 @@ func ListLicenses(app core.App, a Actor, p Paging) (*Page[License], error) {
 	}
 	err := app.DB().NewQuery(`SELECT l.id AS id, (SELECT count(*) FROM licenseAssignments la WHERE la.license = l.id) AS assigned
 		FROM licenses l WHERE l.org = {:org} ORDER BY l.name COLLATE NOCASE, l.code LIMIT {:limit} OFFSET {:offset}`).
-		Bind(dbx.Params{"org": a.Org, "limit": p.PerPage, "offset": (p.Page - 1) * p.PerPage}).All(&rows)
+		Bind(dbx.Params{"org": a.Org, "limit": p.Limit(), "offset": p.Offset()}).All(&rows)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +153,7 @@ func ListLicenses(app core.App, a Actor, p Paging) (*Page[License], error) {
 	for _, r := range rows {
 		items = append(items, licenseOf(byID[r.ID], r.Assigned))
 	}
-	page := pageOf(p, total, items)
+	page := paging.Of(p, total, items)
 	return &page, nil
 }
 

@@ -2,7 +2,6 @@ package invites
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -14,6 +13,7 @@ import (
 	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/members"
+	"roster/internal/paging"
 )
 
 // Register adds the hourly job that turns pending invitations past their expiry into
@@ -96,13 +96,12 @@ func setStatus(tx core.App, id, from, to string, extra dbx.Params) (bool, error)
 type Filter struct {
 	Statuses []string
 	Search   string
-	Page     int
-	PerPage  int
+	paging.Request
 }
 
 // ParseFilter reads status (comma-separated), search, page and perPage (≤ 200).
 func ParseFilter(q url.Values) (Filter, error) {
-	f := Filter{Search: strings.TrimSpace(q.Get("search")), Page: 1, PerPage: 50}
+	f := Filter{Search: strings.TrimSpace(q.Get("search"))}
 	for _, v := range q["status"] {
 		for _, s := range strings.Split(v, ",") {
 			if s = strings.TrimSpace(s); s == "" {
@@ -120,34 +119,19 @@ func ParseFilter(q url.Values) (Filter, error) {
 		return f, fail.Invalid("search", "too_long", "The search text is too long.")
 	}
 	var err error
-	if v := q.Get("page"); v != "" {
-		if f.Page, err = strconv.Atoi(v); err != nil || f.Page < 1 {
-			return f, fail.Invalid("page", "invalid", "page is a whole number from 1.")
-		}
-	}
-	if v := q.Get("perPage"); v != "" {
-		if f.PerPage, err = strconv.Atoi(v); err != nil || f.PerPage < 1 || f.PerPage > members.MaxPerPage {
-			return f, fail.Invalid("perPage", "invalid", "perPage is a whole number from 1 to 200.")
-		}
-	}
-	return f, nil
+	f.Request, err = paging.Parse(q, paging.Lists)
+	return f, err
 }
 
 // List answers one page of actor's organisation's invitations, newest first. Pending
 // invitations past their expiry are expired first. Access: members.invite.
-func List(app core.App, actor *members.Actor, f Filter) (members.Page[Invitation], error) {
-	var page members.Page[Invitation]
+func List(app core.App, actor *members.Actor, f Filter) (paging.Page[Invitation], error) {
+	var page paging.Page[Invitation]
 	if err := access.Can(actor.Member, access.MembersInvite, &access.Member{Role: access.RoleMember}); err != nil {
 		return page, err
 	}
 	if _, err := expire(app, actor.Org); err != nil {
 		return page, err
-	}
-	if f.Page == 0 {
-		f.Page = 1
-	}
-	if f.PerPage == 0 {
-		f.PerPage = 50
 	}
 	where := dbx.And(dbx.HashExp{"org": actor.Org})
 	if len(f.Statuses) > 0 {
@@ -166,12 +150,11 @@ func List(app core.App, actor *members.Actor, f Filter) (members.Page[Invitation
 	}
 	var rs []*core.Record
 	err = app.RecordQuery(Collection).AndWhere(where).OrderBy("created DESC", "id DESC").
-		Limit(int64(f.PerPage)).Offset(int64((f.Page - 1) * f.PerPage)).All(&rs)
+		Limit(int64(f.Limit())).Offset(int64(f.Offset())).All(&rs)
 	if err != nil {
 		return page, err
 	}
-	page = members.Page[Invitation]{Page: f.Page, PerPage: f.PerPage, TotalItems: int(total),
-		TotalPages: (int(total) + f.PerPage - 1) / f.PerPage, Items: make([]Invitation, len(rs))}
+	page = paging.Of(f.Request, int(total), make([]Invitation, len(rs)))
 	for i, r := range rs {
 		page.Items[i] = view(app, &actor.Member, r)
 	}

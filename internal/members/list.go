@@ -16,13 +16,8 @@ import (
 	"roster/internal/access"
 	"roster/internal/fail"
 	"roster/internal/fold"
+	"roster/internal/paging"
 )
-
-// MaxPerPage is the largest page a list answers.
-const MaxPerPage = 200
-
-// MaxPage is the last page number a list takes (larger ones would overflow the offset).
-const MaxPage = 1 << 30
 
 // Filter is what a member list is asked for (DESIGN §7). The zero value lists
 // everyone, sorted by name, 50 a page.
@@ -40,9 +35,8 @@ type Filter struct {
 	CreditsMin      *float64
 	CreditsMax      *float64
 	Sort            string // a sort key, "-" first for descending
-	Page            int
-	PerPage         int
-	SkipTotal       bool
+	paging.Request
+	SkipTotal bool
 	// directory restricts the search to what a directory entry shows (List sets it for
 	// viewers without members.list): never an email, nor a private profile's username.
 	directory bool
@@ -63,7 +57,7 @@ var sortKeys = map[string]string{
 // ParseFilter reads a filter from query parameters; a bad value is a 400 naming it.
 func ParseFilter(q url.Values) (Filter, error) {
 	f := Filter{Search: strings.TrimSpace(q.Get("search")), Group: q.Get("group"), License: q.Get("license"),
-		Sort: q.Get("sort"), Page: 1, PerPage: 50, SkipTotal: q.Get("skipTotal") == "true" || q.Get("skipTotal") == "1"}
+		Sort: q.Get("sort"), Request: paging.Request{Page: 1, PerPage: paging.DefaultPerPage}, SkipTotal: q.Get("skipTotal") == "true" || q.Get("skipTotal") == "1"}
 	if utf8.RuneCountInString(f.Search) > 200 {
 		return f, fail.Invalid("search", "too_long", "The search text is too long.")
 	}
@@ -115,17 +109,8 @@ func ParseFilter(q url.Values) (Filter, error) {
 			return f, fail.Invalid("sort", "invalid_choice", "Sort by name, username, email, role, userType, added, lastLogin or creditsRemaining.")
 		}
 	}
-	if v := q.Get("page"); v != "" {
-		if f.Page, err = strconv.Atoi(v); err != nil || f.Page < 1 || f.Page > MaxPage {
-			return f, fail.Invalid("page", "invalid", fmt.Sprintf("page is a whole number from 1 to %d.", MaxPage))
-		}
-	}
-	if v := q.Get("perPage"); v != "" {
-		if f.PerPage, err = strconv.Atoi(v); err != nil || f.PerPage < 1 || f.PerPage > MaxPerPage {
-			return f, fail.Invalid("perPage", "invalid", fmt.Sprintf("perPage is a whole number from 1 to %d.", MaxPerPage))
-		}
-	}
-	return f, nil
+	f.Request, err = paging.Parse(q, paging.Lists)
+	return f, err
 }
 
 func list(q url.Values, name string) []string {
@@ -335,15 +320,6 @@ func (f Filter) order() (col, dir, index string) {
 	return col, dir, "memberIndex_by_" + key
 }
 
-// Page is one page of a list, in PocketBase's shape.
-type Page[T any] struct {
-	Page       int `json:"page"`
-	PerPage    int `json:"perPage"`
-	TotalItems int `json:"totalItems"`
-	TotalPages int `json:"totalPages"`
-	Items      []T `json:"items"`
-}
-
 // row is what the list reads for each member.
 type row struct {
 	ID               string  `db:"id"`
@@ -419,14 +395,8 @@ func selectRows(app core.App, where dbx.Expression, col, dir, index string, tota
 // group, a licence) is counted as its page is sorted, in the same pass; only a page
 // past its end needs a count of its own.
 func find(app core.App, org string, f Filter) ([]row, int, error) {
-	if f.PerPage == 0 {
-		f.PerPage = 50
-	}
-	if f.Page == 0 {
-		f.Page = 1
-	}
 	where, set, col, dir, index := f.plan(org)
-	offset := (f.Page - 1) * f.PerPage
+	offset := f.Offset()
 	total := -1
 	if !f.SkipTotal && !set {
 		var err error
@@ -435,7 +405,7 @@ func find(app core.App, org string, f Filter) ([]row, int, error) {
 		}
 	}
 	withTotal := set && !f.SkipTotal
-	rows, err := selectRows(app, where, col, dir, index, withTotal, f.PerPage, offset)
+	rows, err := selectRows(app, where, col, dir, index, withTotal, f.Limit(), offset)
 	switch {
 	case err != nil || !withTotal:
 		return rows, total, err
@@ -482,18 +452,4 @@ func countSQL(org string, f Filter, where dbx.Expression, set bool, params dbx.P
 	default:
 		return "SELECT count(*) FROM memberIndex x INDEXED BY " + filtersIndex + " WHERE " + where.Build(sqlBuilder, params)
 	}
-}
-
-func pageOf[T any](f Filter, total int, items []T) Page[T] {
-	if items == nil {
-		items = []T{}
-	}
-	p := Page[T]{Page: max(f.Page, 1), PerPage: f.PerPage, TotalItems: total, TotalPages: -1, Items: items}
-	if p.PerPage == 0 {
-		p.PerPage = 50
-	}
-	if total >= 0 {
-		p.TotalPages = (total + p.PerPage - 1) / p.PerPage
-	}
-	return p
 }

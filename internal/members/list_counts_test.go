@@ -11,6 +11,7 @@ import (
 	"roster/internal/access"
 	"roster/internal/demo"
 	"roster/internal/members"
+	"roster/internal/paging"
 	"roster/internal/testapp"
 )
 
@@ -299,9 +300,9 @@ func TestListTotalIsWhatIsListed(t *testing.T) {
 					t.Fatal(err)
 				}
 				switch p := out.(type) {
-				case members.Page[members.Member]:
+				case paging.Page[members.Member]:
 					return p.TotalItems, len(p.Items)
-				case members.Page[members.Entry]:
+				case paging.Page[members.Entry]:
 					return p.TotalItems, len(p.Items)
 				}
 				t.Fatalf("a page of %T", out)

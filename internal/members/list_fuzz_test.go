@@ -10,6 +10,7 @@ import (
 	"roster/internal/content"
 	"roster/internal/fail"
 	"roster/internal/members"
+	"roster/internal/paging"
 	"roster/internal/testapp"
 )
 
@@ -131,7 +132,7 @@ func FuzzMemberListQuery(f *testing.F) {
 		if err := json.Unmarshal(raw, &p); err != nil {
 			t.Fatal(err)
 		}
-		if len(p.Items) > p.PerPage || p.PerPage > members.MaxPerPage || p.TotalItems >= 0 && len(p.Items) > p.TotalItems {
+		if len(p.Items) > p.PerPage || p.PerPage > paging.MaxPerPage || p.TotalItems >= 0 && len(p.Items) > p.TotalItems {
 			t.Fatalf("%v: %d items, perPage %d, total %d", q, len(p.Items), p.PerPage, p.TotalItems)
 		}
 		for _, it := range p.Items {

@@ -9,6 +9,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
+	"roster/internal/paging"
 )
 
 // Member is the full view of a member (DESIGN §7), for owners and administrators,
@@ -128,14 +129,14 @@ func List(app core.App, actor *Actor, f Filter) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return pageOf(f, total, items), nil
+		return paging.Of(f.Request, total, items), nil
 	}
 	if err := access.Can(actor.Member, access.MembersDirectory, nil); err != nil {
 		return nil, err
 	}
 	// The directory cannot be filtered by what it does not show.
 	dir := Filter{Search: f.Search, directory: true, Roles: f.Roles, Statuses: []access.Status{access.Active},
-		Sort: f.Sort, Page: f.Page, PerPage: f.PerPage, SkipTotal: f.SkipTotal}
+		Sort: f.Sort, Request: f.Request, SkipTotal: f.SkipTotal}
 	if k := strings.TrimPrefix(dir.Sort, "-"); k != "name" && k != "username" && k != "role" {
 		dir.Sort = "name"
 	}
@@ -147,7 +148,7 @@ func List(app core.App, actor *Actor, f Filter) (any, error) {
 	for i, r := range rows {
 		items[i] = r.entry()
 	}
-	return pageOf(dir, total, items), nil
+	return paging.Of(dir.Request, total, items), nil
 }
 
 // Get answers one member: the full view for those allowed members.list and for

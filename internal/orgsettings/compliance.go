@@ -7,8 +7,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/fail"
 	"roster/internal/members"
+	"roster/internal/paging"
 )
 
 // Compliance summarises who has not set up two-factor sign-in: the active members who
@@ -36,18 +36,12 @@ type Person struct {
 
 // MfaCompliance lists, a page at a time and by name, the active members without
 // two-factor sign-in: those whom requiring MFA would stop until they enrol.
-// Access: org.settings. Errors: 403 from the policy, 400 page or perPage.
-func MfaCompliance(app core.App, actor *members.Actor, page, perPage int) (*members.Page[Person], error) {
+// Access: org.settings. Errors: 403 from the policy (r is bounded by paging.Parse).
+func MfaCompliance(app core.App, actor *members.Actor, r paging.Request) (*paging.Page[Person], error) {
 	if err := access.Can(actor.Member, access.OrgSettings, nil); err != nil {
 		return nil, err
 	}
-	if page < 1 {
-		return nil, fail.Invalid("page", "invalid", "page is a whole number from 1.")
-	}
-	if perPage < 1 || perPage > members.MaxPerPage {
-		return nil, fail.Invalid("perPage", "invalid", "perPage is a whole number from 1 to 200.")
-	}
-	people, err := withoutMfa(app, actor.Org, perPage, (page-1)*perPage)
+	people, err := withoutMfa(app, actor.Org, r.Limit(), r.Offset())
 	if err != nil {
 		return nil, err
 	}
@@ -55,8 +49,8 @@ func MfaCompliance(app core.App, actor *members.Actor, page, perPage int) (*memb
 	if err != nil {
 		return nil, err
 	}
-	return &members.Page[Person]{Page: page, PerPage: perPage, TotalItems: total,
-		TotalPages: (total + perPage - 1) / perPage, Items: people}, nil
+	p := paging.Of(r, total, people)
+	return &p, nil
 }
 
 func summary(app core.App, actor *members.Actor) (Compliance, error) {

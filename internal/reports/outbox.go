@@ -8,8 +8,8 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/fail"
 	"roster/internal/members"
+	"roster/internal/paging"
 )
 
 // Mail is one outbox row as owners and administrators see it. The outbox never holds a
@@ -27,18 +27,12 @@ type Mail struct {
 
 // Outbox lists the mails the organisation sent, newest first, a page at a time
 // (index (org, at)). Access: audit.view — the outbox is a record of what happened, for
-// the owner and administrators. Errors: 403 from the policy, 400 page or perPage.
-func Outbox(app core.App, actor *members.Actor, page, perPage int) (*members.Page[Mail], error) {
+// the owner and administrators. Errors: 403 from the policy (r is bounded by paging.Parse).
+func Outbox(app core.App, actor *members.Actor, r paging.Request) (*paging.Page[Mail], error) {
 	if err := access.Can(actor.Member, access.AuditView, nil); err != nil {
 		return nil, err
 	}
-	if page < 1 {
-		return nil, fail.Invalid("page", "invalid", "page is a whole number from 1.")
-	}
-	if perPage < 1 || perPage > members.MaxPerPage {
-		return nil, fail.Invalid("perPage", "invalid", "perPage is a whole number from 1 to 200.")
-	}
-	params := dbx.Params{"org": actor.Org, "limit": perPage, "offset": (page - 1) * perPage}
+	params := dbx.Params{"org": actor.Org, "limit": r.Limit(), "offset": r.Offset()}
 	items := []Mail{}
 	err := app.DB().NewQuery(`SELECT id, "to", template, language, subject, status, error, at FROM mailOutbox
 		WHERE org = {:org} ORDER BY at DESC, rowid DESC LIMIT {:limit} OFFSET {:offset}`).Bind(params).All(&items)
@@ -49,8 +43,8 @@ func Outbox(app core.App, actor *members.Actor, page, perPage int) (*members.Pag
 	if err := app.DB().NewQuery("SELECT count(*) FROM mailOutbox WHERE org = {:org}").Bind(params).Row(&total); err != nil {
 		return nil, err
 	}
-	return &members.Page[Mail]{Page: page, PerPage: perPage, TotalItems: total,
-		TotalPages: (total + perPage - 1) / perPage, Items: items}, nil
+	p := paging.Of(r, total, items)
+	return &p, nil
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -12,6 +12,7 @@ import (
 	"roster/internal/demo"
 	"roster/internal/members"
 	"roster/internal/orgsettings"
+	"roster/internal/paging"
 	"roster/internal/reports"
 )
 
@@ -78,7 +79,7 @@ func BenchmarkReports(b *testing.B) {
 	})
 	b.Run("outbox", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := reports.Outbox(app, owner, 1, 50); err != nil {
+			if _, err := reports.Outbox(app, owner, paging.Request{Page: 1, PerPage: 50}); err != nil {
 				b.Fatal(err)
 			}
 		}
