@@ -1,14 +1,13 @@
 package audit
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/spreadsheet"
 )
 
 var exportHeader = []string{"seq", "at", "actorId", "actor", "action", "description", "targetType", "targetId",
@@ -27,11 +26,8 @@ func Export(app core.App, viewer access.Member, org string, q Query) (func(io.Wr
 		return nil, err
 	}
 	return func(w io.Writer) error {
-		if _, err := io.WriteString(w, "\ufeff"); err != nil {
-			return err
-		}
-		out := csv.NewWriter(w)
-		if err := out.Write(exportHeader); err != nil {
+		out, err := spreadsheet.New(w, exportHeader)
+		if err != nil {
 			return err
 		}
 		q.Cursor = 0
@@ -43,17 +39,13 @@ func Export(app core.App, viewer access.Member, org string, q Query) (func(io.Wr
 			}
 			for _, r := range rows {
 				it := r.view(q.Language, billing)
-				rec := []string{strconv.FormatInt(it.Seq, 10), it.At, it.Actor, it.ActorLabel, it.Action, it.Sentence,
-					it.TargetType, it.TargetID, it.TargetLabel, string(it.Before), string(it.After), string(it.Details), it.IP}
-				for i := range rec {
-					rec[i] = defuse(rec[i])
-				}
-				if err := out.Write(rec); err != nil {
+				err := out.Row(strconv.FormatInt(it.Seq, 10), it.At, it.Actor, it.ActorLabel, it.Action, it.Sentence,
+					it.TargetType, it.TargetID, it.TargetLabel, string(it.Before), string(it.After), string(it.Details), it.IP)
+				if err != nil {
 					return err
 				}
 			}
-			out.Flush()
-			if err := out.Error(); err != nil {
+			if err := out.Flush(); err != nil {
 				return err
 			}
 			if len(rows) < exportPage {
@@ -62,12 +54,4 @@ func Export(app core.App, viewer access.Member, org string, q Query) (func(io.Wr
 			q.Cursor = rows[len(rows)-1].Seq
 		}
 	}, nil
-}
-
-// defuse keeps a spreadsheet from running a cell as a formula.
-func defuse(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
-	}
-	return cell
 }

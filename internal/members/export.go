@@ -1,14 +1,13 @@
 package members
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/spreadsheet"
 )
 
 var exportHeader = []string{"name", "givenName", "familyName", "username", "email", "role", "userType", "status",
@@ -26,11 +25,8 @@ func Export(app core.App, actor *Actor, f Filter) (func(io.Writer) error, error)
 }
 
 func writeCSV(app core.App, org string, f Filter, w io.Writer) error {
-	if _, err := io.WriteString(w, "\ufeff"); err != nil {
-		return err
-	}
-	out := csv.NewWriter(w)
-	if err := out.Write(exportHeader); err != nil {
+	out, err := spreadsheet.New(w, exportHeader)
+	if err != nil {
 		return err
 	}
 	f.PerPage, f.SkipTotal = 1000, true
@@ -45,28 +41,17 @@ func writeCSV(app core.App, org string, f Filter, w io.Writer) error {
 			if m.Credits.Allocated != nil {
 				alloc = fmt.Sprint(*m.Credits.Allocated)
 			}
-			rec := []string{m.Name, m.GivenName, m.FamilyName, m.Username, m.Email, string(m.Role), string(m.UserType),
-				string(m.Status), m.Added, m.LastLogin, alloc, fmt.Sprint(m.Credits.Used), fmt.Sprint(m.Partner), fmt.Sprint(m.MfaEnabled)}
-			for i := range rec {
-				rec[i] = defuse(rec[i])
-			}
-			if err := out.Write(rec); err != nil {
+			err := out.Row(m.Name, m.GivenName, m.FamilyName, m.Username, m.Email, string(m.Role), string(m.UserType),
+				string(m.Status), m.Added, m.LastLogin, alloc, fmt.Sprint(m.Credits.Used), fmt.Sprint(m.Partner), fmt.Sprint(m.MfaEnabled))
+			if err != nil {
 				return err
 			}
 		}
-		out.Flush()
-		if err := out.Error(); err != nil {
+		if err := out.Flush(); err != nil {
 			return err
 		}
 		if len(rows) < f.PerPage {
 			return nil
 		}
 	}
-}
-
-func defuse(cell string) string {
-	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-		return "'" + cell
-	}
-	return cell
 }
