@@ -125,7 +125,7 @@ type invitationBody struct {
 }
 
 func decodeInvitations(e *core.RequestEvent) (invites.Request, error) {
-	if strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/form-data") {
+	if isMultipart(e) {
 		return decodeInvitationForm(e)
 	}
 	var in invitationBody
@@ -176,10 +176,11 @@ func emailsOf(raw json.RawMessage) ([]invites.Row, error) {
 // optional emails text, and the options as text fields.
 func decodeInvitationForm(e *core.RequestEvent) (invites.Request, error) {
 	var req invites.Request
-	if err := e.Request.ParseMultipartForm(router.DefaultMaxMemory); err != nil {
-		return req, fail.Invalid("body", "invalid_form", "The form could not be read.")
+	fields, err := multipartFields(e)
+	if err != nil {
+		return req, err
 	}
-	field := func(name string) string { return strings.TrimSpace(e.Request.FormValue(name)) }
+	field := func(name string) string { return strings.TrimSpace(fields[name]) }
 	files, err := e.FindUploadedFiles("file")
 	switch {
 	case err == nil:
@@ -198,21 +199,14 @@ func decodeInvitationForm(e *core.RequestEvent) (invites.Request, error) {
 	req.Role, req.UserType, req.Message = field("role"), field("userType"), field("message")
 	bools := map[string]*bool{}
 	for _, name := range []string{"partnerAccess", "dryRun", "skipInvalid"} {
-		v := strings.ToLower(field(name))
-		switch v {
-		case "":
-		case "true", "1", "on", "yes":
-			bools[name] = &[]bool{true}[0]
-		case "false", "0", "off", "no":
-			bools[name] = &[]bool{false}[0]
-		default:
-			return req, fail.Invalid(name, "invalid_type", name+" is true or false.")
+		if bools[name], err = formBool(fields, name); err != nil {
+			return req, err
 		}
 	}
 	req.PartnerAccess = bools["partnerAccess"]
 	req.DryRun = bools["dryRun"] != nil && *bools["dryRun"]
 	req.SkipInvalid = bools["skipInvalid"] != nil && *bools["skipInvalid"]
-	if _, given := e.Request.MultipartForm.Value["credits"]; given {
+	if _, given := fields["credits"]; given {
 		req.CreditsGiven = true
 	}
 	if c := field("credits"); c != "" && c != "null" {

@@ -386,31 +386,7 @@ func expireNow(t *testing.T, app core.App, id string) {
 // postForm sends a multipart invitation request with a CSV file and form fields.
 func postForm(t *testing.T, c *testapp.Client, path, tok, csv string, fields map[string]string) testapp.Response {
 	t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range fields {
-		if err := mw.WriteField(k, v); err != nil {
-			t.Fatal(err)
-		}
-	}
-	fw, err := mw.CreateFormFile("file", "people.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, _ = fw.Write([]byte(csv))
-	_ = mw.Close()
-	req, _ := http.NewRequest("POST", c.URL+path, &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Authorization", tok)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	raw, _ := io.ReadAll(res.Body)
-	out := testapp.Response{Status: res.StatusCode, Raw: string(raw)}
-	_ = json.Unmarshal(raw, &out.JSON)
-	return out
+	return sendForm(t, c, "POST", path, tok, fields, formFile{"file", "people.csv", []byte(csv)})
 }
 
 func TestInvitingFromACSVFile(t *testing.T) {

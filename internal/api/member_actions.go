@@ -157,21 +157,22 @@ func numberOrNull(field string, raw json.RawMessage) (*float64, error) {
 // the new picture. Only the fields sent change.
 func decodeProfile(e *core.RequestEvent) (members.Profile, error) {
 	var p members.Profile
-	if !strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/form-data") {
+	if !isMultipart(e) {
 		return p, decodeJSON(e, &p)
 	}
-	if err := e.Request.ParseMultipartForm(router.DefaultMaxMemory); err != nil {
-		return p, fail.Invalid("body", "invalid_form", "The form could not be read.")
+	text, err := multipartFields(e)
+	if err != nil {
+		return p, err
 	}
 	// Through JSON, so that a field not sent stays nil (PocketBase's form binder sets them all).
 	fields := map[string]any{}
-	for k, v := range e.Request.MultipartForm.Value {
-		if len(v) > 0 {
-			fields[k] = v[0]
-		}
+	for k, v := range text {
+		fields[k] = v
 	}
-	if v, ok := fields["deleteAvatar"].(string); ok {
-		fields["deleteAvatar"] = v == "true" || v == "1" || v == "on"
+	if del, err := formBool(text, "deleteAvatar"); err != nil {
+		return p, err
+	} else if del != nil {
+		fields["deleteAvatar"] = *del
 	}
 	raw, _ := json.Marshal(fields)
 	if err := json.Unmarshal(raw, &p); err != nil {

@@ -81,28 +81,37 @@ type settingsBody struct {
 	DeleteLogo           bool                `json:"deleteLogo"`
 }
 
-// settingsText are the fields a multipart form sends as plain text; the others are
-// JSON values (true, 7, ["acme.org"], {"admin": [...]}).
-var settingsText = map[string]bool{"name": true, "defaultLanguage": true, "defaultUnits": true,
-	"newMemberRole": true, "newMemberUserType": true, "logo": true}
+// settingsText are the fields a multipart form sends as plain text, settingsBools its
+// yes/no fields (formBool); the others are JSON values (7, ["acme.org"], {"admin": [...]}).
+var (
+	settingsText = map[string]bool{"name": true, "defaultLanguage": true, "defaultUnits": true,
+		"newMemberRole": true, "newMemberUserType": true, "logo": true}
+	settingsBools = map[string]bool{"mfaEnabled": true, "mfaRequired": true, "ssoEnabled": true, "creditBudgeting": true,
+		"partnerAccessDefault": true, "deleteLogo": true}
+)
 
 // decodeSettings reads a settings change: JSON, or a multipart form whose logo part is
 // the new logo.
 func decodeSettings(e *core.RequestEvent) (orgsettings.Patch, error) {
 	var b settingsBody
 	var p orgsettings.Patch
-	if strings.HasPrefix(e.Request.Header.Get("Content-Type"), "multipart/form-data") {
-		if err := e.Request.ParseMultipartForm(router.DefaultMaxMemory); err != nil {
-			return p, fail.Invalid("body", "invalid_form", "The form could not be read.")
+	if isMultipart(e) {
+		text, err := multipartFields(e)
+		if err != nil {
+			return p, err
 		}
 		fields := map[string]any{}
-		for k, v := range e.Request.MultipartForm.Value {
-			if len(v) == 0 {
-				continue
-			}
+		for k, v := range text {
 			var x any
-			if settingsText[k] || json.Unmarshal([]byte(v[0]), &x) != nil {
-				x = v[0]
+			switch {
+			case settingsBools[k]:
+				b, err := formBool(text, k)
+				if err != nil {
+					return p, err
+				}
+				x = b
+			case settingsText[k] || json.Unmarshal([]byte(v), &x) != nil:
+				x = v
 			}
 			fields[k] = x
 		}
