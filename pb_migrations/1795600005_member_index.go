@@ -4,6 +4,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	m "github.com/pocketbase/pocketbase/migrations"
 
+	"roster/internal/access"
 	_ "roster/internal/fold" // roster_fold(), used by the triggers below
 )
 
@@ -11,7 +12,7 @@ import (
 // user's sortable fields copied in, so that filtering, sorting and counting at 100 000
 // members read one table through its indexes. SQL triggers keep it in step on every
 // write path; PocketBase does not know the table and never rewrites it.
-const memberIndexUp = `
+var memberIndexUp = `
 CREATE TABLE memberIndex (
 	membership TEXT PRIMARY KEY NOT NULL,
 	org TEXT NOT NULL,
@@ -64,12 +65,13 @@ END;
 INSERT INTO memberIndex ` + memberIndexRow + `;
 `
 
-// memberIndexRow selects index rows from memberships ms joined with users u.
-const memberIndexRow = `(membership, org, user, sortName, givenName, username, email, role, roleRank, userType, typeRank,
+// memberIndexRow selects index rows from memberships ms joined with users u; the ranks
+// are the policy's (access.RankSQL).
+var memberIndexRow = `(membership, org, user, sortName, givenName, username, email, role, roleRank, userType, typeRank,
 		status, added, lastLogin, credits, partnerAccess)
 	SELECT ms.id, ms.org, ms.user, roster_fold(trim(u.familyName || ' ' || u.givenName)), roster_fold(u.givenName), lower(u.username), lower(u.email),
-		ms.role, CASE ms.role WHEN 'owner' THEN 3 WHEN 'admin' THEN 2 ELSE 1 END,
-		ms.userType, CASE ms.userType WHEN 'professional' THEN 4 WHEN 'creator' THEN 3 WHEN 'contributor' THEN 2 ELSE 1 END,
+		ms.role, ` + access.RankSQL("ms.role", access.Roles) + `,
+		ms.userType, ` + access.RankSQL("ms.userType", access.UserTypes) + `,
 		ms.status, ms.added, u.lastLogin,
 		CASE WHEN ms.creditsLimited THEN ms.creditsAllocated - ms.creditsUsed ELSE 1e18 END,
 		ms.partnerAccess

@@ -3,7 +3,12 @@
 // compares role strings. It has no PocketBase dependency, so its rules test in microseconds.
 package access
 
-import "roster/internal/fail"
+import (
+	"fmt"
+	"strings"
+
+	"roster/internal/fail"
+)
 
 // Role is a member's role in the organisation, ordered member < admin < owner.
 type Role string
@@ -53,6 +58,31 @@ func (t UserType) Valid() bool {
 		return true
 	}
 	return false
+}
+
+// Rank orders user types, viewer 1 to professional 4; an unknown type ranks 0.
+func (t UserType) Rank() int {
+	for i, u := range UserTypes {
+		if u == t {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// RankSQL is Rank as an SQL expression over column, for every value of all: the member
+// index sorts by role and user type in the policy's own order.
+func RankSQL[T interface {
+	~string
+	Rank() int
+}](column string, all []T) string {
+	var b strings.Builder
+	b.WriteString("CASE " + column)
+	for _, v := range all {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", string(v), v.Rank())
+	}
+	b.WriteString(" ELSE 0 END")
+	return b.String()
 }
 
 // CanOwn reports whether the type may own items and groups.

@@ -255,3 +255,13 @@ func TestUserTypeRules(t *testing.T) {
 		t.Error("role order")
 	}
 }
+
+// The member index sorts by the policy's ranks: its SQL is written from them.
+func TestRankSQLFollowsTheRanks(t *testing.T) {
+	if got, want := RankSQL("ms.role", Roles), "CASE ms.role WHEN 'member' THEN 1 WHEN 'admin' THEN 2 WHEN 'owner' THEN 3 ELSE 0 END"; got != want {
+		t.Errorf("roles: %s", got)
+	}
+	if got, want := RankSQL("t", UserTypes), "CASE t WHEN 'viewer' THEN 1 WHEN 'contributor' THEN 2 WHEN 'creator' THEN 3 WHEN 'professional' THEN 4 ELSE 0 END"; got != want {
+		t.Errorf("user types: %s", got)
+	}
+}
