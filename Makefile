@@ -36,7 +36,7 @@ build: ## a small production binary
 bench: ## Roster beside stock PocketBase and the SQL floor at 10k and 100k members; writes docs/benchmarks.md (not part of test)
 	$(GO) run ./bench $(BENCHFLAGS)
 
-# Reliability and security suites (issue 10, docs/reliability.md). `make test` runs each at
+# Reliability and security suites (docs/reliability.md). `make test` runs each at
 # its CI size; these run one suite, some at a larger size.
 reliability: matrix closed model crash drill abuse paths doctor-test fuzz ## every reliability suite at full size
 
@@ -62,7 +62,7 @@ doctor-test: ## roster doctor against healthy instances and injected corruptions
 	$(GO) test -count=1 ./internal/doctor -v
 	$(GO) test -count=1 ./e2e -run Doctor -v
 
-paths: ## the paths around the rules (issue 14): the operator's writes, case-variant routes, SSO linking, one lockout, image bombs, card numbers, keyed audit chain, directory search, credit pool
+paths: ## the paths around the rules: the operator's writes, case-variant routes, SSO linking, one lockout, image bombs, card numbers, keyed audit chain, directory search, credit pool
 	$(GO) test -count=1 ./hooks -run 'EmailChangeIsClosedUnderEveryName|UsersAuthEndpointsUnderEveryName|EnterpriseSignInLinksOnlyAfterSuccess|OwnerEnablesEnterpriseSignIn' -v
 	$(GO) test -count=1 ./internal/api -run 'OneLockoutForEveryProof|ExpiredTemporaryPasswordSetsNoNewOne|ImageBombs|ImagesWithinTheLimits|ImageLimitsHoldOnEveryPath|OnlyPicturesAreTaken|CardNumbers|TheAuditLogKeepsOnlyKindBrandLast4|BillingDetailsInTheAuditLog|DeletingTheNewestAuditRows|DirectorySearchMatchesOnlyWhatItShows|CreditPool' -v
 	$(GO) test -count=1 ./internal/audit ./internal/keyring ./internal/billing -v -run 'Rewritten|Deleting|OlderHead|DeletedWhole|ForgedHead|LaggingWitness|AnotherKey|Rekey|Derive|CardNumbersAreFound|DigitValue'

@@ -1,5 +1,5 @@
-// Command bench measures Roster beside stock PocketBase and the bare SQL floor (DESIGN §11,
-// issue 9). It seeds template data dirs with the demo code once (reused between runs), copies
+// Command bench measures Roster beside stock PocketBase and the bare SQL floor
+// (docs/benchmarks.md). It seeds template data dirs with the demo code once (reused between runs), copies
 // each into a scratch app per run, serves the full router on loopback and runs every
 // workload three ways, interleaved on the same data; then it builds the real binary, times
 // its cold start, reads its memory and runs a mixed loopback load test against it.

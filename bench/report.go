@@ -262,7 +262,7 @@ func sparkline(s []int64) string {
 	return b.String()
 }
 
-// target is one DESIGN §11 (or issue 9) target as measured.
+// target is one performance target as measured.
 type target struct {
 	key, name string
 	size      int
@@ -338,7 +338,7 @@ func (r *report) targets() []target {
 
 func targetTable(ts []target) string {
 	var b strings.Builder
-	b.WriteString("## Targets (DESIGN §11 and issue 9; latencies on p95 at concurrency 1)\n\n| target | size | measured | met |\n|---|---|---|---|\n")
+	b.WriteString("## Targets (latencies on p95 at concurrency 1)\n\n| target | size | measured | met |\n|---|---|---|---|\n")
 	for _, t := range ts {
 		m := "**no**"
 		if t.ok {

@@ -16,7 +16,7 @@ import (
 
 var joinToken = regexp.MustCompile(`/join/([A-Za-z0-9_-]{43})$`)
 
-// How people get in (issue 4): on a Starter plan (5 seats) with one seat free, the owner
+// How people get in: on a Starter plan (5 seats) with one seat free, the owner
 // invites through the dialog and cannot invite two; with no mail server the join link is
 // shown once, with a copy button and a QR code; a fresh browser profile opens the link and
 // joins; the new member appears in Members and the subscription's seats and amount move;

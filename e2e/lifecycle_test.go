@@ -19,7 +19,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 )
 
-// The rest of a member's life in the browser (issue 6): the owner removes a member who owns
+// The rest of a member's life in the browser: the owner removes a member who owns
 // content and holds a licence with the removal wizard — inventory, the content transferred to
 // a colleague picked in a search, the licence revoked, the seat price saved and the new
 // monthly amount shown before confirming — and the server agrees on every count; the wizard

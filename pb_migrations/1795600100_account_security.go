@@ -5,7 +5,7 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// Account security (issue 5): the attempt counter of each two-factor sign-in challenge,
+// Account security: the attempt counter of each two-factor sign-in challenge,
 // and the users collection's auth options.
 func init() {
 	m.Register(func(app core.App) error {

@@ -5,7 +5,7 @@ import (
 	m "github.com/pocketbase/pocketbase/migrations"
 )
 
-// Settings, reports and the audit viewer (issue 8):
+// Settings, reports and the audit viewer:
 //   - organizations: the credits a new member starts with (PocketBase numbers cannot be
 //     null, so "no limit" is newMemberCreditsLimited = false, as on memberships);
 //   - covering indexes that let the reports add up 100 000 members' credits and a year

@@ -11,7 +11,7 @@ import (
 	"roster/internal/fail"
 )
 
-// expected is DESIGN §5 written out independently of policy.go: for each action, what an
+// expected is the policy written out independently of policy.go: for each action, what an
 // owner, an admin and a member may act on ("org", "self", "member", "admin"; "-" = nothing).
 const expected = `
 members.directory      org                org             org
@@ -177,7 +177,7 @@ func TestCanMatchesTheTable(t *testing.T) {
 	t.Logf("%d cases", cases)
 }
 
-// The structural rules under DESIGN §5's table, checked over the real policy.
+// The structural rules under the policy table, checked over the real policy.
 func TestRulesUnderTheTable(t *testing.T) {
 	others := []Member{{ID: "m", Role: RoleMember, Status: Active}, {ID: "a", Role: RoleAdmin, Status: Active}, {ID: "o", Role: RoleOwner, Status: Active}}
 	neverOnSelf := []Action{MembersRemove, MembersDisable, MembersEnable, MembersResetPassword, MembersDisableMfa, MembersChangeRole, MembersPartnerAccess, OrgTransferOwnership}

@@ -68,7 +68,8 @@ func (g grant) scope(r Role) scope {
 	return 0
 }
 
-// policy is DESIGN §5's table. For members.invite and invitations.*, the target is the
+// policy is the table of who may do what (docs/architecture.md). For members.invite
+// and invitations.*, the target is the
 // invitation's role. Preconditions that depend on data (seat limit, content owned,
 // target type compatibility, org settings) are the services' 409s, not policy.
 var policy = map[Action]grant{

@@ -22,7 +22,7 @@ func handle(fn func(*core.RequestEvent) error) func(*core.RequestEvent) error {
 	}
 }
 
-// toAPIError is the one mapping from errors to DESIGN §7's responses:
+// toAPIError is the one mapping from errors to Roster's JSON error answers (docs/architecture.md):
 // 400 invalid field (data.<field>.code), 401 not signed in, 403 refused (data.code),
 // 404 not found, 409 precondition (data.code + details). Anything else is logged and
 // answered 500 without its internals.

@@ -210,7 +210,7 @@ func (w *fuzzWorld) send(tb testing.TB, method, path, token, contentType string,
 	return res.StatusCode, res.Header.Get("Content-Type"), raw
 }
 
-// checkAnswer fails on a 5xx, and on a 4xx that is not DESIGN §7's JSON error
+// checkAnswer fails on a 5xx, and on a 4xx that is not Roster's JSON error
 // ({status, message, data}); it answers the error's data.
 func checkAnswer(tb testing.TB, what string, status int, contentType string, raw []byte) map[string]any {
 	tb.Helper()

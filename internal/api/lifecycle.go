@@ -44,7 +44,7 @@ func previewRemoval(e *core.RequestEvent) error {
 	return e.JSON(http.StatusOK, p)
 }
 
-// removeMember takes DESIGN §6's body (it may be empty) and answers what was done.
+// removeMember takes the removal's body (members.RemoveOptions, possibly empty) and answers what was done.
 func removeMember(e *core.RequestEvent) error {
 	var in members.RemoveOptions
 	if err := decodeJSON(e, &in); err != nil {

@@ -546,7 +546,7 @@ func TestRemovalIsAllOrNothing(t *testing.T) {
 	})
 }
 
-// TestRemovingAMemberWhoOwnsMapsAGroupAndALicence is issue 6's "done when".
+// TestRemovingAMemberWhoOwnsMapsAGroupAndALicence is the whole removal flow, end to end.
 func TestRemovingAMemberWhoOwnsMapsAGroupAndALicence(t *testing.T) {
 	w := newLife(t)
 	leaving := lifeMember(t, w, access.RoleMember, access.Professional)

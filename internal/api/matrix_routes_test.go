@@ -150,7 +150,7 @@ func mxBulkOutcome(w *mxWorld, r testapp.Response) (int, string) {
 }
 
 // matrixRoutes is every route registered under internal/api, with who may use it
-// (DESIGN §5, for the reader) and what its handler asks internal/access (the verdict).
+// (the policy table, for the reader) and what its handler asks internal/access (the verdict).
 var matrixRoutes = []mroute{
 	// Public: no sign-in; a token, valid or not, changes nothing.
 	{key: "GET /api/setup", rule: mxPublic("anyone"), targets: []mxTarget{tOrg},

@@ -23,7 +23,7 @@ import (
 	"roster/internal/testapp"
 )
 
-// The HTTP permission matrix (issue #10): every route registered under internal/api
+// The HTTP permission matrix (docs/reliability.md §1): every route registered under internal/api
 // (one row each in matrix_routes_test.go) is sent as every kind of actor on every kind
 // of target through the real router of one app, and each answer is compared with what
 // internal/access decides. matrix_guard_test.go fails when a route has no row.
@@ -87,7 +87,7 @@ const (
 	askModeration              // content.use; then the resource's owner, or members.remove on the owner
 )
 
-// mxRule is a route's expectation: who may, in DESIGN §5's words (documentation), and
+// mxRule is a route's expectation: who may, in the policy table's words (documentation), and
 // what the handler asks the policy (the verdict).
 type mxRule struct {
 	who     string

@@ -92,7 +92,7 @@ func (o *office) orgRecord(t *testing.T) *core.Record {
 }
 
 // refusedToAll checks that everyone but the allowed roles is refused a route, each
-// with the status DESIGN §7 gives them.
+// with the status their kind gives them (fail.Error.Status).
 func (o *office) refusedToAll(t *testing.T, method, path string, body any, allowed ...*testapp.Member) {
 	t.Helper()
 	cases := []struct {
@@ -421,7 +421,7 @@ func TestTheLogoIsUploadedReplacedAndRemoved(t *testing.T) {
 	}
 }
 
-// Partner access (issue 8 §4): the member list filters by it and the export carries it.
+// Partner access: the member list filters by it and the export carries it.
 func TestPartnerAccessIsInTheMemberFilterAndExport(t *testing.T) {
 	o := newOffice(t)
 	tok := o.owner.Token(t)

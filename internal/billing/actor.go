@@ -17,7 +17,7 @@ type Actor struct {
 }
 
 // owner asks the policy whether a may manage the organisation's billing (the owner
-// alone: DESIGN §5 billing.*).
+// alone: billing.manage).
 func (a Actor) owner() error { return access.Can(a.Member, access.BillingManage, nil) }
 
 // record writes the audit row of one billing change.

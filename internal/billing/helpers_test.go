@@ -69,7 +69,7 @@ func newUser(tx core.App, email string, n int64) (*core.Record, error) {
 	return u, tx.Save(u)
 }
 
-// remove deletes a member the way removal does (DESIGN §6): membership gone and its
+// remove deletes a member the way removal does: membership gone and its
 // seat released, in one transaction.
 func remove(t *testing.T, app core.App, org *testapp.Org, id string) {
 	t.Helper()

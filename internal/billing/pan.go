@@ -15,7 +15,7 @@ import (
 	"roster/internal/fail"
 )
 
-// Card data Roster refuses to receive (DESIGN §4 paymentMethods): a full card number
+// Card data Roster refuses to receive: a full card number
 // (PAN) anywhere in the input, or a card security code field. The errors name the
 // field, never the value.
 

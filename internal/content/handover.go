@@ -8,7 +8,7 @@ import (
 )
 
 // Holdings is what one member holds among the organisation's shared resources: what
-// stands between them and their removal (DESIGN §6).
+// stands between them and their removal.
 type Holdings struct {
 	Items    []Ref `json:"items"`    // items they own
 	Groups   []Ref `json:"groups"`   // groups they own

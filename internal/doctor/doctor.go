@@ -1,10 +1,10 @@
 // Package doctor checks a Roster instance: SQLite's own integrity checks, every data
-// invariant of DESIGN §4–§6 (one owner per organisation, seats = members = ledger =
+// invariant of the data model (one owner per organisation, seats = members = ledger =
 // subscription cache, one read-model row per membership, member counters = a count of
 // the member index, accepted invitations point to a member), the audit hash chains and
 // orphan files; and that every role is allowed by its user type, no disabled member keeps
 // partner access, no subscription bills more seats than its plan allows and every account
-// has a membership (DESIGN §14). It only reads.
+// has a membership (docs/reliability.md §5). It only reads.
 package doctor
 
 import (

@@ -102,7 +102,7 @@ var statuses = map[Kind]int{
 	KindInvalid: 400, KindUnauthenticated: 401, KindForbidden: 403, KindNotFound: 404, KindConflict: 409,
 }
 
-// Status is the HTTP status of the error's kind (DESIGN §7).
+// Status is the HTTP status of the error's kind.
 func (e *Error) Status() int {
 	if s, ok := statuses[e.Kind]; ok {
 		return s

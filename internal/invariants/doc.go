@@ -1,4 +1,4 @@
-// Package invariants holds Roster's invariant tests (issue #10, items 4 and 5) and no
+// Package invariants holds Roster's invariant tests (docs/reliability.md §4) and no
 // other code: a state-machine test (pgregory.net/rapid) that drives one organisation
 // through random sequences of invitations, acceptances, revocations, status, user
 // type and role changes, removals, ownership transfers, bulk actions and plan changes

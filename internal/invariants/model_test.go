@@ -129,7 +129,7 @@ func (m *model) pendingFor(email string) *invitation {
 // over says whether n seats exceed a plan's seat limit.
 func over(p plan, n int) bool { return p.maxSeats > 0 && n > p.maxSeats }
 
-// reach restates DESIGN §5 for the member actions the model takes: on whom each role
+// reach restates the policy for the member actions the model takes: on whom each role
 // may take them. A role without an entry may not take the action at all.
 type reach struct{ self, admins, members bool }
 
@@ -162,7 +162,7 @@ func refused(action access.Action, actor, target *member) string {
 	return ""
 }
 
-// canOwn and fits restate DESIGN §5's user type table.
+// canOwn and fits restate the user type rules (access.UserType).
 func canOwn(t access.UserType) bool              { return t == access.Creator || t == access.Professional }
 func fits(t access.UserType, r access.Role) bool { return r == access.RoleMember || canOwn(t) }
 

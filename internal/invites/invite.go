@@ -56,7 +56,7 @@ type RowResult struct {
 	Invitation *Invitation `json:"invitation,omitempty"`
 }
 
-// Invite invites the request's rows to actor's organisation (DESIGN §6).
+// Invite invites the request's rows to actor's organisation.
 // Access: members.invite for each row's role (only the owner may invite an
 // administrator): a refusal is a 403 for the whole request.
 // Errors: 400 emails (none, or more than 100), role, userType, credits, message;
@@ -283,7 +283,7 @@ func judgeAgainst(tx core.App, org *core.Record, cs []*candidate) (Seats, error)
 			c.refuse("already_member", "This address is already a member of the organisation.")
 			continue
 		case taken != "":
-			// DESIGN §3 lets the inviter learn that much, and nothing more (not which organisation).
+			// Tenancy lets the inviter learn that much, and nothing more (not which organisation).
 			c.refuse("other_org", "This address already has an account in another organisation.")
 			continue
 		}

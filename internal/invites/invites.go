@@ -1,4 +1,4 @@
-// Package invites owns how people get into an organisation (DESIGN §6, Invitation):
+// Package invites owns how people get into an organisation:
 // inviting one address or up to 100 (list or CSV), the seats pending invitations
 // reserve, the single-use join token, resend, revoke, expiry, the public preview of
 // an invitation and its acceptance, which creates the account, the membership and the
@@ -65,7 +65,7 @@ type Invitation struct {
 	Link          string          `json:"link,omitempty"`
 }
 
-// Seats is an organisation's seat usage against its plan (DESIGN §6): billed seats
+// Seats is an organisation's seat usage against its plan: billed seats
 // (active and disabled members), seats reserved by pending invitations, the plan's
 // maximum (0 = unlimited) and, for a request, how many more it asks for.
 type Seats struct {

@@ -60,7 +60,7 @@ func pending(app core.App, token string) (*core.Record, error) {
 	return r, nil
 }
 
-// PreviewOf answers the public preview of token (DESIGN §6): organisation, inviter,
+// PreviewOf answers the public preview of token: organisation, inviter,
 // role, user type, address and expiry. Errors: 404 (errNoInvitation) for any token
 // that cannot be accepted.
 func PreviewOf(app core.App, token string) (*Preview, error) {
@@ -117,7 +117,7 @@ func (in *Enrolment) validate() error {
 	return nil
 }
 
-// Accept turns the invitation of token into an account and a membership (DESIGN §6),
+// Accept turns the invitation of token into an account and a membership,
 // in one transaction: the invitation is claimed with a conditional UPDATE (pending →
 // accepted), so of concurrent accepts exactly one wins; the seat limit is checked
 // again (the billed seats after joining must not exceed the plan: the invitation

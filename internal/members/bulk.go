@@ -11,7 +11,7 @@ import (
 	"roster/internal/fail"
 )
 
-// MaxBulk is the most members one bulk action takes (DESIGN §5).
+// MaxBulk is the most members one bulk action takes.
 const MaxBulk = 100
 
 // Bulk actions.

@@ -19,7 +19,7 @@ import (
 	"roster/internal/paging"
 )
 
-// Filter is what a member list is asked for (DESIGN §7). The zero value lists
+// Filter is what a member list is asked for. The zero value lists
 // everyone, sorted by name, 50 a page.
 type Filter struct {
 	Search          string

@@ -17,7 +17,7 @@ import (
 	"roster/internal/testapp"
 )
 
-// The write-path benchmarks (DESIGN §11, issue 9): each workload runs three ways,
+// The write-path benchmarks (docs/benchmarks.md): each workload runs three ways,
 // interleaved in one loop on the same data, so that the ratios hold on a loaded machine:
 // Roster's route over loopback HTTP, stock PocketBase's records API doing the nearest
 // thing with a superuser token (on its own copy of the data), and the bare SQL floor. ns/op is Roster's mean; the

@@ -12,7 +12,7 @@ import (
 	"roster/internal/mail"
 )
 
-// RemoveOptions says what becomes of what a leaving member holds (DESIGN §6):
+// RemoveOptions says what becomes of what a leaving member holds:
 // TransferTo names the member who receives their items and groups, DeleteContent
 // deletes them instead, RevokeLicenses agrees to revoke their licences.
 type RemoveOptions struct {
@@ -54,7 +54,7 @@ type RemovalPreview struct {
 	Currency           string         `json:"currency"`
 }
 
-// Remove takes member id out of the organisation for good (DESIGN §6), in one
+// Remove takes member id out of the organisation for good, in one
 // transaction: their items and groups go to opts.TransferTo or are deleted, they leave
 // every group, their licences are revoked, their membership and their account (with its
 // avatar and personal settings) are deleted, the seat ledger gets a −1 row at their seat
@@ -136,7 +136,7 @@ func (r *removal) run(app core.App, id string) (*Removal, error) {
 	return r.out, nil
 }
 
-// check enforces the policy and DESIGN §6's preconditions.
+// check enforces the policy and the removal's preconditions.
 func (r *removal) check(tx core.App, t *target) error {
 	if err := can(r.actor, r.action, t); err != nil {
 		return err

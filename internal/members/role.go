@@ -9,7 +9,7 @@ import (
 	"roster/internal/mail"
 )
 
-// ChangeRole makes member id an administrator or a member (DESIGN §5). Nobody becomes
+// ChangeRole makes member id an administrator or a member. Nobody becomes
 // or stops being the owner this way: that is an ownership transfer. Every session the
 // member holds ends (their token key is rotated), and they are told by mail in their
 // language (role_changed). Unchanged is a no-op. Access: members.changeRole (the owner,

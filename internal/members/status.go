@@ -16,7 +16,7 @@ import (
 	"roster/internal/fail"
 )
 
-// Disable disables member id (DESIGN §6): they can no longer sign in, every session
+// Disable disables member id: they can no longer sign in, every session
 // they hold ends at once (their token key is rotated), and their partner access is
 // switched off. They still hold a billed seat, so no ledger row is written.
 // Access: members.disable (never oneself, never the owner, admins only on members).

@@ -125,7 +125,7 @@ func TransferOwnershipByOperator(app core.App, slug, email string) (*OwnershipTr
 	return out, err
 }
 
-// ownerEligible checks DESIGN §5's conditions on a new owner: active, and of a user
+// ownerEligible checks the conditions on a new owner: active, and of a user
 // type that may be the owner (creator or professional).
 func ownerEligible(t *target) error {
 	p := t.policy()

@@ -17,7 +17,7 @@ import (
 // follows). The seat ledger gets two rows, the old type's seat leaving and the new one's
 // arriving, and the subscription's monthly amount moves by the difference. Unchanged is
 // a no-op. Access: members.changeUserType.
-// Errors: 400 userType unknown, 404, 403 from the policy, and 409 (DESIGN §5) when the
+// Errors: 400 userType unknown, 404, 403 from the policy, and 409 when the
 // new type cannot carry what the member holds: owns_content (items or groups, and the
 // type cannot own), incompatible_licenses, shared_update_groups, role_incompatible_type
 // (an admin or the owner must stay creator or professional). Every 409 carries the
@@ -100,7 +100,7 @@ func rolesAllowing(t access.UserType) []any {
 	return out
 }
 
-// typeFits reports the first precondition (DESIGN §5) that user type to does not meet
+// typeFits reports the first precondition that user type to does not meet
 // for a member of role who holds h, with the counts of every unmet one.
 func typeFits(to access.UserType, role access.Role, h holdings) error {
 	var reasons []string

@@ -12,7 +12,7 @@ import (
 	"roster/internal/paging"
 )
 
-// Member is the full view of a member (DESIGN §7), for owners and administrators,
+// Member is the full view of a member, for owners and administrators,
 // and for each member about themselves.
 type Member struct {
 	ID          string          `json:"id"`

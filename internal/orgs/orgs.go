@@ -41,7 +41,7 @@ type Owner struct {
 	PasswordHash string
 }
 
-// CheckPassword applies the account password limits (DESIGN §10): 8 to 64 characters,
+// CheckPassword applies the account password limits: 8 to 64 characters,
 // at most 72 bytes (bcrypt's limit; never truncated). Errors: 400 password (length).
 func CheckPassword(password string) error {
 	if n := utf8.RuneCountInString(password); n < 8 || n > 64 || len(password) > 72 {

@@ -1,7 +1,7 @@
 // Package paging is how every list of Roster is asked for and answered a page at a
 // time: one request type read from the query by one parser (page and perPage, each
 // list's bounds given as Limits), the SQL LIMIT and OFFSET computed once, and one
-// page type in PocketBase's shape (DESIGN: {"page","perPage","totalItems",
+// page type in PocketBase's shape ({"page","perPage","totalItems",
 // "totalPages","items"}). It imports nothing of Roster's but internal/fail, so every
 // service package can use it.
 package paging

@@ -14,7 +14,7 @@ import (
 	"roster/internal/members"
 )
 
-// Password limits (DESIGN §10): bcrypt reads 72 bytes at most, and we never truncate.
+// Password limits: bcrypt reads 72 bytes at most, and we never truncate.
 const (
 	PasswordMin      = 8
 	PasswordMax      = 64

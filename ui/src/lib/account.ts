@@ -1,4 +1,4 @@
-// The signed-in member's own account (DESIGN §6, §7): the second step of a sign-in, TOTP
+// The signed-in member's own account: the second step of a sign-in, TOTP
 // enrolment, recovery codes, password changes, the forgot-password pages and an
 // administrator's resets of a member's password or MFA; and what to say when the server
 // refuses, in the user's language.
@@ -86,7 +86,7 @@ export const resetMemberPassword = (org: string, id: string) =>
 export const disableMemberMfa = (org: string, id: string) =>
   pb.send<Member>(`${member(org, id)}/disable-mfa`, { method: 'POST' })
 
-// ---- Passwords (DESIGN §10: 8 to 64 characters, at most 72 bytes).
+// ---- Passwords: 8 to 64 characters, at most 72 bytes (security.CheckPassword on the server).
 
 export const passwordMin = 8
 export const passwordMax = 64

@@ -1,4 +1,4 @@
-// The billing API (DESIGN §6 Seats and billing, §7), the owner's alone: the subscription
+// The billing API (the owner's alone): the subscription
 // and its plans, invoices and their printable page, payment methods. Also money and
 // period formatting, and the French or English sentence for each refusal.
 import { describe, pb, type Problem, type UserType } from './api'

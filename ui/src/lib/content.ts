@@ -1,4 +1,4 @@
-// The organisation's shared resources (DESIGN §5, issue 6): licences and their
+// The organisation's shared resources : licences and their
 // assignments, items (maps, datasets, apps) with their sharing, and groups with their
 // members; and what to say when the server refuses, in the user's language.
 import { describe, pb, type Problem, type UserType } from './api'

@@ -1,4 +1,4 @@
-// The invitations API (DESIGN §6, Invitation; §7): inviting (a list or a CSV, with a dry
+// The invitations API : inviting (a list or a CSV, with a dry
 // run), the list with resend and revoke, and the public join flow (preview, accept). Also
 // the French or English sentence for each refusal the server gives.
 import type { RecordModel } from 'pocketbase'

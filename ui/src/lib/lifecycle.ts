@@ -1,4 +1,4 @@
-// The rest of a member's life (DESIGN §5, §6): role changes, removal with its inventory
+// The rest of a member's life: role changes, removal with its inventory
 // and what becomes of the member's content and licences, ownership transfer, leaving; the
 // member picker's search; and what to say when the server refuses, in the user's language.
 import { describe, pb, type Problem, type Role, type UserType } from './api'

@@ -1,4 +1,4 @@
-// The members API (DESIGN §7): list, one member, the changes an administrator makes,
+// The members API: list, one member, the changes an administrator makes,
 // bulk actions, and the list's query as it appears in the page's address.
 import { describe, pb, type Problem, type Role, type UserType } from './api'
 import { plural } from './format'

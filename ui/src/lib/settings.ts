@@ -1,4 +1,4 @@
-// The organisation's settings (DESIGN §4–6, the owner's alone): read, change one section at
+// The organisation's settings (the owner's alone): read, change one section at
 // a time (JSON, or multipart with a new logo), and the members without two-factor sign-in.
 import { pb, type Problem, type Role, type UserType } from './api'
 import { t, type MessageKey } from './i18n/index.svelte'

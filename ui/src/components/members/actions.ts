@@ -64,7 +64,7 @@ export const rowActions: RowAction[] = [
     kind: 'transferOwnership',
     permission: 'org.transferOwnership',
     label: () => 'action.transferOwnership',
-    // DESIGN §5: the new owner is active and may own content.
+    // The new owner is active and may own content (the server's rule: members.ownerEligible).
     when: (m) => m.status === 'active' && (m.userType === 'creator' || m.userType === 'professional'),
   },
   { kind: 'remove', permission: 'members.remove', label: () => 'action.remove', danger: true },
