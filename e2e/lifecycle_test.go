@@ -403,6 +403,20 @@ func TestLifecycleUI(t *testing.T) {
 		do(t, ctx, chromedp.SendKeys(chromedp.CSS("#item-search"), "cyclables"))
 		waitText(t, ctx, "#item-count", "1 élément")
 		waitText(t, ctx, "#items-table", "Organisation")
+		// Deleting asks first, in an alert dialog whose focus starts on « Annuler »: Escape
+		// keeps the item, the confirmation deletes it.
+		del := chromedp.Click(chromedp.CSS("#items-table tbody [id^=item-delete-]"))
+		do(t, ctx, del, chromedp.WaitVisible(chromedp.CSS("#content-delete-dialog")))
+		waitJS(t, ctx, `document.querySelector("#content-delete-dialog").getAttribute("role") === "alertdialog" &&
+			document.activeElement?.textContent.trim() === "Annuler"`, "the confirmation, focus on Annuler")
+		lcShot(t, ctx, "content-item-delete-fr")
+		do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotPresent(chromedp.CSS("#content-delete-dialog")))
+		waitText(t, ctx, "#item-count", "1 élément")
+		do(t, ctx, del, chromedp.WaitVisible(chromedp.CSS("#content-delete-dialog")),
+			chromedp.Click(chromedp.CSS("#content-delete-dialog-confirm")), chromedp.WaitNotPresent(chromedp.CSS("#content-delete-dialog")))
+		waitText(t, ctx, "main", "Aucun élément ne correspond.")
+		do(t, ctx, chromedp.SendKeys(chromedp.CSS("#item-search"), strings.Repeat(kb.Backspace, len("cyclables"))),
+			chromedp.WaitVisible(chromedp.CSS("#items-table")))
 
 		do(t, ctx, chromedp.Click(chromedp.CSS("#tab-groups")), chromedp.WaitVisible(chromedp.CSS("#groups-table")))
 		waitJS(t, ctx, `location.search === "?tab=groups"`, "the tab in the address")
