@@ -8,6 +8,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"roster/internal/access"
 )
 
 // Describe writes row r as a sentence in lang (fr, else en) — "Hélène Dupré a désactivé
@@ -15,7 +17,7 @@ import (
 // action it does not know gets a generic sentence naming the action.
 func Describe(r Row, lang string) string {
 	s := newSentence(r, lang)
-	if d, ok := describers[r.Action]; ok {
+	if d, ok := describers[access.Action(r.Action)]; ok {
 		if out := d(s); out != "" {
 			return out
 		}
@@ -27,7 +29,7 @@ func Describe(r Row, lang string) string {
 }
 
 // Described reports whether Describe has a sentence of its own for action.
-func Described(action string) bool {
+func Described(action access.Action) bool {
 	_, ok := describers[action]
 	return ok
 }
@@ -35,7 +37,7 @@ func Described(action string) bool {
 // describers write one action's sentence; "" falls back to the generic one. Placeholders:
 // {A} the actor, {T} the target, {deT} "de T" with French elision ("d’Éric"), {T's} the
 // English possessive.
-var describers = map[string]func(s *sentence) string{
+var describers = map[access.Action]func(s *sentence) string{
 	// Members, by an administrator or the owner.
 	"members.disable": func(s *sentence) string { return s.say("{A} a désactivé {T}.", "{A} disabled {T}.") },
 	"members.enable":  func(s *sentence) string { return s.say("{A} a réactivé {T}.", "{A} enabled {T} again.") },
