@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/demo"
 	_ "roster/pb_migrations"
@@ -122,12 +123,12 @@ func seedAudit(dir string, rows int) {
 	must(app.DB().NewQuery(`SELECT m.id, u.givenName, u.familyName, u.email FROM memberships m JOIN users u ON u.id = m.user
 		WHERE m.org = {:o} AND m.role = 'member' ORDER BY m.id LIMIT 20000`).Bind(dbx.Params{"o": org}).All(&targets))
 	kinds := []struct {
-		action        string
+		action        access.Action
 		before, after map[string]any
 	}{
-		{"members.disable", map[string]any{"status": "active", "partnerAccess": false}, map[string]any{"status": "disabled", "partnerAccess": false, "sessionsRevoked": true}},
-		{"members.enable", map[string]any{"status": "disabled"}, map[string]any{"status": "active"}},
-		{"members.changeUserType", map[string]any{"userType": "viewer"}, map[string]any{"userType": "contributor"}},
+		{access.MembersDisable, map[string]any{"status": "active", "partnerAccess": false}, map[string]any{"status": "disabled", "partnerAccess": false, "sessionsRevoked": true}},
+		{access.MembersEnable, map[string]any{"status": "disabled"}, map[string]any{"status": "active"}},
+		{access.MembersChangeUserType, map[string]any{"userType": "viewer"}, map[string]any{"userType": "contributor"}},
 	}
 	log.Printf("seeding %d audit rows into %s (once; later runs reuse them)", rows-have, dir)
 	t0 := time.Now()

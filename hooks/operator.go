@@ -189,16 +189,16 @@ func operatorEntries(tx core.App, r *core.Record, before, after map[string]any, 
 		}
 		out := make([]audit.Entry, len(ms))
 		for i, m := range ms {
-			out[i] = audit.Entry{Org: m.GetString("org"), Actor: audit.ActorSuperuser, Action: string(access.MembersUpdateProfile),
+			out[i] = audit.Entry{Org: m.GetString("org"), Actor: audit.ActorSuperuser, Action: access.MembersUpdateProfile,
 				TargetType: "membership", TargetID: m.Id, TargetLabel: audit.Label(r.GetString("givenName"), r.GetString("familyName"), r.Email()),
 				Details: details, IP: ip}
 		}
 		return out, nil
 	case "organizations":
-		return []audit.Entry{{Org: r.Id, Actor: audit.ActorSuperuser, Action: string(access.OrgSettings),
+		return []audit.Entry{{Org: r.Id, Actor: audit.ActorSuperuser, Action: access.OrgSettings,
 			TargetType: "organization", TargetID: r.Id, TargetLabel: r.GetString("name"), Details: details, IP: ip}}, nil
 	}
-	return []audit.Entry{{Org: r.GetString("org"), Actor: audit.ActorSuperuser, Action: "operator.edit",
+	return []audit.Entry{{Org: r.GetString("org"), Actor: audit.ActorSuperuser, Action: access.OperatorEdit,
 		TargetType: r.Collection().Name, TargetID: r.Id, TargetLabel: r.GetString("title") + r.GetString("name"), Details: details, IP: ip}}, nil
 }
 

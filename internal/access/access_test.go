@@ -69,12 +69,12 @@ func parseExpected(t *testing.T) map[Action]map[Role]map[string]bool {
 	return out
 }
 
-// declaredActions reads every Action constant from the package source, so that an
-// action added without a policy row (or without an expected row) fails this test.
-func declaredActions(t *testing.T) []Action {
+// declaredActions reads every Action constant from file, so that an action added
+// without a policy row (or without an expected row) fails this test.
+func declaredActions(t *testing.T, file string) []Action {
 	t.Helper()
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, "policy.go", nil, 0)
+	f, err := parser.ParseFile(fset, file, nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func declaredActions(t *testing.T) []Action {
 
 func TestEveryActionHasARow(t *testing.T) {
 	exp := parseExpected(t)
-	declared := declaredActions(t)
+	declared := declaredActions(t, "policy.go")
 	if len(declared) != len(Actions()) {
 		t.Errorf("%d Action constants declared, %d with a policy row", len(declared), len(Actions()))
 	}
@@ -112,6 +112,32 @@ func TestEveryActionHasARow(t *testing.T) {
 	for a := range exp {
 		if _, ok := policy[a]; !ok {
 			t.Errorf("expected row %q names no action", a)
+		}
+	}
+}
+
+// The audit-only actions (audited.go) are all in Audited, once, and none is the
+// policy's: an action the policy decides belongs in policy.go.
+func TestEveryAuditOnlyActionIsListed(t *testing.T) {
+	declared := declaredActions(t, "audited.go")
+	if len(declared) != len(auditOnly) {
+		t.Errorf("%d Action constants declared in audited.go, %d listed in auditOnly", len(declared), len(auditOnly))
+	}
+	seen := map[Action]int{}
+	for _, a := range Audited() {
+		seen[a]++
+	}
+	for _, a := range declared {
+		if seen[a] != 1 {
+			t.Errorf("%q is in Audited() %d times", a, seen[a])
+		}
+		if _, ok := policy[a]; ok {
+			t.Errorf("%q has a policy row: declare it in policy.go", a)
+		}
+	}
+	for _, a := range Actions() {
+		if seen[a] != 1 {
+			t.Errorf("policy action %q is in Audited() %d times", a, seen[a])
 		}
 	}
 }

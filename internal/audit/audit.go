@@ -45,6 +45,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"roster/internal/access"
 	"roster/internal/keyring"
 )
 
@@ -62,8 +63,8 @@ type Entry struct {
 	Org         string
 	Actor       string // membership id, ActorSuperuser or ActorSystem
 	ActorLabel  string
-	Action      string // e.g. "org.create", "members.disable"
-	TargetType  string // e.g. "membership", "organization", "invitation"
+	Action      access.Action // one of access.Audited()
+	TargetType  string        // e.g. "membership", "organization", "invitation"
 	TargetID    string
 	TargetLabel string
 	Details     any
@@ -100,7 +101,7 @@ func WriteMany(app core.App, entries []Entry) error {
 		if e.Actor == "" || e.Action == "" {
 			return errors.New("audit: actor and action are required")
 		}
-		for _, v := range []string{e.Org, e.Actor, e.ActorLabel, e.Action, e.TargetType, e.TargetID, e.TargetLabel, e.IP} {
+		for _, v := range []string{e.Org, e.Actor, e.ActorLabel, string(e.Action), e.TargetType, e.TargetID, e.TargetLabel, e.IP} {
 			if utf8.RuneCountInString(v) > maxText {
 				return fmt.Errorf("audit: a text field is longer than %d characters", maxText)
 			}
@@ -113,7 +114,7 @@ func WriteMany(app core.App, entries []Entry) error {
 			return fmt.Errorf("audit: details are larger than %d bytes", maxDetails)
 		}
 		rows[i] = chainRow{
-			ID: core.GenerateDefaultRandomId(), Org: e.Org, Actor: e.Actor, ActorLabel: e.ActorLabel, Action: e.Action,
+			ID: core.GenerateDefaultRandomId(), Org: e.Org, Actor: e.Actor, ActorLabel: e.ActorLabel, Action: string(e.Action),
 			TargetType: e.TargetType, TargetID: e.TargetID, TargetLabel: e.TargetLabel,
 			Details: string(details), IP: e.IP, At: at,
 		}

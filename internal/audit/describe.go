@@ -17,7 +17,7 @@ import (
 // action it does not know gets a generic sentence naming the action.
 func Describe(r Row, lang string) string {
 	s := newSentence(r, lang)
-	if d, ok := describers[r.Action]; ok {
+	if d, ok := describers[access.Action(r.Action)]; ok {
 		if out := d(s); out != "" {
 			return out
 		}
@@ -29,7 +29,7 @@ func Describe(r Row, lang string) string {
 }
 
 // Described reports whether Describe has a sentence of its own for action.
-func Described(action string) bool {
+func Described(action access.Action) bool {
 	_, ok := describers[action]
 	return ok
 }
@@ -37,52 +37,52 @@ func Described(action string) bool {
 // describers write one action's sentence; "" falls back to the generic one. Placeholders:
 // {A} the actor, {T} the target, {deT} "de T" with French elision ("d’Éric"), {T's} the
 // English possessive.
-var describers = map[string]func(s *sentence) string{
+var describers = map[access.Action]func(s *sentence) string{
 	// Members, by an administrator or the owner.
-	"members.disable": func(s *sentence) string { return s.say("{A} a désactivé {T}.", "{A} disabled {T}.") },
-	"members.enable":  func(s *sentence) string { return s.say("{A} a réactivé {T}.", "{A} enabled {T} again.") },
-	"members.updateProfile": func(s *sentence) string {
+	access.MembersDisable: func(s *sentence) string { return s.say("{A} a désactivé {T}.", "{A} disabled {T}.") },
+	access.MembersEnable:  func(s *sentence) string { return s.say("{A} a réactivé {T}.", "{A} enabled {T} again.") },
+	access.MembersUpdateProfile: func(s *sentence) string {
 		f := s.fields(s.after)
 		if s.self {
 			return s.say("{A} a modifié son profil ("+f+").", "{A} updated their profile ("+f+").")
 		}
 		return s.say("{A} a modifié le profil {deT} ("+f+").", "{A} updated {T's} profile ("+f+").")
 	},
-	"members.changeEmail": func(s *sentence) string {
+	access.MembersChangeEmail: func(s *sentence) string {
 		return s.say("{A} a changé l’adresse e-mail {deT}.", "{A} changed {T's} email address.")
 	},
-	"members.changeUserType": func(s *sentence) string {
+	access.MembersChangeUserType: func(s *sentence) string {
 		from, to := s.word(s.before["userType"]), s.word(s.after["userType"])
 		return s.say("{A} a changé le type d’utilisateur {deT} : "+from+" → "+to+".",
 			"{A} changed {T's} user type from "+from+" to "+to+".")
 	},
-	"members.changeRole": func(s *sentence) string {
+	access.MembersChangeRole: func(s *sentence) string {
 		from, to := s.word(s.before["role"]), s.word(s.after["role"])
 		if from == "" || to == "" {
 			return s.say("{A} a changé le rôle {deT}.", "{A} changed {T's} role.")
 		}
 		return s.say("{A} a changé le rôle {deT} : "+from+" → "+to+".", "{A} changed {T's} role from "+from+" to "+to+".")
 	},
-	"members.partnerAccess": func(s *sentence) string {
+	access.MembersPartnerAccess: func(s *sentence) string {
 		if on, _ := s.after["partnerAccess"].(bool); on {
 			return s.say("{A} a activé l’accès partenaire {deT}.", "{A} turned on partner access for {T}.")
 		}
 		return s.say("{A} a désactivé l’accès partenaire {deT}.", "{A} turned off partner access for {T}.")
 	},
-	"members.manageCredits": func(s *sentence) string {
+	access.MembersManageCredits: func(s *sentence) string {
 		v, ok := s.after["creditsAllocated"].(float64)
 		if !ok {
 			return s.say("{A} a retiré la limite de crédits {deT}.", "{A} removed {T's} credit limit.")
 		}
 		return s.say("{A} a fixé les crédits {deT} à "+s.number(v)+".", "{A} set {T's} credits to "+s.number(v)+".")
 	},
-	"members.resetPassword": func(s *sentence) string {
+	access.MembersResetPassword: func(s *sentence) string {
 		return s.say("{A} a réinitialisé le mot de passe {deT}.", "{A} reset {T's} password.")
 	},
-	"members.disableMfa": func(s *sentence) string {
+	access.MembersDisableMfa: func(s *sentence) string {
 		return s.say("{A} a désactivé l’authentification à deux facteurs {deT}.", "{A} turned off two-factor sign-in for {T}.")
 	},
-	"members.remove": func(s *sentence) string {
+	access.MembersRemove: func(s *sentence) string {
 		if to, ok := s.after["transferredTo"].(map[string]any); ok {
 			heir := s.who(s.text(to["label"]), s.text(to["id"]), false)
 			return s.say("{A} a retiré {T} de l’organisation et transféré son contenu à "+heir+".",
@@ -90,7 +90,7 @@ var describers = map[string]func(s *sentence) string{
 		}
 		return s.say("{A} a retiré {T} de l’organisation.", "{A} removed {T} from the organisation.")
 	},
-	"members.invite": func(s *sentence) string {
+	access.MembersInvite: func(s *sentence) string {
 		as := map[string][2]string{"admin": {"en tant qu’administrateur", "as an administrator"}, "member": {"en tant que membre", "as a member"}}
 		r, ok := as[s.text(s.details["role"])]
 		if !ok {
@@ -98,76 +98,76 @@ var describers = map[string]func(s *sentence) string{
 		}
 		return s.say("{A} a invité {T} "+r[0]+".", "{A} invited {T} "+r[1]+".")
 	},
-	"members.join": func(s *sentence) string {
+	access.MembersJoin: func(s *sentence) string {
 		return s.say("{A} a rejoint l’organisation.", "{A} joined the organisation.")
 	},
-	"members.directory": func(s *sentence) string { return s.say("{A} a consulté l’annuaire.", "{A} viewed the directory.") },
-	"members.list": func(s *sentence) string {
+	access.MembersDirectory: func(s *sentence) string { return s.say("{A} a consulté l’annuaire.", "{A} viewed the directory.") },
+	access.MembersList: func(s *sentence) string {
 		return s.say("{A} a consulté la liste des membres.", "{A} viewed the member list.")
 	},
-	"members.export": func(s *sentence) string {
+	access.MembersExport: func(s *sentence) string {
 		return s.say("{A} a exporté la liste des membres.", "{A} exported the member list.")
 	},
 
 	// Invitations.
-	"invitations.resend": func(s *sentence) string {
+	access.InvitationsResend: func(s *sentence) string {
 		return s.say("{A} a renvoyé l’invitation à {T}.", "{A} resent the invitation to {T}.")
 	},
-	"invitations.revoke": func(s *sentence) string {
+	access.InvitationsRevoke: func(s *sentence) string {
 		return s.say("{A} a révoqué l’invitation envoyée à {T}.", "{A} revoked the invitation to {T}.")
 	},
-	"invitations.expire": func(s *sentence) string {
+	access.InvitationsExpire: func(s *sentence) string {
 		return s.say("L’invitation envoyée à {T} a expiré.", "The invitation to {T} expired.")
 	},
 
 	// The organisation.
-	"org.create": func(s *sentence) string {
+	access.OrgCreate: func(s *sentence) string {
 		return s.say("{A} a créé l’organisation {T}.", "{A} created the organisation {T}.")
 	},
-	"org.settings": func(s *sentence) string {
+	access.OrgSettings: func(s *sentence) string {
 		f := s.fields(s.after)
 		return s.say("{A} a modifié les paramètres de l’organisation ("+f+").", "{A} changed the organisation’s settings ("+f+").")
 	},
 	// The instance operator, through PocketBase's records API (hooks/operator.go).
-	"operator.edit": func(s *sentence) string {
+	access.OperatorEdit: func(s *sentence) string {
 		f := s.fields(s.after)
 		return s.say("{A} a modifié {T} depuis la console de l’instance ("+f+").", "{A} edited {T} from the instance’s dashboard ("+f+").")
 	},
-	"reports.settings": func(s *sentence) string {
+	access.ReportsSettings: func(s *sentence) string {
 		return s.say("{A} a modifié les sections de rapport partagées.", "{A} changed which report sections are shared.")
 	},
-	"org.transferOwnership": func(s *sentence) string {
+	access.OrgTransferOwnership: func(s *sentence) string {
 		return s.say("{A} a transféré la propriété de l’organisation à {T}.", "{A} transferred ownership of the organisation to {T}.")
 	},
-	"org.leave": func(s *sentence) string {
+	access.OrgLeave: func(s *sentence) string {
 		return s.say("{A} a quitté l’organisation.", "{A} left the organisation.")
 	},
 
 	// Billing and credits.
-	"billing.manage": func(s *sentence) string { return s.say("{A} a modifié la facturation.", "{A} changed billing.") },
-	"billing.changePlan": func(s *sentence) string {
+	access.BillingManage: func(s *sentence) string { return s.say("{A} a modifié la facturation.", "{A} changed billing.") },
+	access.BillingChangePlan: func(s *sentence) string {
 		from, to := s.text(s.before["plan"]), s.text(s.after["plan"])
 		if from == "" || to == "" {
 			return s.say("{A} a changé d’offre pour {T}.", "{A} changed the plan to {T}.")
 		}
 		return s.say("{A} a changé d’offre : "+from+" → "+to+".", "{A} changed the plan from "+from+" to "+to+".")
 	},
-	"billing.closePeriod": func(s *sentence) string {
+	access.BillingClosePeriod: func(s *sentence) string {
 		return s.say("{A} a clôturé la période de facturation (facture {T}).", "{A} closed the billing period (invoice {T}).")
 	},
-	"billing.payInvoice": func(s *sentence) string {
+	access.BillingPayInvoice: func(s *sentence) string {
 		return s.say("{A} a enregistré le paiement de la facture {T}.", "{A} recorded the payment of invoice {T}.")
 	},
-	"billing.addPaymentMethod": func(s *sentence) string {
+	access.BillingAddPaymentMethod: func(s *sentence) string {
 		return s.say("{A} a ajouté le moyen de paiement {T}.", "{A} added the payment method {T}.")
 	},
-	"billing.updatePaymentMethod": func(s *sentence) string {
+	access.BillingUpdatePaymentMethod: func(s *sentence) string {
 		return s.say("{A} a modifié le moyen de paiement {T}.", "{A} updated the payment method {T}.")
 	},
-	"billing.removePaymentMethod": func(s *sentence) string {
+	access.BillingRemovePaymentMethod: func(s *sentence) string {
 		return s.say("{A} a supprimé le moyen de paiement {T}.", "{A} removed the payment method {T}.")
 	},
-	"credits.consume": func(s *sentence) string {
+	access.CreditsConsume: func(s *sentence) string {
 		n, ok := s.details["amount"].(float64)
 		if !ok {
 			return s.say("{A} a utilisé des crédits.", "{A} used credits.")
@@ -176,19 +176,19 @@ var describers = map[string]func(s *sentence) string{
 	},
 
 	// A member's own account.
-	"account.passwordChange": func(s *sentence) string {
+	access.AccountPasswordChange: func(s *sentence) string {
 		return s.say("{A} a changé son mot de passe.", "{A} changed their password.")
 	},
-	"account.totpEnable": func(s *sentence) string {
+	access.AccountTotpEnable: func(s *sentence) string {
 		return s.say("{A} a activé l’authentification à deux facteurs.", "{A} turned on two-factor sign-in.")
 	},
-	"account.totpDisable": func(s *sentence) string {
+	access.AccountTotpDisable: func(s *sentence) string {
 		return s.say("{A} a désactivé son authentification à deux facteurs.", "{A} turned off their two-factor sign-in.")
 	},
-	"account.recoveryCodes": func(s *sentence) string {
+	access.AccountRecoveryCodes: func(s *sentence) string {
 		return s.say("{A} a généré de nouveaux codes de récupération.", "{A} generated new recovery codes.")
 	},
-	"account.recoveryCodeUsed": func(s *sentence) string {
+	access.AccountRecoveryCodeUsed: func(s *sentence) string {
 		n, ok := s.after["recoveryCodesLeft"].(float64)
 		if !ok {
 			return s.say("{A} s’est connecté avec un code de récupération.", "{A} signed in with a recovery code.")
@@ -199,55 +199,55 @@ var describers = map[string]func(s *sentence) string{
 	},
 
 	// Licences and shared content.
-	"licenses.manage": func(s *sentence) string {
+	access.LicensesManage: func(s *sentence) string {
 		return s.say("{A} a modifié la licence {T}.", "{A} changed the licence {T}.")
 	},
-	"licenses.create": func(s *sentence) string { return s.say("{A} a créé la licence {T}.", "{A} created the licence {T}.") },
-	"licenses.update": func(s *sentence) string {
+	access.LicensesCreate: func(s *sentence) string { return s.say("{A} a créé la licence {T}.", "{A} created the licence {T}.") },
+	access.LicensesUpdate: func(s *sentence) string {
 		return s.say("{A} a modifié la licence {T}.", "{A} updated the licence {T}.")
 	},
-	"licenses.delete": func(s *sentence) string {
+	access.LicensesDelete: func(s *sentence) string {
 		return s.say("{A} a supprimé la licence {T}.", "{A} deleted the licence {T}.")
 	},
-	"licenses.assign": func(s *sentence) string {
+	access.LicensesAssign: func(s *sentence) string {
 		if l := s.licence(); l != "" {
 			return s.say("{A} a attribué la licence "+l+" à {T}.", "{A} assigned the licence "+l+" to {T}.")
 		}
 		return s.say("{A} a attribué une licence à {T}.", "{A} assigned a licence to {T}.")
 	},
-	"licenses.revoke": func(s *sentence) string {
+	access.LicensesRevoke: func(s *sentence) string {
 		if l := s.licence(); l != "" {
 			return s.say("{A} a retiré la licence "+l+" à {T}.", "{A} revoked the licence "+l+" from {T}.")
 		}
 		return s.say("{A} a retiré une licence à {T}.", "{A} revoked a licence from {T}.")
 	},
-	"items.create": func(s *sentence) string { return s.say("{A} a créé l’élément {T}.", "{A} created the item {T}.") },
-	"items.update": func(s *sentence) string {
+	access.ItemsCreate: func(s *sentence) string { return s.say("{A} a créé l’élément {T}.", "{A} created the item {T}.") },
+	access.ItemsUpdate: func(s *sentence) string {
 		return s.say("{A} a modifié l’élément {T}.", "{A} updated the item {T}.")
 	},
-	"items.delete": func(s *sentence) string {
+	access.ItemsDelete: func(s *sentence) string {
 		return s.say("{A} a supprimé l’élément {T}.", "{A} deleted the item {T}.")
 	},
-	"groups.create": func(s *sentence) string { return s.say("{A} a créé le groupe {T}.", "{A} created the group {T}.") },
-	"groups.update": func(s *sentence) string { return s.say("{A} a modifié le groupe {T}.", "{A} updated the group {T}.") },
-	"groups.delete": func(s *sentence) string { return s.say("{A} a supprimé le groupe {T}.", "{A} deleted the group {T}.") },
-	"groups.members": func(s *sentence) string {
+	access.GroupsCreate: func(s *sentence) string { return s.say("{A} a créé le groupe {T}.", "{A} created the group {T}.") },
+	access.GroupsUpdate: func(s *sentence) string { return s.say("{A} a modifié le groupe {T}.", "{A} updated the group {T}.") },
+	access.GroupsDelete: func(s *sentence) string { return s.say("{A} a supprimé le groupe {T}.", "{A} deleted the group {T}.") },
+	access.GroupsMembers: func(s *sentence) string {
 		return s.say("{A} a modifié les membres du groupe {T}.", "{A} changed the members of the group {T}.")
 	},
-	"content.create": func(s *sentence) string { return s.say("{A} a créé {T}.", "{A} created {T}.") },
-	"content.use":    func(s *sentence) string { return s.say("{A} a utilisé {T}.", "{A} used {T}.") },
+	access.ContentCreate: func(s *sentence) string { return s.say("{A} a créé {T}.", "{A} created {T}.") },
+	access.ContentUse:    func(s *sentence) string { return s.say("{A} a utilisé {T}.", "{A} used {T}.") },
 
 	// Reading, should it ever be recorded.
-	"reports.view": func(s *sentence) string { return s.say("{A} a consulté les rapports.", "{A} viewed the reports.") },
-	"audit.view": func(s *sentence) string {
+	access.ReportsView: func(s *sentence) string { return s.say("{A} a consulté les rapports.", "{A} viewed the reports.") },
+	access.AuditView: func(s *sentence) string {
 		return s.say("{A} a consulté le journal d’audit.", "{A} viewed the audit log.")
 	},
-	"audit.export": func(s *sentence) string {
+	access.AuditExport: func(s *sentence) string {
 		return s.say("{A} a exporté le journal d’audit.", "{A} exported the audit log.")
 	},
 
 	// The audit log itself.
-	"audit.rekeyed": func(s *sentence) string {
+	access.AuditRekeyed: func(s *sentence) string {
 		n, _ := s.details["rows"].(float64)
 		v, _ := s.details["verified"].(float64)
 		at, broken := s.details["brokeAt"].(float64)
@@ -262,7 +262,7 @@ var describers = map[string]func(s *sentence) string{
 	},
 
 	// The instance.
-	"demo.seed": func(s *sentence) string {
+	access.DemoSeed: func(s *sentence) string {
 		n, ok := s.details["members"].(float64)
 		if !ok {
 			return s.say("{A} a ajouté des données de démonstration à {T}.", "{A} added demo data to {T}.")

@@ -7,6 +7,8 @@ import (
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
+
+	"roster/internal/access"
 )
 
 // CreateHeadsTable creates the sealed heads' table (a migration's step).
@@ -42,7 +44,7 @@ func Rekey(app core.App) error {
 			if err != nil {
 				return err
 			}
-			err = Write(tx, Entry{Org: org, Actor: ActorSystem, ActorLabel: ActorSystem, Action: "audit.rekeyed", Details: details})
+			err = Write(tx, Entry{Org: org, Actor: ActorSystem, ActorLabel: ActorSystem, Action: access.AuditRekeyed, Details: details})
 			if err != nil {
 				return err
 			}

@@ -21,7 +21,7 @@ type Actor struct {
 func (a Actor) owner() error { return access.Can(a.Member, access.BillingManage, nil) }
 
 // record writes the audit row of one billing change.
-func (a Actor) record(tx core.App, action, targetType, targetID, targetLabel string, details any, ip string) error {
+func (a Actor) record(tx core.App, action access.Action, targetType, targetID, targetLabel string, details any, ip string) error {
 	return audit.Write(tx, audit.Entry{
 		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action,
 		TargetType: targetType, TargetID: targetID, TargetLabel: targetLabel, Details: details, IP: ip,

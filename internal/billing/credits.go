@@ -104,7 +104,7 @@ func Consume(app core.App, a Actor, amount float64, note, ip string) (*Credits, 
 		if err := tx.Save(row); err != nil {
 			return err
 		}
-		return a.record(tx, "credits.consume", "membership", a.ID, a.Label, map[string]any{
+		return a.record(tx, access.CreditsConsume, "membership", a.ID, a.Label, map[string]any{
 			"amount": amount, "note": note, "after": out}, ip)
 	})
 	if err != nil {

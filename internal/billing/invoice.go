@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/paging"
@@ -122,7 +123,7 @@ func ClosePeriod(app core.App, org string, now time.Time, force bool, actor stri
 		if out, err = invoiceOf(r, true); err != nil {
 			return err
 		}
-		return audit.Write(tx, audit.Entry{Org: org, Actor: actor, ActorLabel: actor, Action: "billing.closePeriod",
+		return audit.Write(tx, audit.Entry{Org: org, Actor: actor, ActorLabel: actor, Action: access.BillingClosePeriod,
 			TargetType: "invoice", TargetID: r.Id, TargetLabel: number, Details: map[string]any{
 				"periodStart": out.PeriodStart, "periodEnd": out.PeriodEnd, "lines": len(lines),
 				"total": total, "currency": out.Currency, "forced": force && end.After(now)}})
@@ -290,7 +291,7 @@ func PayInvoice(app core.App, a Actor, id, methodID, ip string) (*Invoice, error
 		if out, err = invoiceOf(r, true); err != nil {
 			return err
 		}
-		return a.record(tx, "billing.payInvoice", "invoice", r.Id, out.Number, map[string]any{
+		return a.record(tx, access.BillingPayInvoice, "invoice", r.Id, out.Number, map[string]any{
 			"before": map[string]any{"status": Open},
 			"after":  map[string]any{"status": Paid, "paymentMethod": method.auditLabel(), "provider": p.Name(), "total": out.Total, "currency": out.Currency},
 		}, ip)

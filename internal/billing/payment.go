@@ -17,6 +17,7 @@ import (
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
 
+	"roster/internal/access"
 	"roster/internal/fail"
 )
 
@@ -326,7 +327,7 @@ func AddPaymentMethod(app core.App, a Actor, body []byte, ip string) (*PaymentMe
 			}
 		}
 		m = methodOf(r)
-		return a.record(tx, "billing.addPaymentMethod", "paymentMethod", r.Id, m.auditLabel(), map[string]any{"after": m.view()}, ip)
+		return a.record(tx, access.BillingAddPaymentMethod, "paymentMethod", r.Id, m.auditLabel(), map[string]any{"after": m.view()}, ip)
 	})
 	if err != nil {
 		return nil, err
@@ -384,7 +385,7 @@ func UpdatePaymentMethod(app core.App, a Actor, id string, body []byte, ip strin
 			}
 		}
 		out = methodOf(r)
-		return a.record(tx, "billing.updatePaymentMethod", "paymentMethod", r.Id, out.auditLabel(),
+		return a.record(tx, access.BillingUpdatePaymentMethod, "paymentMethod", r.Id, out.auditLabel(),
 			map[string]any{"before": before.view(), "after": out.view()}, ip)
 	})
 	if err != nil {
@@ -426,7 +427,7 @@ func RemovePaymentMethod(app core.App, a Actor, id, ip string) error {
 				}
 			}
 		}
-		return a.record(tx, "billing.removePaymentMethod", "paymentMethod", r.Id, m.auditLabel(), map[string]any{"before": m.view()}, ip)
+		return a.record(tx, access.BillingRemovePaymentMethod, "paymentMethod", r.Id, m.auditLabel(), map[string]any{"before": m.view()}, ip)
 	})
 }
 

@@ -245,7 +245,7 @@ func ChangePlan(app core.App, a Actor, code, ip string) (*Subscription, error) {
 			return err
 		}
 		after := map[string]any{"plan": to.Code, "monthlyAmount": sub.GetInt("monthlyAmount"), "seatsRepriced": repriced}
-		return a.record(tx, "billing.changePlan", "subscription", sub.Id, to.Name,
+		return a.record(tx, access.BillingChangePlan, "subscription", sub.Id, to.Name,
 			map[string]any{"before": before, "after": after}, ip)
 	})
 	if err != nil {

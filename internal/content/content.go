@@ -237,7 +237,7 @@ func (m *moderation) of(owner string) (bool, error) {
 }
 
 // write appends the audit row of one change.
-func (a Actor) write(tx core.App, action, targetType, targetID, targetLabel string, details any, ip string) error {
+func (a Actor) write(tx core.App, action access.Action, targetType, targetID, targetLabel string, details any, ip string) error {
 	return audit.Write(tx, audit.Entry{
 		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action,
 		TargetType: targetType, TargetID: targetID, TargetLabel: targetLabel, Details: details, IP: ip,

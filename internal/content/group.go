@@ -178,7 +178,7 @@ func CreateGroup(app core.App, a Actor, in GroupInput, ip string) (*Group, error
 		if out, err = groupOf(tx, a, r); err != nil {
 			return err
 		}
-		return a.write(tx, "groups.create", "group", r.Id, *in.Title, map[string]any{"after": groupDetails(r)}, ip)
+		return a.write(tx, access.GroupsCreate, "group", r.Id, *in.Title, map[string]any{"after": groupDetails(r)}, ip)
 	})
 	return out, err
 }
@@ -257,7 +257,7 @@ func UpdateGroup(app core.App, a Actor, id string, in GroupInput, ip string) (*G
 			if err := tx.Save(r); err != nil {
 				return err
 			}
-			if err := a.write(tx, "groups.update", "group", r.Id, r.GetString("title"),
+			if err := a.write(tx, access.GroupsUpdate, "group", r.Id, r.GetString("title"),
 				map[string]any{"before": before, "after": after}, ip); err != nil {
 				return err
 			}
@@ -283,7 +283,7 @@ func DeleteGroup(app core.App, a Actor, id, ip string) error {
 		if err := tx.Delete(r); err != nil {
 			return err
 		}
-		return a.write(tx, "groups.delete", "group", r.Id, r.GetString("title"), map[string]any{"before": groupDetails(r)}, ip)
+		return a.write(tx, access.GroupsDelete, "group", r.Id, r.GetString("title"), map[string]any{"before": groupDetails(r)}, ip)
 	})
 }
 
@@ -375,7 +375,7 @@ func UpdateGroupMembers(app core.App, a Actor, id string, ch MembersChange, ip s
 		if err := tx.Save(g); err != nil {
 			return err
 		}
-		return a.write(tx, "groups.members", "group", g.Id, g.GetString("title"),
+		return a.write(tx, access.GroupsMembers, "group", g.Id, g.GetString("title"),
 			map[string]any{"added": added, "removed": removed}, ip)
 	})
 	if err != nil {

@@ -231,7 +231,7 @@ func CreateItem(app core.App, a Actor, in ItemInput, ip string) (*Item, error) {
 		if out, err = itemOf(tx, a, r); err != nil {
 			return err
 		}
-		return a.write(tx, "items.create", "item", r.Id, *in.Title, map[string]any{"after": itemDetails(r)}, ip)
+		return a.write(tx, access.ItemsCreate, "item", r.Id, *in.Title, map[string]any{"after": itemDetails(r)}, ip)
 	})
 	return out, err
 }
@@ -352,7 +352,7 @@ func UpdateItem(app core.App, a Actor, id string, in ItemInput, ip string) (*Ite
 			if err := tx.Save(r); err != nil {
 				return err
 			}
-			if err := a.write(tx, "items.update", "item", r.Id, r.GetString("title"),
+			if err := a.write(tx, access.ItemsUpdate, "item", r.Id, r.GetString("title"),
 				map[string]any{"before": before, "after": after}, ip); err != nil {
 				return err
 			}
@@ -377,7 +377,7 @@ func DeleteItem(app core.App, a Actor, id, ip string) error {
 		if err := tx.Delete(r); err != nil {
 			return err
 		}
-		return a.write(tx, "items.delete", "item", r.Id, r.GetString("title"), map[string]any{"before": itemDetails(r)}, ip)
+		return a.write(tx, access.ItemsDelete, "item", r.Id, r.GetString("title"), map[string]any{"before": itemDetails(r)}, ip)
 	})
 }
 

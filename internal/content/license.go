@@ -182,7 +182,7 @@ func CreateLicense(app core.App, a Actor, in LicenseInput, ip string) (*License,
 			return err
 		}
 		out = licenseOf(l, 0)
-		return a.write(tx, "licenses.create", "license", l.Id, *in.Name, map[string]any{"after": out}, ip)
+		return a.write(tx, access.LicensesCreate, "license", l.Id, *in.Name, map[string]any{"after": out}, ip)
 	})
 	if err != nil {
 		return nil, err
@@ -263,7 +263,7 @@ func UpdateLicense(app core.App, a Actor, id string, in LicenseInput, ip string)
 		if err := tx.Save(l); err != nil {
 			return err
 		}
-		return a.write(tx, "licenses.update", "license", l.Id, out.Name, map[string]any{"before": before, "after": out}, ip)
+		return a.write(tx, access.LicensesUpdate, "license", l.Id, out.Name, map[string]any{"before": before, "after": out}, ip)
 	})
 	if err != nil {
 		return nil, err
@@ -289,7 +289,7 @@ func DeleteLicense(app core.App, a Actor, id, ip string) error {
 		if err := tx.Delete(l); err != nil {
 			return err
 		}
-		return a.write(tx, "licenses.delete", "license", l.Id, l.GetString("name"),
+		return a.write(tx, access.LicensesDelete, "license", l.Id, l.GetString("name"),
 			map[string]any{"before": licenseOf(l, assigned), "assignmentsRevoked": assigned}, ip)
 	})
 }
@@ -421,7 +421,7 @@ func applyLicense(tx core.App, a Actor, l *core.Record, p person, assign bool, i
 		if err := tx.Save(r); err != nil {
 			return err
 		}
-		return a.write(tx, string(access.LicensesAssign), "membership", p.m.Id, p.label(), map[string]any{"license": ref}, ip)
+		return a.write(tx, access.LicensesAssign, "membership", p.m.Id, p.label(), map[string]any{"license": ref}, ip)
 	}
 	r, err := tx.FindFirstRecordByFilter("licenseAssignments", "license = {:l} && membership = {:m}",
 		dbx.Params{"l": l.Id, "m": p.m.Id})
@@ -431,5 +431,5 @@ func applyLicense(tx core.App, a Actor, l *core.Record, p person, assign bool, i
 	if err := tx.Delete(r); err != nil {
 		return err
 	}
-	return a.write(tx, string(access.LicensesRevoke), "membership", p.m.Id, p.label(), map[string]any{"license": ref}, ip)
+	return a.write(tx, access.LicensesRevoke, "membership", p.m.Id, p.label(), map[string]any{"license": ref}, ip)
 }

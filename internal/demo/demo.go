@@ -161,7 +161,7 @@ func Run(app core.App, o Options) (Result, error) {
 		}
 		res.Added, res.Groups, res.Licences = len(ms), len(gs), licences
 		return audit.Write(tx, audit.Entry{
-			Org: s.org.Id, Actor: audit.ActorSystem, ActorLabel: audit.ActorSystem, Action: "demo.seed",
+			Org: s.org.Id, Actor: audit.ActorSystem, ActorLabel: audit.ActorSystem, Action: access.DemoSeed,
 			TargetType: "organization", TargetID: s.org.Id, TargetLabel: s.org.GetString("name"),
 			Details: summary(ms, o.Seed, created, from, res, assignments, pool),
 		})

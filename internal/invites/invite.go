@@ -402,7 +402,7 @@ func create(tx core.App, org *core.Record, by inviter, c *candidate, partner boo
 		return nil, err
 	}
 	err = audit.Write(tx, audit.Entry{
-		Org: org.Id, Actor: by.id, ActorLabel: by.label, Action: string(access.MembersInvite),
+		Org: org.Id, Actor: by.id, ActorLabel: by.label, Action: access.MembersInvite,
 		TargetType: "invitation", TargetID: r.Id, TargetLabel: c.email, IP: ip,
 		Details: map[string]any{"email": c.email, "role": string(c.role), "userType": string(c.userType),
 			"partnerAccess": partner, "credits": credits, "expires": expires.String(), "message": message != ""},

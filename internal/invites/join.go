@@ -240,7 +240,7 @@ func join(app core.App, token string, in Enrolment, ip string, sso *string) (*co
 		if _, err := tx.DB().Update(Collection, dbx.Params{"acceptedBy": m.Id}, dbx.HashExp{"id": r.Id}).Execute(); err != nil {
 			return err
 		}
-		err = audit.Write(tx, audit.Entry{Org: org.Id, Actor: m.Id, ActorLabel: memberLabel, Action: "members.join",
+		err = audit.Write(tx, audit.Entry{Org: org.Id, Actor: m.Id, ActorLabel: memberLabel, Action: access.MembersJoin,
 			TargetType: "membership", TargetID: m.Id, TargetLabel: memberLabel, IP: ip,
 			Details: map[string]any{"invitation": r.Id, "email": email, "role": string(role), "userType": string(userType),
 				"invitedBy": r.GetString("invitedBy"), "partnerAccess": r.GetBool("partnerAccess"), "authSource": user.GetString("authSource")}})

@@ -65,7 +65,7 @@ func expire(app core.App, org string) (int, error) {
 			}
 			n++
 			err = audit.Write(tx, audit.Entry{Org: d.Org, Actor: audit.ActorSystem, ActorLabel: audit.ActorSystem,
-				Action: "invitations.expire", TargetType: "invitation", TargetID: d.ID, TargetLabel: d.Email,
+				Action: access.InvitationsExpire, TargetType: "invitation", TargetID: d.ID, TargetLabel: d.Email,
 				Details: map[string]any{"before": map[string]any{"status": Pending}, "after": map[string]any{"status": Expired}}})
 			if err != nil {
 				return err
@@ -219,7 +219,7 @@ func Resend(app core.App, actor *members.Actor, id, ip string) (*Invitation, err
 		}
 		after := map[string]any{"status": Pending, "expires": r.GetDateTime("expires").String(), "sentCount": r.GetInt("sentCount")}
 		err = audit.Write(tx, audit.Entry{Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label,
-			Action: string(access.InvitationsResend), TargetType: "invitation", TargetID: r.Id, TargetLabel: label(r),
+			Action: access.InvitationsResend, TargetType: "invitation", TargetID: r.Id, TargetLabel: label(r),
 			Details: map[string]any{"before": before, "after": after}, IP: ip})
 		if err != nil {
 			return err
@@ -260,7 +260,7 @@ func Revoke(app core.App, actor *members.Actor, id, ip string) (*Invitation, err
 				map[string]any{"status": r.GetString("status")})
 		}
 		err = audit.Write(tx, audit.Entry{Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label,
-			Action: string(access.InvitationsRevoke), TargetType: "invitation", TargetID: r.Id, TargetLabel: label(r),
+			Action: access.InvitationsRevoke, TargetType: "invitation", TargetID: r.Id, TargetLabel: label(r),
 			Details: map[string]any{"before": map[string]any{"status": Pending}, "after": map[string]any{"status": Revoked}}, IP: ip})
 		if err != nil {
 			return err

@@ -126,7 +126,7 @@ func loadTargets(app core.App, org string, ids []string) (map[string]*target, er
 // entry is the audit row of one change to one member.
 func entry(actor *Actor, action access.Action, t *target, before, after map[string]any, ip string) audit.Entry {
 	return audit.Entry{
-		Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label, Action: string(action),
+		Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label, Action: action,
 		TargetType: "membership", TargetID: t.m.Id, TargetLabel: t.label(),
 		Details: map[string]any{"before": before, "after": after}, IP: ip,
 	}

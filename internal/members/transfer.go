@@ -170,7 +170,7 @@ func transferOwnership(tx core.App, by *Actor, t *target, revokeFormer bool, ip 
 	}
 	h := &OwnershipTransfer{From: former.person(), To: t.person()}
 	err = audit.Write(tx, audit.Entry{
-		Org: by.Org, Actor: by.ID, ActorLabel: by.Label, Action: string(access.OrgTransferOwnership),
+		Org: by.Org, Actor: by.ID, ActorLabel: by.Label, Action: access.OrgTransferOwnership,
 		TargetType: "membership", TargetID: t.m.Id, TargetLabel: t.label(), IP: ip,
 		Details: map[string]any{
 			"from":   map[string]any{"id": former.m.Id, "label": former.label()},

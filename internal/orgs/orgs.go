@@ -129,7 +129,7 @@ func Create(app core.App, in New, actor, ip string) (*Created, error) {
 		}
 		out = Created{Org: org, User: user, Membership: m}
 		return audit.Write(tx, audit.Entry{
-			Org: org.Id, Actor: actor, ActorLabel: actor, Action: "org.create",
+			Org: org.Id, Actor: actor, ActorLabel: actor, Action: access.OrgCreate,
 			TargetType: "organization", TargetID: org.Id, TargetLabel: in.Name, IP: ip,
 			Details: map[string]any{"name": in.Name, "slug": in.Slug, "plan": in.Plan, "owner": label},
 		})

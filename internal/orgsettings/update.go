@@ -224,7 +224,7 @@ func Update(app core.App, actor *members.Actor, p Patch, ip string) (*Settings, 
 			c.after["logo"] = org.GetString("logo") // the stored file name
 		}
 		return audit.Write(tx, audit.Entry{
-			Org: org.Id, Actor: actor.ID, ActorLabel: actor.Label, Action: string(access.OrgSettings),
+			Org: org.Id, Actor: actor.ID, ActorLabel: actor.Label, Action: access.OrgSettings,
 			TargetType: "organization", TargetID: org.Id, TargetLabel: org.GetString("name"),
 			Details: map[string]any{"before": c.before, "after": c.after}, IP: ip,
 		})

@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"golang.org/x/crypto/bcrypt"
 
+	"roster/internal/access"
 	"roster/internal/fail"
 	"roster/internal/members"
 )
@@ -115,7 +116,7 @@ func ChangePassword(ctx context.Context, app core.App, a *members.Actor, oldPass
 		if err := tx.Save(u); err != nil {
 			return err
 		}
-		if err := auditSelf(tx, a, "account.passwordChange", map[string]any{"sessionsRevoked": true}, ip); err != nil {
+		if err := auditSelf(tx, a, access.AccountPasswordChange, map[string]any{"sessionsRevoked": true}, ip); err != nil {
 			return err
 		}
 		org, err := tx.FindRecordById("organizations", a.Org)

@@ -145,7 +145,7 @@ func target(tx core.App, a *members.Actor, id string, action access.Action) (org
 
 func writeAudit(tx core.App, a *members.Actor, action access.Action, m, u *core.Record, after map[string]any, ip string) error {
 	return audit.Write(tx, audit.Entry{
-		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: string(action),
+		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action,
 		TargetType: "membership", TargetID: m.Id,
 		TargetLabel: audit.Label(u.GetString("givenName"), u.GetString("familyName"), u.Email()),
 		Details:     map[string]any{"after": after}, IP: ip,

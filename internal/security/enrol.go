@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 
+	"roster/internal/access"
 	"roster/internal/fail"
 	"roster/internal/members"
 )
@@ -116,7 +117,7 @@ func Enable(app core.App, a *members.Actor, code, ip string) ([]string, error) {
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errCodeUsed
 		}
-		return auditSelf(tx, a, "account.totpEnable", map[string]any{"totpEnabled": true, "recoveryCodes": RecoveryCodeCount}, ip)
+		return auditSelf(tx, a, access.AccountTotpEnable, map[string]any{"totpEnabled": true, "recoveryCodes": RecoveryCodeCount}, ip)
 	})
 	return codes, err
 }
@@ -159,7 +160,7 @@ func Disable(app core.App, a *members.Actor, code, recoveryCode, ip string) erro
 		if recoveryCode != "" {
 			proof = "recoveryCode"
 		}
-		return auditSelf(tx, a, "account.totpDisable", map[string]any{"totpEnabled": false, "proof": proof}, ip)
+		return auditSelf(tx, a, access.AccountTotpDisable, map[string]any{"totpEnabled": false, "proof": proof}, ip)
 	})
 }
 
@@ -190,7 +191,7 @@ func RegenerateRecoveryCodes(app core.App, a *members.Actor, code, ip string) ([
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errNoMFA // turned off, and maybe on again, meanwhile
 		}
-		return auditSelf(tx, a, "account.recoveryCodes", map[string]any{"recoveryCodes": RecoveryCodeCount}, ip)
+		return auditSelf(tx, a, access.AccountRecoveryCodes, map[string]any{"recoveryCodes": RecoveryCodeCount}, ip)
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package security
 import (
 	"github.com/pocketbase/pocketbase/core"
 
+	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/mail"
 	"roster/internal/members"
@@ -10,7 +11,7 @@ import (
 
 // auditSelf records a change a member made to their own account's security.
 // Details never hold a secret.
-func auditSelf(tx core.App, a *members.Actor, action string, after map[string]any, ip string) error {
+func auditSelf(tx core.App, a *members.Actor, action access.Action, after map[string]any, ip string) error {
 	return audit.Write(tx, audit.Entry{
 		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action,
 		TargetType: "membership", TargetID: a.ID, TargetLabel: a.Label,

@@ -7,6 +7,7 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/members"
@@ -152,7 +153,7 @@ func auditRecoveryCode(app core.App, user *core.Record, ip string) {
 	}
 	label := audit.Label(u.GetString("givenName"), u.GetString("familyName"), u.Email())
 	err = audit.Write(app, audit.Entry{
-		Org: m.GetString("org"), Actor: m.Id, ActorLabel: label, Action: "account.recoveryCodeUsed",
+		Org: m.GetString("org"), Actor: m.Id, ActorLabel: label, Action: access.AccountRecoveryCodeUsed,
 		TargetType: "membership", TargetID: m.Id, TargetLabel: label,
 		Details: map[string]any{"after": map[string]any{"recoveryCodesLeft": RecoveryCodesLeft(u)}}, IP: ip,
 	})
