@@ -71,34 +71,53 @@ func bodyLimit() *hook.Handler[*core.RequestEvent] {
 	}}
 }
 
+// groups are the route groups Roster's routes hang from, each built once here. A
+// feature file's binder gets the group(s) its routes belong to, never the router, so
+// that no route under /api/orgs/{org} can be registered without inOrg. Every group
+// carries the body limit (bodyLimit), then:
+//   - public: nothing more (setup, invitation links, sign-in's TOTP step, the web app);
+//   - signedIn (/api): apis.RequireAuth("users"), loadActor; a restricted session
+//     reaches it, so each of its routes lifts one restriction (lifts) or is /api/me;
+//   - account (/api/account): signedIn's, then unrestricted;
+//   - org (/api/orgs/{org}): apis.RequireAuth("users"), loadActor, inOrg, unrestricted;
+//   - member (/api/orgs/{org}/members/{id}): org's.
+type groups struct {
+	public, signedIn, account, org, member *router.RouterGroup[*core.RequestEvent]
+}
+
 func routes(root *router.Router[*core.RequestEvent]) {
 	root.Bind(restoreRequestBody()) // PocketBase's routes too
 	// Every Roster route sits in one group that carries the body limit.
-	r := &router.Router[*core.RequestEvent]{RouterGroup: root.Group("").Bind(bodyLimit())}
-	r.GET("/api/setup", handle(setupStatus))
-	r.POST("/api/setup", handle(setupCreate))
+	public := root.Group("").Bind(bodyLimit())
+	signedIn := public.Group("/api").Bind(apis.RequireAuth("users")).BindFunc(loadActor)
+	org := public.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+	g := groups{
+		public:   public,
+		signedIn: signedIn,
+		account:  signedIn.Group("/account").BindFunc(unrestricted),
+		org:      org,
+		member:   org.Group("/members/{id}"),
+	}
 
-	signedIn := r.Group("/api").Bind(apis.RequireAuth("users")).BindFunc(loadActor)
+	public.GET("/api/setup", handle(setupStatus))
+	public.POST("/api/setup", handle(setupCreate))
 	signedIn.GET("/me", handle(me))
-	account := signedIn.Group("/account").BindFunc(unrestricted)
-	account.PATCH("/profile", handle(updateOwnProfile))
-
-	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+	g.account.PATCH("/profile", handle(updateOwnProfile))
 	org.GET("", handle(orgSummary))
 	memberRoutes(org)
 	memberActionRoutes(org)
-	invitationRoutes(r)
-	securityRoutes(r)
-	billingRoutes(r)
-	lifecycleRoutes(r)
-	contentRoutes(r)
-	settingsRoutes(r)
-	reportRoutes(r)
-	auditRoutes(r)
+	invitationRoutes(public, org)
+	securityRoutes(g)
+	billingRoutes(org)
+	lifecycleRoutes(org)
+	contentRoutes(org)
+	settingsRoutes(org)
+	reportRoutes(org)
+	auditRoutes(org)
 
 	// Without this, the web app's catch-all would answer unknown GET /api/… with index.html.
-	r.GET("/api/{path...}", func(e *core.RequestEvent) error {
+	public.GET("/api/{path...}", func(e *core.RequestEvent) error {
 		return apis.NewNotFoundError("There is no such API route.", nil)
 	})
-	webApp(r)
+	webApp(public)
 }

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"roster/internal/mail"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -14,8 +13,7 @@ import (
 
 // auditRoutes: the audit log viewer, its export and the chain's state (owner and
 // administrators).
-func auditRoutes(r *router.Router[*core.RequestEvent]) {
-	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+func auditRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 	org.GET("/audit", handle(listAudit))
 	org.GET("/audit.csv", handle(exportAudit))
 	org.GET("/audit/verify", handle(verifyAudit))

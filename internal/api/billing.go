@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -19,8 +18,7 @@ import (
 // billingRoutes: the owner's subscription, invoices and payment methods, and credits.
 // The services ask the policy (billing.manage: the owner alone; credits.consume: any
 // active member); the routes only decode and encode.
-func billingRoutes(r *router.Router[*core.RequestEvent]) {
-	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+func billingRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 	org.GET("/subscription", handle(getSubscription))
 	org.POST("/subscription/plan", handle(changePlan))
 	org.GET("/invoices", handle(listInvoices))

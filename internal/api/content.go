@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -13,9 +12,7 @@ import (
 
 // contentRoutes: the organisation's shared resources (items, groups) and licences. The
 // services ask the policy and scope everything to the actor's organisation.
-func contentRoutes(r *router.Router[*core.RequestEvent]) {
-	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
-
+func contentRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 	org.GET("/licenses", handle(listLicenses))
 	org.POST("/licenses", handle(createLicense))
 	org.PATCH("/licenses/{id}", handle(updateLicense))

@@ -17,15 +17,14 @@ import (
 
 // invitationRoutes: inviting, the invitation lifecycle and the public join flow. The
 // public routes sit under /api/invitations/, which has its own rate limit (30/60 s per IP).
-func invitationRoutes(r *router.Router[*core.RequestEvent]) {
-	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+func invitationRoutes(public, org *router.RouterGroup[*core.RequestEvent]) {
 	org.GET("/invitations", handle(listInvitations))
 	org.POST("/invitations", handle(createInvitations)).Bind(apis.BodyLimit(2 << 20))
 	org.POST("/invitations/{id}/resend", handle(resendInvitation))
 	org.DELETE("/invitations/{id}", handle(revokeInvitation))
 
-	r.GET("/api/invitations/{token}", handle(previewInvitation)).BindFunc(hideToken)
-	r.POST("/api/invitations/{token}/accept", handle(acceptInvitation)).BindFunc(hideToken)
+	public.GET("/api/invitations/{token}", handle(previewInvitation)).BindFunc(hideToken)
+	public.POST("/api/invitations/{token}/accept", handle(acceptInvitation)).BindFunc(hideToken)
 }
 
 // hideToken keeps join tokens out of the request log, which PocketBase writes from the

@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -14,8 +13,7 @@ import (
 
 // lifecycleRoutes: role changes, removal, ownership transfer and leaving. The services
 // ask the policy; the routes decode and encode.
-func lifecycleRoutes(r *router.Router[*core.RequestEvent]) {
-	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+func lifecycleRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 	org.POST("/members/{id}/role", handle(changeRole))
 	org.GET("/members/{id}/removal", handle(previewRemoval))
 	org.DELETE("/members/{id}", handle(removeMember))

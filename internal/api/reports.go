@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
@@ -16,8 +15,7 @@ import (
 
 // reportRoutes: the organisation's reports, each viewer seeing the sections the owner
 // shares with them.
-func reportRoutes(r *router.Router[*core.RequestEvent]) {
-	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+func reportRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 	org.GET("/reports", handle(getReports))
 }
 

@@ -3,7 +3,6 @@ package api
 import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tools/router"
 
 	"roster/internal/fail"
 	"roster/internal/members"
@@ -12,20 +11,18 @@ import (
 
 // securityRoutes: two-factor sign-in and enrolment, passwords, and administrators'
 // resets of a member's password or MFA.
-func securityRoutes(r *router.Router[*core.RequestEvent]) {
-	r.POST("/api/auth/totp", handle(completeSignIn))
+func securityRoutes(g groups) {
+	g.public.POST("/api/auth/totp", handle(completeSignIn))
 
 	// Account routes a restricted session may reach: each lifts one restriction.
-	account := r.Group("/api/account").Bind(apis.RequireAuth("users")).BindFunc(loadActor)
-	account.POST("/password", handle(changePassword)).BindFunc(lifts(members.PasswordChangeRequired))
-	account.POST("/totp/setup", handle(setupTOTP)).BindFunc(lifts(members.MfaEnrollmentRequired))
-	account.POST("/totp/enable", handle(enableTOTP)).BindFunc(lifts(members.MfaEnrollmentRequired))
-	account.DELETE("/totp", handle(disableTOTP)).BindFunc(unrestricted)
-	account.POST("/recovery-codes", handle(regenerateRecoveryCodes)).BindFunc(unrestricted)
+	g.signedIn.POST("/account/password", handle(changePassword)).BindFunc(lifts(members.PasswordChangeRequired))
+	g.signedIn.POST("/account/totp/setup", handle(setupTOTP)).BindFunc(lifts(members.MfaEnrollmentRequired))
+	g.signedIn.POST("/account/totp/enable", handle(enableTOTP)).BindFunc(lifts(members.MfaEnrollmentRequired))
+	g.account.DELETE("/totp", handle(disableTOTP))
+	g.account.POST("/recovery-codes", handle(regenerateRecoveryCodes))
 
-	member := r.Group("/api/orgs/{org}/members/{id}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
-	member.POST("/reset-password", handle(resetPassword))
-	member.POST("/disable-mfa", handle(disableMemberMFA))
+	g.member.POST("/reset-password", handle(resetPassword))
+	g.member.POST("/disable-mfa", handle(disableMemberMFA))
 }
 
 // closeAccountTables refuses PocketBase's record API on its per-account collections

@@ -17,8 +17,7 @@ import (
 
 // settingsRoutes: the owner's organisation settings, the MFA compliance list, and the
 // outbox (owner and administrators).
-func settingsRoutes(r *router.Router[*core.RequestEvent]) {
-	org := r.Group("/api/orgs/{org}").Bind(apis.RequireAuth("users")).BindFunc(loadActor, inOrg, unrestricted)
+func settingsRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 	org.GET("/settings", handle(getSettings))
 	// A logo is at most 2 MB; the rest of the form is small.
 	org.PATCH("/settings", handle(updateSettings)).Bind(apis.BodyLimit(orgsettings.MaxLogoSize + 1<<20))

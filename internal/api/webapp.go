@@ -15,8 +15,8 @@ const contentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; s
 
 // webApp serves the embedded single-page app: deep links get index.html, hashed assets
 // are cached for a year, and every page carries the security headers.
-func webApp(r *router.Router[*core.RequestEvent]) {
-	r.GET("/{path...}", apis.Static(ui.Dist(), true)).BindFunc(func(e *core.RequestEvent) error {
+func webApp(public *router.RouterGroup[*core.RequestEvent]) {
+	public.GET("/{path...}", apis.Static(ui.Dist(), true)).BindFunc(func(e *core.RequestEvent) error {
 		h := e.Response.Header()
 		h.Set("Content-Security-Policy", contentSecurityPolicy)
 		h.Set("Referrer-Policy", "no-referrer")
