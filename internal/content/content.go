@@ -34,6 +34,7 @@ import (
 	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/fail"
+	"roster/internal/people"
 )
 
 // Actor is who acts on shared resources: the policy's view of a signed-in member, their
@@ -87,77 +88,7 @@ func refused(results []Result, errs []*fail.Error) error {
 }
 
 // person is a membership of the actor's organisation and its account.
-type person struct {
-	m, u *core.Record
-}
-
-func (p person) policy() access.Member {
-	return access.Member{
-		ID:       p.m.Id,
-		Role:     access.Role(p.m.GetString("role")),
-		UserType: access.UserType(p.m.GetString("userType")),
-		Status:   access.Status(p.m.GetString("status")),
-	}
-}
-
-func (p person) label() string {
-	return audit.Label(p.u.GetString("givenName"), p.u.GetString("familyName"), p.u.Email())
-}
-
-func (p person) name() string {
-	if n := strings.TrimSpace(p.u.GetString("givenName") + " " + p.u.GetString("familyName")); n != "" {
-		return n
-	}
-	return p.u.GetString("username")
-}
-
-// people loads the memberships of org with the given ids and their accounts. Unknown
-// ids and other organisations' are left out.
-func people(app core.App, org string, ids []string) (map[string]person, error) {
-	out := make(map[string]person, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	in := make([]any, len(ids))
-	for i, id := range ids {
-		in[i] = id
-	}
-	ms, err := app.FindAllRecords("memberships", dbx.In("id", in...), dbx.HashExp{"org": org})
-	if err != nil {
-		return nil, err
-	}
-	userIDs := make([]string, len(ms))
-	for i, m := range ms {
-		userIDs[i] = m.GetString("user")
-	}
-	us, err := app.FindRecordsByIds("users", userIDs)
-	if err != nil {
-		return nil, err
-	}
-	users := make(map[string]*core.Record, len(us))
-	for _, u := range us {
-		users[u.Id] = u
-	}
-	for _, m := range ms {
-		if u, ok := users[m.GetString("user")]; ok {
-			out[m.Id] = person{m: m, u: u}
-		}
-	}
-	return out, nil
-}
-
-// onePerson loads one membership of org, or 404.
-func onePerson(app core.App, org, id string) (person, error) {
-	ps, err := people(app, org, []string{id})
-	if err != nil {
-		return person{}, err
-	}
-	p, ok := ps[id]
-	if !ok {
-		return person{}, fail.NotFound("Member not found.")
-	}
-	return p, nil
-}
+type person = *people.Person
 
 // names answers the display names of memberships, in one query.
 func names(app core.App, ids []string) (map[string]string, error) {
@@ -213,7 +144,7 @@ func moderates(app core.App, a Actor, owner string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	target := person{m: m}.policy()
+	target := people.Of(m)
 	return access.Can(a.Member, access.MembersRemove, &target) == nil, nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"roster/internal/access"
 	"roster/internal/fail"
 	"roster/internal/paging"
+	"roster/internal/people"
 )
 
 // Group is a group as members of the organisation see it.
@@ -186,7 +187,7 @@ func CreateGroup(app core.App, a Actor, in GroupInput, ip string) (*Group, error
 // fitMembers checks that every id is a membership of org and, for a shared-update
 // group, that its user type can edit shared content.
 func fitMembers(tx core.App, org string, ids []string, sharedUpdate bool) error {
-	ps, err := people(tx, org, ids)
+	ps, err := people.Load(tx, org, ids)
 	if err != nil {
 		return err
 	}
@@ -196,7 +197,7 @@ func fitMembers(tx core.App, org string, ids []string, sharedUpdate bool) error 
 		switch {
 		case !ok:
 			missing = append(missing, id)
-		case sharedUpdate && !p.policy().UserType.CanEditShared():
+		case sharedUpdate && !p.Policy().UserType.CanEditShared():
 			cannot = append(cannot, id)
 		}
 	}
@@ -324,7 +325,7 @@ func UpdateGroupMembers(app core.App, a Actor, id string, ch MembersChange, ip s
 		if err != nil {
 			return err
 		}
-		ps, err := people(tx, a.Org, append(slices.Clone(add), remove...))
+		ps, err := people.Load(tx, a.Org, append(slices.Clone(add), remove...))
 		if err != nil {
 			return err
 		}
@@ -343,7 +344,7 @@ func UpdateGroupMembers(app core.App, a Actor, id string, ch MembersChange, ip s
 				e = fail.Forbidden("not_owner", "Only the group's owner can change its members.")
 			case adding == in:
 				r.Code = "unchanged"
-			case adding && g.GetBool("sharedUpdate") && !p.policy().UserType.CanEditShared():
+			case adding && g.GetBool("sharedUpdate") && !p.Policy().UserType.CanEditShared():
 				e, _ = fail.As(cannotEditShared([]string{mid}))
 			case !adding && mid == g.GetString("owner"):
 				e = fail.Conflict("group_owner", "A group's owner stays in it: transfer or delete the group instead.", nil)

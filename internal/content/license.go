@@ -15,6 +15,7 @@ import (
 	"roster/internal/access"
 	"roster/internal/fail"
 	"roster/internal/paging"
+	"roster/internal/people"
 )
 
 // License is a licence as its managers see it: Seats 0 means unlimited; Assigned is
@@ -328,7 +329,7 @@ func batchLicense(app core.App, a Actor, id string, memberIDs []string, ip strin
 		if err != nil {
 			return err
 		}
-		ps, err := people(tx, a.Org, ids)
+		ps, err := people.Load(tx, a.Org, ids)
 		if err != nil {
 			return err
 		}
@@ -352,7 +353,7 @@ func batchLicense(app core.App, a Actor, id string, memberIDs []string, ip strin
 			case !ok:
 				e = fail.NotFound("Member not found.")
 			default:
-				target := p.policy()
+				target := p.Policy()
 				if err := access.Can(a.Member, action, &target); err != nil {
 					e, _ = fail.As(err)
 					if e == nil {
@@ -417,19 +418,19 @@ func applyLicense(tx core.App, a Actor, l *core.Record, p person, assign bool, i
 			return err
 		}
 		r := core.NewRecord(col)
-		r.Load(map[string]any{"license": l.Id, "membership": p.m.Id, "assignedAt": types.NowDateTime()})
+		r.Load(map[string]any{"license": l.Id, "membership": p.M.Id, "assignedAt": types.NowDateTime()})
 		if err := tx.Save(r); err != nil {
 			return err
 		}
-		return a.write(tx, access.LicensesAssign, "membership", p.m.Id, p.label(), map[string]any{"license": ref}, ip)
+		return a.write(tx, access.LicensesAssign, "membership", p.M.Id, p.Label(), map[string]any{"license": ref}, ip)
 	}
 	r, err := tx.FindFirstRecordByFilter("licenseAssignments", "license = {:l} && membership = {:m}",
-		dbx.Params{"l": l.Id, "m": p.m.Id})
+		dbx.Params{"l": l.Id, "m": p.M.Id})
 	if err != nil {
 		return err
 	}
 	if err := tx.Delete(r); err != nil {
 		return err
 	}
-	return a.write(tx, access.LicensesRevoke, "membership", p.m.Id, p.label(), map[string]any{"license": ref}, ip)
+	return a.write(tx, access.LicensesRevoke, "membership", p.M.Id, p.Label(), map[string]any{"license": ref}, ip)
 }

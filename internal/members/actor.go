@@ -13,6 +13,7 @@ import (
 	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/fail"
+	"roster/internal/people"
 )
 
 // Restrictions a session can carry until the member fixes them.
@@ -32,14 +33,7 @@ type Actor struct {
 }
 
 // ToMember turns a membership record into the policy's view of it.
-func ToMember(m *core.Record) access.Member {
-	return access.Member{
-		ID:       m.Id,
-		Role:     access.Role(m.GetString("role")),
-		UserType: access.UserType(m.GetString("userType")),
-		Status:   access.Status(m.GetString("status")),
-	}
-}
+func ToMember(m *core.Record) access.Member { return people.Of(m) }
 
 // MembershipOf returns the user's membership, or a 404 when the account has none.
 func MembershipOf(app core.App, userID string) (*core.Record, error) {

@@ -31,21 +31,21 @@ func SetCredits(app core.App, actor *Actor, id string, allocated *float64, ip st
 			if !org.GetBool("creditBudgeting") {
 				return fail.Conflict("credit_budgeting_off", "Credit budgeting is off in this organisation.", nil)
 			}
-			limited, current := t.m.GetBool("creditsLimited"), t.m.GetFloat("creditsAllocated")
+			limited, current := t.M.GetBool("creditsLimited"), t.M.GetFloat("creditsAllocated")
 			if allocated == nil && !limited || allocated != nil && limited && *allocated == current {
 				return errUnchanged
 			}
 			return nil
 		},
 		apply: each(func(tx core.App, t *target) error {
-			before := creditsView(t.m.GetBool("creditsLimited"), t.m.GetFloat("creditsAllocated"))
+			before := creditsView(t.M.GetBool("creditsLimited"), t.M.GetFloat("creditsAllocated"))
 			amount, note := 0.0, "unlimited"
 			if allocated != nil {
 				amount, note = *allocated, ""
 			}
-			t.m.Set("creditsLimited", allocated != nil)
-			t.m.Set("creditsAllocated", amount)
-			if err := tx.Save(t.m); err != nil {
+			t.M.Set("creditsLimited", allocated != nil)
+			t.M.Set("creditsAllocated", amount)
+			if err := tx.Save(t.M); err != nil {
 				return err
 			}
 			col, err := tx.FindCachedCollectionByNameOrId("creditLedger")
@@ -53,7 +53,7 @@ func SetCredits(app core.App, actor *Actor, id string, allocated *float64, ip st
 				return err
 			}
 			row := core.NewRecord(col)
-			row.Load(map[string]any{"org": actor.Org, "membership": t.m.Id, "amount": amount, "kind": "allocate",
+			row.Load(map[string]any{"org": actor.Org, "membership": t.M.Id, "amount": amount, "kind": "allocate",
 				"note": note, "actor": actor.ID, "at": types.NowDateTime()})
 			if err := tx.Save(row); err != nil {
 				return err

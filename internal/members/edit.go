@@ -11,6 +11,7 @@ import (
 	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/fail"
+	"roster/internal/people"
 )
 
 // This file is the machinery every change to a member shares: loading the members it
@@ -20,20 +21,7 @@ import (
 // with one member: the same check, the same apply.
 
 // target is one member a change applies to: the membership and its account.
-type target struct {
-	m *core.Record // membership
-	u *core.Record // users
-}
-
-func (t *target) policy() access.Member { return ToMember(t.m) }
-
-func (t *target) label() string {
-	return audit.Label(t.u.GetString("givenName"), t.u.GetString("familyName"), t.u.Email())
-}
-
-func (t *target) name() string {
-	return DisplayName(t.u)
-}
+type target = people.Person
 
 // errUnchanged is a check's answer when the change would change nothing: the single
 // action answers the member as it is, a bulk action reports it and counts nothing.
@@ -92,42 +80,17 @@ func runOne(app core.App, actor *Actor, id string, o op) error {
 	})
 }
 
-// loadTargets reads the memberships of org with the given ids and their accounts, in
-// two queries. Ids that are unknown or belong to another organisation are left out.
+// loadTargets reads the memberships of org with the given ids and their accounts
+// (people.Load).
 func loadTargets(app core.App, org string, ids []string) (map[string]*target, error) {
-	out := make(map[string]*target, len(ids))
-	if len(ids) == 0 {
-		return out, nil
-	}
-	ms, err := app.FindAllRecords("memberships", dbx.In("id", anys(ids)...), dbx.HashExp{"org": org})
-	if err != nil {
-		return nil, err
-	}
-	userIDs := make([]string, len(ms))
-	for i, m := range ms {
-		userIDs[i] = m.GetString("user")
-	}
-	us, err := app.FindRecordsByIds("users", userIDs)
-	if err != nil {
-		return nil, err
-	}
-	users := make(map[string]*core.Record, len(us))
-	for _, u := range us {
-		users[u.Id] = u
-	}
-	for _, m := range ms {
-		if u, ok := users[m.GetString("user")]; ok {
-			out[m.Id] = &target{m: m, u: u}
-		}
-	}
-	return out, nil
+	return people.Load(app, org, ids)
 }
 
 // entry is the audit row of one change to one member.
 func entry(actor *Actor, action access.Action, t *target, before, after map[string]any, ip string) audit.Entry {
 	return audit.Entry{
 		Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label, Action: action,
-		TargetType: "membership", TargetID: t.m.Id, TargetLabel: t.label(),
+		TargetType: "membership", TargetID: t.M.Id, TargetLabel: t.Label(),
 		Details: map[string]any{"before": before, "after": after}, IP: ip,
 	}
 }
@@ -146,7 +109,7 @@ func record(tx core.App, actor *Actor, action access.Action, t *target, before, 
 func updateAll(tx core.App, org string, ts []*target, cols dbx.Params, where dbx.Expression) error {
 	ids := make([]any, len(ts))
 	for i, t := range ts {
-		ids[i] = t.m.Id
+		ids[i] = t.M.Id
 	}
 	cols["updated"] = types.NowDateTime().String()
 	res, err := tx.DB().Update("memberships", cols, dbx.And(dbx.In("id", ids...), dbx.HashExp{"org": org}, where)).Execute()
@@ -161,5 +124,5 @@ func updateAll(tx core.App, org string, ts []*target, cols dbx.Params, where dbx
 
 // can asks the policy whether actor may perform action on t.
 func can(actor *Actor, action access.Action, t *target) error {
-	return access.Can(actor.Member, action, ptr(t.policy()))
+	return access.Can(actor.Member, action, ptr(t.Policy()))
 }

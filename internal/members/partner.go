@@ -18,17 +18,17 @@ func SetPartnerAccess(app core.App, actor *Actor, id string, enabled bool, ip st
 			if err := can(actor, access.MembersPartnerAccess, t); err != nil {
 				return err
 			}
-			if t.m.GetBool("partnerAccess") == enabled {
+			if t.M.GetBool("partnerAccess") == enabled {
 				return errUnchanged
 			}
-			if enabled && access.Status(t.m.GetString("status")) != access.Active {
+			if enabled && access.Status(t.M.GetString("status")) != access.Active {
 				return fail.Conflict("member_disabled", "A disabled member cannot have partner access; enable them first.", nil)
 			}
 			return nil
 		},
 		apply: each(func(tx core.App, t *target) error {
-			t.m.Set("partnerAccess", enabled)
-			if err := tx.Save(t.m); err != nil {
+			t.M.Set("partnerAccess", enabled)
+			if err := tx.Save(t.M); err != nil {
 				return err
 			}
 			return record(tx, actor, access.MembersPartnerAccess, t,

@@ -135,7 +135,7 @@ func UpdateProfile(app core.App, actor *Actor, id string, p Profile, ip string) 
 			if err := can(actor, access.MembersUpdateProfile, t); err != nil {
 				return err
 			}
-			if before, after = p.diff(t.u); len(after) == 0 {
+			if before, after = p.diff(t.U); len(after) == 0 {
 				return errUnchanged
 			}
 			if _, ok := after["email"]; ok {
@@ -147,18 +147,18 @@ func UpdateProfile(app core.App, actor *Actor, id string, p Profile, ip string) 
 			for name := range after {
 				switch name {
 				case "email":
-					t.u.SetEmail(*p.Email) // saving a new email rotates the token key
+					t.U.SetEmail(*p.Email) // saving a new email rotates the token key
 				case "avatar":
 					if p.AvatarFile != nil {
-						t.u.Set("avatar", p.AvatarFile)
+						t.U.Set("avatar", p.AvatarFile)
 					} else {
-						t.u.Set("avatar", "")
+						t.U.Set("avatar", "")
 					}
 				default:
-					t.u.Set(name, after[name])
+					t.U.Set(name, after[name])
 				}
 			}
-			if err := tx.Save(t.u); err != nil {
+			if err := tx.Save(t.U); err != nil {
 				return err
 			}
 			if err := record(tx, actor, access.MembersUpdateProfile, t, before, after, ip); err != nil {
@@ -175,7 +175,7 @@ func emailFree(tx core.App, actor *Actor, t *target, email string) error {
 		return err
 	}
 	n, err := tx.CountRecords("users", dbx.NewExp("email = {:e} COLLATE NOCASE AND id != {:id}",
-		dbx.Params{"e": email, "id": t.u.Id}))
+		dbx.Params{"e": email, "id": t.U.Id}))
 	if err != nil {
 		return err
 	}
@@ -225,7 +225,7 @@ func changedFields(lang string, after map[string]any) string {
 // to both addresses.
 func notifyProfile(tx core.App, actor *Actor, t *target, before, after map[string]any) error {
 	_, emailChanged := after["email"]
-	self, others := actor.ID == t.m.Id, len(after) > 1 || !emailChanged
+	self, others := actor.ID == t.M.Id, len(after) > 1 || !emailChanged
 	if self && !emailChanged {
 		return nil
 	}
@@ -233,12 +233,12 @@ func notifyProfile(tx core.App, actor *Actor, t *target, before, after map[strin
 	if err != nil {
 		return err
 	}
-	lang := mailLanguage(t.u, org)
+	lang := mailLanguage(t.U, org)
 	actorName := actor.Label
 	if actor.User != nil {
 		actorName = DisplayName(actor.User)
 	}
-	data := map[string]any{"Name": t.name(), "OrgName": org.GetString("name"), "ActorName": actorName}
+	data := map[string]any{"Name": t.Name(), "OrgName": org.GetString("name"), "ActorName": actorName}
 	var mails []mail.Mail
 	if emailChanged {
 		d := map[string]any{"OldEmail": before["email"], "NewEmail": after["email"]}
@@ -255,7 +255,7 @@ func notifyProfile(tx core.App, actor *Actor, t *target, before, after map[strin
 		for k, v := range data {
 			d[k] = v
 		}
-		mails = append(mails, mail.Mail{Org: actor.Org, To: t.u.Email(), Template: "profile_changed", Language: lang, Data: d})
+		mails = append(mails, mail.Mail{Org: actor.Org, To: t.U.Email(), Template: "profile_changed", Language: lang, Data: d})
 	}
 	for _, m := range mails {
 		if err := mail.Queue(tx, m); err != nil {

@@ -89,16 +89,16 @@ func PreviewRemoval(app core.App, actor *Actor, id string) (*RemovalPreview, err
 	if err := can(actor, action, t); err != nil {
 		return nil, err
 	}
-	held, err := content.HoldingsOf(app, actor.Org, t.m.Id)
+	held, err := content.HoldingsOf(app, actor.Org, t.M.Id)
 	if err != nil {
 		return nil, err
 	}
-	p := t.policy()
+	p := t.Policy()
 	price, err := priceOf(app, actor.Org, p.UserType)
 	if err != nil {
 		return nil, err
 	}
-	out := &RemovalPreview{Member: t.person(), Role: p.Role, Type: p.UserType, Status: p.Status, Holdings: held,
+	out := &RemovalPreview{Member: personOf(t), Role: p.Role, Type: p.UserType, Status: p.Status, Holdings: held,
 		Counts: map[string]int{"items": len(held.Items), "groups": len(held.Groups), "memberOf": len(held.MemberOf),
 			"licenses": len(held.Licenses)},
 		Required:  []string{},
@@ -141,7 +141,7 @@ func (r *removal) check(tx core.App, t *target) error {
 	if err := can(r.actor, r.action, t); err != nil {
 		return err
 	}
-	held, err := content.HoldingsOf(tx, r.actor.Org, t.m.Id)
+	held, err := content.HoldingsOf(tx, r.actor.Org, t.M.Id)
 	if err != nil {
 		return err
 	}
@@ -178,7 +178,7 @@ func transferTarget(tx core.App, org string, t *target, id string) (*target, err
 	refuse := func(reason, message string) error {
 		return fail.Conflict("transfer_target_ineligible", message, map[string]any{"reason": reason, "transferTo": id})
 	}
-	if id == t.m.Id {
+	if id == t.M.Id {
 		return nil, refuse("same_member", "The content cannot be transferred to the member being removed.")
 	}
 	ts, err := loadTargets(tx, org, []string{id})
@@ -189,7 +189,7 @@ func transferTarget(tx core.App, org string, t *target, id string) (*target, err
 	if !ok {
 		return nil, refuse("not_member", "The content can only go to a member of the organisation.")
 	}
-	switch p := to.policy(); {
+	switch p := to.Policy(); {
 	case p.Status != access.Active:
 		return nil, refuse("not_active", "The content cannot go to a disabled member.")
 	case !p.UserType.CanOwn():
@@ -205,18 +205,18 @@ func (r *removal) apply(tx core.App, t *target) error {
 	if err != nil {
 		return err
 	}
-	p := t.policy()
+	p := t.Policy()
 	toID := ""
 	var toPerson *Person
 	if r.to != nil {
-		toID = r.to.m.Id
-		toPerson = new(r.to.person())
+		toID = r.to.M.Id
+		toPerson = new(personOf(r.to))
 	}
-	handover, err := content.Release(tx, r.actor.Org, t.m.Id, toID)
+	handover, err := content.Release(tx, r.actor.Org, t.M.Id, toID)
 	if err != nil {
 		return err
 	}
-	if err := billing.SeatChanged(tx, billing.Seat{Org: r.actor.Org, Membership: t.m.Id, Label: t.label(),
+	if err := billing.SeatChanged(tx, billing.Seat{Org: r.actor.Org, Membership: t.M.Id, Label: t.Label(),
 		UserType: p.UserType, Delta: -1, Reason: billing.Removed, Actor: r.actor.ID}); err != nil {
 		return err
 	}
@@ -225,11 +225,11 @@ func (r *removal) apply(tx core.App, t *target) error {
 		return err
 	}
 	// What the mail needs, read before the account goes.
-	lang, name, email := mailLanguage(t.u, org), t.name(), t.u.Email()
-	if err := tx.Delete(t.m); err != nil {
+	lang, name, email := mailLanguage(t.U, org), t.Name(), t.U.Email()
+	if err := tx.Delete(t.M); err != nil {
 		return err
 	}
-	if err := tx.Delete(t.u); err != nil { // PocketBase deletes the avatar file once this commits
+	if err := tx.Delete(t.U); err != nil { // PocketBase deletes the avatar file once this commits
 		return err
 	}
 	before := map[string]any{"role": string(p.Role), "userType": string(p.UserType), "status": string(p.Status),
@@ -238,12 +238,12 @@ func (r *removal) apply(tx core.App, t *target) error {
 	after := map[string]any{"removed": true, "accountDeleted": true, "handover": handover,
 		"seatPriceSaved": price.seat, "monthlyAmount": price.monthly, "currency": price.currency}
 	if toPerson != nil {
-		after["transferredTo"] = map[string]any{"id": toPerson.ID, "label": r.to.label()}
+		after["transferredTo"] = map[string]any{"id": toPerson.ID, "label": r.to.Label()}
 	}
 	if err := record(tx, r.actor, r.action, t, before, after, r.ip); err != nil {
 		return err
 	}
-	r.out = &Removal{Member: Person{ID: t.m.Id, Name: name, Email: email}, TransferredTo: toPerson, Handover: handover,
+	r.out = &Removal{Member: Person{ID: t.M.Id, Name: name, Email: email}, TransferredTo: toPerson, Handover: handover,
 		SeatPrice: price.seat, MonthlyAmount: price.monthly, Currency: price.currency}
 	if !r.notify {
 		return nil

@@ -29,7 +29,7 @@ func ChangeRole(app core.App, actor *Actor, id string, role access.Role, ip stri
 			if err := can(actor, access.MembersChangeRole, t); err != nil {
 				return err
 			}
-			p := t.policy()
+			p := t.Policy()
 			if p.Role == role {
 				return errUnchanged
 			}
@@ -41,13 +41,13 @@ func ChangeRole(app core.App, actor *Actor, id string, role access.Role, ip stri
 			return nil
 		},
 		apply: each(func(tx core.App, t *target) error {
-			from := t.m.GetString("role")
-			t.m.Set("role", string(role))
-			if err := tx.Save(t.m); err != nil {
+			from := t.M.GetString("role")
+			t.M.Set("role", string(role))
+			if err := tx.Save(t.M); err != nil {
 				return err
 			}
-			t.u.RefreshTokenKey() // the member signs in again with their new role
-			if err := tx.Save(t.u); err != nil {
+			t.U.RefreshTokenKey() // the member signs in again with their new role
+			if err := tx.Save(t.U); err != nil {
 				return err
 			}
 			if err := record(tx, actor, access.MembersChangeRole, t,
@@ -58,9 +58,9 @@ func ChangeRole(app core.App, actor *Actor, id string, role access.Role, ip stri
 			if err != nil {
 				return err
 			}
-			lang := mailLanguage(t.u, org)
-			return mail.Queue(tx, mail.Mail{Org: actor.Org, To: t.u.Email(), Template: "role_changed", Language: lang,
-				Data: map[string]any{"Name": t.name(), "OrgName": org.GetString("name"), "ActorName": actorName(actor, lang),
+			lang := mailLanguage(t.U, org)
+			return mail.Queue(tx, mail.Mail{Org: actor.Org, To: t.U.Email(), Template: "role_changed", Language: lang,
+				Data: map[string]any{"Name": t.Name(), "OrgName": org.GetString("name"), "ActorName": actorName(actor, lang),
 					"Role": roleNames[lang][role], "Admin": role == access.RoleAdmin}})
 		}),
 	})

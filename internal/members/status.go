@@ -38,10 +38,10 @@ func disableOp(actor *Actor, ip string) op {
 			if err := can(actor, access.MembersDisable, t); err != nil {
 				return err
 			}
-			if access.Status(t.m.GetString("status")) == access.Disabled {
+			if access.Status(t.M.GetString("status")) == access.Disabled {
 				return fail.Conflict("already_disabled", "This member is already disabled.", nil)
 			}
-			if t.u.GetDateTime("lastLogin").IsZero() {
+			if t.U.GetDateTime("lastLogin").IsZero() {
 				return fail.Conflict("never_signed_in",
 					"This member has never signed in; revoke or remove them instead of disabling them.", nil)
 			}
@@ -57,7 +57,7 @@ func disableOp(actor *Actor, ip string) op {
 			after := map[string]any{"status": string(access.Disabled), "partnerAccess": false, "sessionsRevoked": true}
 			entries := make([]audit.Entry, len(ts))
 			for i, t := range ts {
-				before := map[string]any{"status": t.m.GetString("status"), "partnerAccess": t.m.GetBool("partnerAccess")}
+				before := map[string]any{"status": t.M.GetString("status"), "partnerAccess": t.M.GetBool("partnerAccess")}
 				entries[i] = entry(actor, access.MembersDisable, t, before, after, ip)
 			}
 			return audit.WriteMany(tx, entries)
@@ -71,7 +71,7 @@ func enableOp(actor *Actor, ip string) op {
 			if err := can(actor, access.MembersEnable, t); err != nil {
 				return err
 			}
-			if access.Status(t.m.GetString("status")) == access.Active {
+			if access.Status(t.M.GetString("status")) == access.Active {
 				return fail.Conflict("already_enabled", "This member is already enabled.", nil)
 			}
 			return nil
@@ -83,7 +83,7 @@ func enableOp(actor *Actor, ip string) op {
 			entries := make([]audit.Entry, len(ts))
 			for i, t := range ts {
 				entries[i] = entry(actor, access.MembersEnable, t,
-					map[string]any{"status": t.m.GetString("status")}, map[string]any{"status": string(access.Active)}, ip)
+					map[string]any{"status": t.M.GetString("status")}, map[string]any{"status": string(access.Active)}, ip)
 			}
 			return audit.WriteMany(tx, entries)
 		},
@@ -96,7 +96,7 @@ func enableOp(actor *Actor, ip string) op {
 // here as well, in Go and in the statement.
 func setStatus(tx core.App, actor *Actor, ts []*target, cols dbx.Params) error {
 	for _, t := range ts {
-		if access.Role(t.m.GetString("role")) == access.RoleOwner {
+		if access.Role(t.M.GetString("role")) == access.RoleOwner {
 			return fail.Conflict("owner_protected", "The owner cannot be disabled or moved.", nil)
 		}
 	}
@@ -113,9 +113,9 @@ func revokeSessions(tx core.App, ts []*target) error {
 	users := make(map[string]bool, len(ts))
 	for i, t := range ts {
 		id, key := "u"+strconv.Itoa(i), "k"+strconv.Itoa(i)
-		params[id], params[key] = t.u.Id, security.RandomString(50) // PocketBase's generator and length
+		params[id], params[key] = t.U.Id, security.RandomString(50) // PocketBase's generator and length
 		rows[i] = "({:" + id + "}, {:" + key + "})"
-		users[t.u.Id] = true
+		users[t.U.Id] = true
 	}
 	res, err := tx.DB().NewQuery(`UPDATE users SET tokenKey = k.key, updated = {:now}
 		FROM (SELECT column1 AS id, column2 AS key FROM (VALUES ` + strings.Join(rows, ", ") + `)) AS k

@@ -27,7 +27,7 @@ type Person struct {
 	Email string `json:"email"`
 }
 
-func (t *target) person() Person { return Person{ID: t.m.Id, Name: t.name(), Email: t.u.Email()} }
+func personOf(t *target) Person { return Person{ID: t.M.Id, Name: t.Name(), Email: t.U.Email()} }
 
 // TransferOwnership makes member `to` the owner of the actor's organisation, and the
 // actor, its owner until now, an administrator: the owner invariant (hooks) demotes the
@@ -112,7 +112,7 @@ func TransferOwnershipByOperator(app core.App, slug, email string) (*OwnershipTr
 		if t == nil {
 			return fail.NotFound("No member of this organisation has this email address.")
 		}
-		if t.policy().Role == access.RoleOwner {
+		if t.Policy().Role == access.RoleOwner {
 			return fail.Conflict("already_owner", "This member already owns the organisation.", nil)
 		}
 		if err := ownerEligible(t); err != nil {
@@ -128,7 +128,7 @@ func TransferOwnershipByOperator(app core.App, slug, email string) (*OwnershipTr
 // ownerEligible checks the conditions on a new owner: active, and of a user
 // type that may be the owner (creator or professional).
 func ownerEligible(t *target) error {
-	p := t.policy()
+	p := t.Policy()
 	switch {
 	case p.Status != access.Active:
 		return fail.Conflict("target_ineligible", "A disabled member cannot become the owner: enable them first.",
@@ -157,24 +157,24 @@ func transferOwnership(tx core.App, by *Actor, t *target, revokeFormer bool, ip 
 	if former == nil {
 		return nil, errors.New("members: the owner's account is missing")
 	}
-	fromRole := t.m.GetString("role")
-	t.m.Set("role", string(access.RoleOwner))
-	if err := tx.Save(t.m); err != nil { // the owner invariant demotes the former owner here
+	fromRole := t.M.GetString("role")
+	t.M.Set("role", string(access.RoleOwner))
+	if err := tx.Save(t.M); err != nil { // the owner invariant demotes the former owner here
 		return nil, err
 	}
 	if revokeFormer {
-		former.u.RefreshTokenKey()
-		if err := tx.Save(former.u); err != nil {
+		former.U.RefreshTokenKey()
+		if err := tx.Save(former.U); err != nil {
 			return nil, err
 		}
 	}
-	h := &OwnershipTransfer{From: former.person(), To: t.person()}
+	h := &OwnershipTransfer{From: personOf(former), To: personOf(t)}
 	err = audit.Write(tx, audit.Entry{
 		Org: by.Org, Actor: by.ID, ActorLabel: by.Label, Action: access.OrgTransferOwnership,
-		TargetType: "membership", TargetID: t.m.Id, TargetLabel: t.label(), IP: ip,
+		TargetType: "membership", TargetID: t.M.Id, TargetLabel: t.Label(), IP: ip,
 		Details: map[string]any{
-			"from":   map[string]any{"id": former.m.Id, "label": former.label()},
-			"to":     map[string]any{"id": t.m.Id, "label": t.label()},
+			"from":   map[string]any{"id": former.M.Id, "label": former.Label()},
+			"to":     map[string]any{"id": t.M.Id, "label": t.Label()},
 			"before": map[string]any{"from": string(access.RoleOwner), "to": fromRole},
 			"after": map[string]any{"from": string(access.RoleAdmin), "to": string(access.RoleOwner),
 				"formerOwnerSessionsRevoked": revokeFormer},
@@ -188,10 +188,10 @@ func transferOwnership(tx core.App, by *Actor, t *target, revokeFormer bool, ip 
 		return nil, err
 	}
 	for _, r := range []*target{t, former} {
-		lang := mailLanguage(r.u, org)
-		err := mail.Queue(tx, mail.Mail{Org: by.Org, To: r.u.Email(), Template: "ownership_transferred", Language: lang,
-			Data: map[string]any{"Name": r.name(), "OrgName": org.GetString("name"), "ActorName": actorName(by, lang),
-				"NewOwner": t.name(), "FormerOwner": former.name(), "IsNewOwner": r == t,
+		lang := mailLanguage(r.U, org)
+		err := mail.Queue(tx, mail.Mail{Org: by.Org, To: r.U.Email(), Template: "ownership_transferred", Language: lang,
+			Data: map[string]any{"Name": r.Name(), "OrgName": org.GetString("name"), "ActorName": actorName(by, lang),
+				"NewOwner": t.Name(), "FormerOwner": former.Name(), "IsNewOwner": r == t,
 				"Operator": by.ID == audit.ActorSuperuser}})
 		if err != nil {
 			return nil, err

@@ -52,14 +52,14 @@ func userTypeOp(actor *Actor, to access.UserType, ip string) op {
 			if err := can(actor, access.MembersChangeUserType, t); err != nil {
 				return err
 			}
-			if access.UserType(t.m.GetString("userType")) == to {
+			if access.UserType(t.M.GetString("userType")) == to {
 				return errUnchanged
 			}
-			h := held[t.m.Id]
+			h := held[t.M.Id]
 			if h == nil {
 				h = &holdings{}
 			}
-			return typeFits(to, access.Role(t.m.GetString("role")), *h)
+			return typeFits(to, access.Role(t.M.GetString("role")), *h)
 		},
 		apply: func(tx core.App, ts []*target) error {
 			if err := updateAll(tx, actor.Org, ts, dbx.Params{"userType": string(to)}, dbx.In("role", rolesAllowing(to)...)); err != nil {
@@ -68,12 +68,12 @@ func userTypeOp(actor *Actor, to access.UserType, ip string) op {
 			seats := make([]billing.Seat, 0, 2*len(ts))
 			entries := make([]audit.Entry, len(ts))
 			for i, t := range ts {
-				from := access.UserType(t.m.GetString("userType"))
+				from := access.UserType(t.M.GetString("userType"))
 				for _, s := range []billing.Seat{
 					{UserType: from, Delta: -1},
 					{UserType: to, Delta: +1},
 				} {
-					s.Org, s.Membership, s.Label, s.Reason, s.Actor = actor.Org, t.m.Id, t.label(), billing.TypeChanged, actor.ID
+					s.Org, s.Membership, s.Label, s.Reason, s.Actor = actor.Org, t.M.Id, t.Label(), billing.TypeChanged, actor.ID
 					seats = append(seats, s)
 				}
 				entries[i] = entry(actor, access.MembersChangeUserType, t,
@@ -143,8 +143,8 @@ func holdingsOf(app core.App, org string, ts []*target, to access.UserType) (map
 	}
 	ids := make([]any, len(ts))
 	for i, t := range ts {
-		ids[i] = t.m.Id
-		out[t.m.Id] = &holdings{}
+		ids[i] = t.M.Id
+		out[t.M.Id] = &holdings{}
 	}
 	in, params := inList("id", ids)
 	params["org"], params["type"] = org, string(to)
