@@ -34,7 +34,7 @@ type Filter struct {
 	PartnerAccess   *bool
 	CreditsMin      *float64
 	CreditsMax      *float64
-	Sort            string // a sort key, "-" first for descending
+	sort            sortBy
 	paging.Request
 	SkipTotal bool
 	// directory restricts the search to what a directory entry shows (List sets it for
@@ -42,22 +42,58 @@ type Filter struct {
 	directory bool
 }
 
-// sortKeys maps each sort key to its column in the member index (ascending).
-var sortKeys = map[string]string{
-	"name":             "x.sortName",
-	"username":         "x.username",
-	"email":            "x.email",
-	"role":             "x.roleRank",
-	"userType":         "x.typeRank",
-	"added":            "x.added",
-	"lastLogin":        "x.lastLogin",
-	"creditsRemaining": "x.credits",
+// sortKeys are the list's sort keys, the first (name) the default: each one's column in
+// the member index (ascending), walked by the index memberIndex_by_<key> (from the
+// migration 1795600910_member_counts.go), and whether a directory entry shows it.
+var sortKeys = [...]struct {
+	key, col string
+	shown    bool
+}{
+	{"name", "x.sortName", true},
+	{"username", "x.username", true},
+	{"email", "x.email", false},
+	{"role", "x.roleRank", true},
+	{"userType", "x.typeRank", false},
+	{"added", "x.added", false},
+	{"lastLogin", "x.lastLogin", false},
+	{"creditsRemaining", "x.credits", false},
+}
+
+// sortBy is a list's order: an index in sortKeys, descending or not. The zero value
+// is by name, ascending.
+type sortBy struct {
+	key  int
+	desc bool
+}
+
+// parseSort reads the sort parameter: a sort key, "-" first for descending; none is
+// the default.
+func parseSort(v string) (sortBy, error) {
+	if v == "" {
+		return sortBy{}, nil
+	}
+	s := sortBy{desc: strings.HasPrefix(v, "-")}
+	for s.key = range sortKeys {
+		if sortKeys[s.key].key == strings.TrimPrefix(v, "-") {
+			return s, nil
+		}
+	}
+	return sortBy{}, fail.Invalid("sort", "invalid_choice", "Sort by name, username, email, role, userType, added, lastLogin or creditsRemaining.")
+}
+
+// inDirectory is s in the directory, which sorts only by what an entry shows: any
+// other key is the default.
+func (s sortBy) inDirectory() sortBy {
+	if !sortKeys[s.key].shown {
+		return sortBy{}
+	}
+	return s
 }
 
 // ParseFilter reads a filter from query parameters; a bad value is a 400 naming it.
 func ParseFilter(q url.Values) (Filter, error) {
 	f := Filter{Search: strings.TrimSpace(q.Get("search")), Group: q.Get("group"), License: q.Get("license"),
-		Sort: q.Get("sort"), Request: paging.Request{Page: 1, PerPage: paging.DefaultPerPage}, SkipTotal: q.Get("skipTotal") == "true" || q.Get("skipTotal") == "1"}
+		Request: paging.Request{Page: 1, PerPage: paging.DefaultPerPage}, SkipTotal: q.Get("skipTotal") == "true" || q.Get("skipTotal") == "1"}
 	if utf8.RuneCountInString(f.Search) > 200 {
 		return f, fail.Invalid("search", "too_long", "The search text is too long.")
 	}
@@ -104,10 +140,8 @@ func ParseFilter(q url.Values) (Filter, error) {
 	if f.CreditsMax, err = number(q, "creditsMax"); err != nil {
 		return f, err
 	}
-	if f.Sort != "" {
-		if _, ok := sortKeys[strings.TrimPrefix(f.Sort, "-")]; !ok {
-			return f, fail.Invalid("sort", "invalid_choice", "Sort by name, username, email, role, userType, added, lastLogin or creditsRemaining.")
-		}
+	if f.sort, err = parseSort(q.Get("sort")); err != nil {
+		return f, err
 	}
 	f.Request, err = paging.Parse(q, paging.Lists)
 	return f, err
@@ -231,7 +265,7 @@ func (f Filter) keyed(t, org string) []dbx.Expression {
 func (f Filter) counted() bool {
 	rest := f
 	rest.Roles, rest.UserTypes, rest.Statuses, rest.PartnerAccess, rest.NeverSignedIn = nil, nil, nil, nil, nil
-	rest.Sort, rest.Page, rest.PerPage, rest.SkipTotal, rest.directory = "", 0, 0, false, false
+	rest.sort, rest.Page, rest.PerPage, rest.SkipTotal, rest.directory = sortBy{}, 0, 0, false, false
 	return reflect.DeepEqual(rest, Filter{})
 }
 
@@ -307,17 +341,13 @@ func anys[T ~string](xs []T) []any {
 }
 
 // order is the filter's sort: its index column, its direction and the index that
-// walks it (one per sort key, from the migration 1795600910_member_counts.go).
+// walks it (sortKeys).
 func (f Filter) order() (col, dir, index string) {
-	key, dir := strings.TrimPrefix(f.Sort, "-"), "ASC"
-	if strings.HasPrefix(f.Sort, "-") {
+	k, dir := sortKeys[f.sort.key], "ASC"
+	if f.sort.desc {
 		dir = "DESC"
 	}
-	col, ok := sortKeys[key]
-	if !ok {
-		key, col = "name", sortKeys["name"]
-	}
-	return col, dir, "memberIndex_by_" + key
+	return k.col, dir, "memberIndex_by_" + k.key
 }
 
 // row is what the list reads for each member.

@@ -136,10 +136,7 @@ func List(app core.App, actor *Actor, f Filter) (any, error) {
 	}
 	// The directory cannot be filtered by what it does not show.
 	dir := Filter{Search: f.Search, directory: true, Roles: f.Roles, Statuses: []access.Status{access.Active},
-		Sort: f.Sort, Request: f.Request, SkipTotal: f.SkipTotal}
-	if k := strings.TrimPrefix(dir.Sort, "-"); k != "name" && k != "username" && k != "role" {
-		dir.Sort = "name"
-	}
+		sort: f.sort.inDirectory(), Request: f.Request, SkipTotal: f.SkipTotal}
 	rows, total, err := find(app, actor.Org, dir)
 	if err != nil {
 		return nil, err
