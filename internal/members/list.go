@@ -34,7 +34,7 @@ type Filter struct {
 	PartnerAccess   *bool
 	CreditsMin      *float64
 	CreditsMax      *float64
-	Sort            string // a sort key, "-" first for descending
+	sort            sortBy
 	paging.Request
 	SkipTotal bool
 	// directory restricts the search to what a directory entry shows (List sets it for
@@ -42,22 +42,58 @@ type Filter struct {
 	directory bool
 }
 
-// sortKeys maps each sort key to its column in the member index (ascending).
-var sortKeys = map[string]string{
-	"name":             "x.sortName",
-	"username":         "x.username",
-	"email":            "x.email",
-	"role":             "x.roleRank",
-	"userType":         "x.typeRank",
-	"added":            "x.added",
-	"lastLogin":        "x.lastLogin",
-	"creditsRemaining": "x.credits",
+// sortKeys are the list's sort keys, the first (name) the default: each one's column in
+// the member index (ascending), walked by the index memberIndex_by_<key> (from the
+// migration 1795600910_member_counts.go), and whether a directory entry shows it.
+var sortKeys = [...]struct {
+	key, col string
+	shown    bool
+}{
+	{"name", "x.sortName", true},
+	{"username", "x.username", true},
+	{"email", "x.email", false},
+	{"role", "x.roleRank", true},
+	{"userType", "x.typeRank", false},
+	{"added", "x.added", false},
+	{"lastLogin", "x.lastLogin", false},
+	{"creditsRemaining", "x.credits", false},
+}
+
+// sortBy is a list's order: an index in sortKeys, descending or not. The zero value
+// is by name, ascending.
+type sortBy struct {
+	key  int
+	desc bool
+}
+
+// parseSort reads the sort parameter: a sort key, "-" first for descending; none is
+// the default.
+func parseSort(v string) (sortBy, error) {
+	if v == "" {
+		return sortBy{}, nil
+	}
+	s := sortBy{desc: strings.HasPrefix(v, "-")}
+	for s.key = range sortKeys {
+		if sortKeys[s.key].key == strings.TrimPrefix(v, "-") {
+			return s, nil
+		}
+	}
+	return sortBy{}, fail.Invalid("sort", "invalid_choice", "Sort by name, username, email, role, userType, added, lastLogin or creditsRemaining.")
+}
+
+// inDirectory is s in the directory, which sorts only by what an entry shows: any
+// other key is the default.
+func (s sortBy) inDirectory() sortBy {
+	if !sortKeys[s.key].shown {
+		return sortBy{}
+	}
+	return s
 }
 
 // ParseFilter reads a filter from query parameters; a bad value is a 400 naming it.
 func ParseFilter(q url.Values) (Filter, error) {
 	f := Filter{Search: strings.TrimSpace(q.Get("search")), Group: q.Get("group"), License: q.Get("license"),
-		Sort: q.Get("sort"), Request: paging.Request{Page: 1, PerPage: paging.DefaultPerPage}, SkipTotal: q.Get("skipTotal") == "true" || q.Get("skipTotal") == "1"}
+		Request: paging.Request{Page: 1, PerPage: paging.DefaultPerPage}, SkipTotal: q.Get("skipTotal") == "true" || q.Get("skipTotal") == "1"}
 	if utf8.RuneCountInString(f.Search) > 200 {
 		return f, fail.Invalid("search", "too_long", "The search text is too long.")
 	}
@@ -104,10 +140,8 @@ func ParseFilter(q url.Values) (Filter, error) {
 	if f.CreditsMax, err = number(q, "creditsMax"); err != nil {
 		return f, err
 	}
-	if f.Sort != "" {
-		if _, ok := sortKeys[strings.TrimPrefix(f.Sort, "-")]; !ok {
-			return f, fail.Invalid("sort", "invalid_choice", "Sort by name, username, email, role, userType, added, lastLogin or creditsRemaining.")
-		}
+	if f.sort, err = parseSort(q.Get("sort")); err != nil {
+		return f, err
 	}
 	f.Request, err = paging.Parse(q, paging.Lists)
 	return f, err
@@ -231,7 +265,7 @@ func (f Filter) keyed(t, org string) []dbx.Expression {
 func (f Filter) counted() bool {
 	rest := f
 	rest.Roles, rest.UserTypes, rest.Statuses, rest.PartnerAccess, rest.NeverSignedIn = nil, nil, nil, nil, nil
-	rest.Sort, rest.Page, rest.PerPage, rest.SkipTotal, rest.directory = "", 0, 0, false, false
+	rest.sort, rest.Page, rest.PerPage, rest.SkipTotal, rest.directory = sortBy{}, 0, 0, false, false
 	return reflect.DeepEqual(rest, Filter{})
 }
 
@@ -307,17 +341,13 @@ func anys[T ~string](xs []T) []any {
 }
 
 // order is the filter's sort: its index column, its direction and the index that
-// walks it (one per sort key, from the migration 1795600910_member_counts.go).
+// walks it (sortKeys).
 func (f Filter) order() (col, dir, index string) {
-	key, dir := strings.TrimPrefix(f.Sort, "-"), "ASC"
-	if strings.HasPrefix(f.Sort, "-") {
+	k, dir := sortKeys[f.sort.key], "ASC"
+	if f.sort.desc {
 		dir = "DESC"
 	}
-	col, ok := sortKeys[key]
-	if !ok {
-		key, col = "name", sortKeys["name"]
-	}
-	return col, dir, "memberIndex_by_" + key
+	return k.col, dir, "memberIndex_by_" + k.key
 }
 
 // row is what the list reads for each member.
@@ -452,4 +482,125 @@ func countSQL(org string, f Filter, where dbx.Expression, set bool, params dbx.P
 	default:
 		return "SELECT count(*) FROM memberIndex x INDEXED BY " + filtersIndex + " WHERE " + where.Build(sqlBuilder, params)
 	}
+}
+
+// List answers a page of the organisation's members: full rows for those allowed
+// members.list, otherwise the directory (active members only, visibility respected).
+func List(app core.App, actor *Actor, f Filter) (any, error) {
+	if access.Can(actor.Member, access.MembersList, nil) == nil {
+		rows, total, err := find(app, actor.Org, f)
+		if err != nil {
+			return nil, err
+		}
+		items, err := enrich(app, actor, rows)
+		if err != nil {
+			return nil, err
+		}
+		return paging.Of(f.Request, total, items), nil
+	}
+	if err := access.Can(actor.Member, access.MembersDirectory, nil); err != nil {
+		return nil, err
+	}
+	// The directory cannot be filtered by what it does not show.
+	dir := Filter{Search: f.Search, directory: true, Roles: f.Roles, Statuses: []access.Status{access.Active},
+		sort: f.sort.inDirectory(), Request: f.Request, SkipTotal: f.SkipTotal}
+	rows, total, err := find(app, actor.Org, dir)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]Entry, len(rows))
+	for i, r := range rows {
+		items[i] = r.entry()
+	}
+	return paging.Of(dir.Request, total, items), nil
+}
+
+// Get answers one member: the full view for those allowed members.list and for
+// oneself, the directory entry otherwise. 404 outside the actor's organisation.
+func Get(app core.App, actor *Actor, id string) (any, error) {
+	rows, err := selectRows(app, dbx.HashExp{"x.membership": id, "x.org": actor.Org}, "x.membership", "ASC", "", false, 1, 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, fail.NotFound("Member not found.")
+	}
+	if id == actor.ID || access.Can(actor.Member, access.MembersList, nil) == nil {
+		items, err := enrich(app, actor, rows)
+		if err != nil {
+			return nil, err
+		}
+		return items[0], nil
+	}
+	if access.Status(rows[0].Status) != access.Active {
+		return nil, fail.NotFound("Member not found.")
+	}
+	return rows[0].entry(), nil
+}
+
+// enrich adds licences, groups, owned counts and the viewer's allowed actions to a
+// page of rows, with one query per relation for the whole page.
+func enrich(app core.App, actor *Actor, rows []row) ([]Member, error) {
+	out := make([]Member, len(rows))
+	ids := make([]any, len(rows))
+	index := map[string]int{}
+	for i, r := range rows {
+		out[i] = r.member()
+		out[i].Allowed = access.Allowed(actor.Member, r.policyView())
+		if out[i].Allowed == nil {
+			out[i].Allowed = []access.Action{}
+		}
+		ids[i] = r.ID
+		index[r.ID] = i
+	}
+	if len(rows) == 0 {
+		return out, nil
+	}
+	var refs []struct {
+		Member string `db:"member"`
+		ID     string `db:"id"`
+		Name   string `db:"name"`
+		Kind   string `db:"kind"`
+	}
+	in, params := inList("id", ids)
+	err := app.DB().NewQuery(strings.ReplaceAll(`
+		SELECT la.membership AS member, l.id AS id, l.name AS name, 'license' AS kind
+			FROM licenseAssignments la JOIN licenses l ON l.id = la.license WHERE la.membership IN ({:ids})
+		UNION ALL
+		SELECT gm.membership AS member, g.id AS id, g.title AS name, 'group' AS kind
+			FROM groupMembers gm JOIN groups g ON g.id = gm.grp WHERE gm.membership IN ({:ids})
+		UNION ALL
+		SELECT owner AS member, '' AS id, count(*) AS name, 'items' AS kind FROM items WHERE owner IN ({:ids}) GROUP BY owner
+		UNION ALL
+		SELECT owner AS member, '' AS id, count(*) AS name, 'groupsOwned' AS kind FROM groups WHERE owner IN ({:ids}) GROUP BY owner`, "{:ids}", in)).
+		Bind(params).All(&refs)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range refs {
+		m := &out[index[r.Member]]
+		switch r.Kind {
+		case "license":
+			m.Licenses = append(m.Licenses, Ref{ID: r.ID, Name: r.Name})
+		case "group":
+			m.Groups = append(m.Groups, Ref{ID: r.ID, Name: r.Name})
+		case "items":
+			m.ItemsOwned, _ = strconv.Atoi(r.Name)
+		case "groupsOwned":
+			m.GroupsOwned, _ = strconv.Atoi(r.Name)
+		}
+	}
+	return out, nil
+}
+
+// inList makes the placeholders and parameters of an SQL IN list.
+func inList(prefix string, values []any) (string, dbx.Params) {
+	params := dbx.Params{}
+	names := make([]string, len(values))
+	for i, v := range values {
+		k := prefix + strconv.Itoa(i)
+		params[k] = v
+		names[i] = "{:" + k + "}"
+	}
+	return strings.Join(names, ", "), params
 }

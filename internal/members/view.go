@@ -1,15 +1,11 @@
 package members
 
 import (
-	"strconv"
 	"strings"
 
-	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/fail"
-	"roster/internal/paging"
 )
 
 // Member is the full view of a member, for owners and administrators,
@@ -115,128 +111,4 @@ func (r row) entry() Entry {
 
 func (r row) policyView() access.Member {
 	return access.Member{ID: r.ID, Role: access.Role(r.Role), UserType: access.UserType(r.UserType), Status: access.Status(r.Status)}
-}
-
-// List answers a page of the organisation's members: full rows for those allowed
-// members.list, otherwise the directory (active members only, visibility respected).
-func List(app core.App, actor *Actor, f Filter) (any, error) {
-	if access.Can(actor.Member, access.MembersList, nil) == nil {
-		rows, total, err := find(app, actor.Org, f)
-		if err != nil {
-			return nil, err
-		}
-		items, err := enrich(app, actor, rows)
-		if err != nil {
-			return nil, err
-		}
-		return paging.Of(f.Request, total, items), nil
-	}
-	if err := access.Can(actor.Member, access.MembersDirectory, nil); err != nil {
-		return nil, err
-	}
-	// The directory cannot be filtered by what it does not show.
-	dir := Filter{Search: f.Search, directory: true, Roles: f.Roles, Statuses: []access.Status{access.Active},
-		Sort: f.Sort, Request: f.Request, SkipTotal: f.SkipTotal}
-	if k := strings.TrimPrefix(dir.Sort, "-"); k != "name" && k != "username" && k != "role" {
-		dir.Sort = "name"
-	}
-	rows, total, err := find(app, actor.Org, dir)
-	if err != nil {
-		return nil, err
-	}
-	items := make([]Entry, len(rows))
-	for i, r := range rows {
-		items[i] = r.entry()
-	}
-	return paging.Of(dir.Request, total, items), nil
-}
-
-// Get answers one member: the full view for those allowed members.list and for
-// oneself, the directory entry otherwise. 404 outside the actor's organisation.
-func Get(app core.App, actor *Actor, id string) (any, error) {
-	rows, err := selectRows(app, dbx.HashExp{"x.membership": id, "x.org": actor.Org}, "x.membership", "ASC", "", false, 1, 0)
-	if err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, fail.NotFound("Member not found.")
-	}
-	if id == actor.ID || access.Can(actor.Member, access.MembersList, nil) == nil {
-		items, err := enrich(app, actor, rows)
-		if err != nil {
-			return nil, err
-		}
-		return items[0], nil
-	}
-	if access.Status(rows[0].Status) != access.Active {
-		return nil, fail.NotFound("Member not found.")
-	}
-	return rows[0].entry(), nil
-}
-
-// enrich adds licences, groups, owned counts and the viewer's allowed actions to a
-// page of rows, with one query per relation for the whole page.
-func enrich(app core.App, actor *Actor, rows []row) ([]Member, error) {
-	out := make([]Member, len(rows))
-	ids := make([]any, len(rows))
-	index := map[string]int{}
-	for i, r := range rows {
-		out[i] = r.member()
-		out[i].Allowed = access.Allowed(actor.Member, r.policyView())
-		if out[i].Allowed == nil {
-			out[i].Allowed = []access.Action{}
-		}
-		ids[i] = r.ID
-		index[r.ID] = i
-	}
-	if len(rows) == 0 {
-		return out, nil
-	}
-	var refs []struct {
-		Member string `db:"member"`
-		ID     string `db:"id"`
-		Name   string `db:"name"`
-		Kind   string `db:"kind"`
-	}
-	in, params := inList("id", ids)
-	err := app.DB().NewQuery(strings.ReplaceAll(`
-		SELECT la.membership AS member, l.id AS id, l.name AS name, 'license' AS kind
-			FROM licenseAssignments la JOIN licenses l ON l.id = la.license WHERE la.membership IN ({:ids})
-		UNION ALL
-		SELECT gm.membership AS member, g.id AS id, g.title AS name, 'group' AS kind
-			FROM groupMembers gm JOIN groups g ON g.id = gm.grp WHERE gm.membership IN ({:ids})
-		UNION ALL
-		SELECT owner AS member, '' AS id, count(*) AS name, 'items' AS kind FROM items WHERE owner IN ({:ids}) GROUP BY owner
-		UNION ALL
-		SELECT owner AS member, '' AS id, count(*) AS name, 'groupsOwned' AS kind FROM groups WHERE owner IN ({:ids}) GROUP BY owner`, "{:ids}", in)).
-		Bind(params).All(&refs)
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range refs {
-		m := &out[index[r.Member]]
-		switch r.Kind {
-		case "license":
-			m.Licenses = append(m.Licenses, Ref{ID: r.ID, Name: r.Name})
-		case "group":
-			m.Groups = append(m.Groups, Ref{ID: r.ID, Name: r.Name})
-		case "items":
-			m.ItemsOwned, _ = strconv.Atoi(r.Name)
-		case "groupsOwned":
-			m.GroupsOwned, _ = strconv.Atoi(r.Name)
-		}
-	}
-	return out, nil
-}
-
-// inList makes the placeholders and parameters of an SQL IN list.
-func inList(prefix string, values []any) (string, dbx.Params) {
-	params := dbx.Params{}
-	names := make([]string, len(values))
-	for i, v := range values {
-		k := prefix + strconv.Itoa(i)
-		params[k] = v
-		names[i] = "{:" + k + "}"
-	}
-	return strings.Join(names, ", "), params
 }
