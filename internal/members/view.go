@@ -1,11 +1,10 @@
 package members
 
 import (
-	"strings"
-
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/people"
 )
 
 // Member is the full view of a member, for owners and administrators,
@@ -65,17 +64,8 @@ type Entry struct {
 	Description string      `json:"description,omitempty"`
 }
 
-// DisplayName is how Roster names an account: given and family names, else the username.
-func DisplayName(u *core.Record) string {
-	return fullName(u.GetString("givenName"), u.GetString("familyName"), u.GetString("username"))
-}
-
-func fullName(given, family, username string) string {
-	if n := strings.TrimSpace(given + " " + family); n != "" {
-		return n
-	}
-	return username
-}
+// DisplayName is how Roster names an account (people.Name).
+func DisplayName(u *core.Record) string { return people.Name(u) }
 
 func avatarURL(userID, file string) string {
 	if file == "" {
@@ -87,7 +77,7 @@ func avatarURL(userID, file string) string {
 func (r row) member() Member {
 	m := Member{
 		ID: r.ID, UserID: r.UserID, Username: r.Username, GivenName: r.GivenName, FamilyName: r.FamilyName,
-		Name: fullName(r.GivenName, r.FamilyName, r.Username), Email: r.Email, Avatar: avatarURL(r.UserID, r.Avatar),
+		Name: people.FullName(r.GivenName, r.FamilyName, r.Username), Email: r.Email, Avatar: avatarURL(r.UserID, r.Avatar),
 		Role: access.Role(r.Role), UserType: access.UserType(r.UserType), Status: access.Status(r.Status),
 		Added: r.Added, LastLogin: r.LastLogin, MfaEnabled: r.TotpEnabled, AuthSource: r.AuthSource,
 		Credits: Credits{Used: r.CreditsUsed}, Partner: r.PartnerAccess, Licenses: []Ref{}, Groups: []Ref{},
@@ -101,7 +91,7 @@ func (r row) member() Member {
 }
 
 func (r row) entry() Entry {
-	e := Entry{ID: r.ID, Name: fullName(r.GivenName, r.FamilyName, r.Username), Role: access.Role(r.Role)}
+	e := Entry{ID: r.ID, Name: people.FullName(r.GivenName, r.FamilyName, r.Username), Role: access.Role(r.Role)}
 	if r.Visibility != "private" {
 		e.GivenName, e.FamilyName, e.Username = r.GivenName, r.FamilyName, r.Username
 		e.Avatar, e.Description = avatarURL(r.UserID, r.Avatar), r.Description

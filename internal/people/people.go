@@ -40,12 +40,17 @@ func Of(m *core.Record) access.Member {
 	}
 }
 
-// Name is account u's display name: given and family names, else the username.
+// Name is account u's display name (FullName).
 func Name(u *core.Record) string {
-	if n := strings.TrimSpace(u.GetString("givenName") + " " + u.GetString("familyName")); n != "" {
+	return FullName(u.GetString("givenName"), u.GetString("familyName"), u.GetString("username"))
+}
+
+// FullName is how Roster names someone: given and family names, else the username.
+func FullName(given, family, username string) string {
+	if n := strings.TrimSpace(given + " " + family); n != "" {
 		return n
 	}
-	return u.GetString("username")
+	return username
 }
 
 // Load reads the memberships of org with the given ids and their accounts. Ids that are
