@@ -113,11 +113,7 @@ func names(app core.App, ids []string) (map[string]string, error) {
 		return nil, err
 	}
 	for _, r := range rows {
-		n := strings.TrimSpace(r.Given + " " + r.Family)
-		if n == "" {
-			n = r.Username
-		}
-		out[r.ID] = n
+		out[r.ID] = people.FullName(r.Given, r.Family, r.Username)
 	}
 	return out, nil
 }
