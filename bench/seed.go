@@ -13,6 +13,7 @@ import (
 	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/demo"
+	"roster/internal/people"
 	_ "roster/pb_migrations"
 )
 
@@ -101,7 +102,7 @@ type labelled struct {
 	Email  string `db:"email"`
 }
 
-func (l labelled) label() string { return audit.Label(l.Given, l.Family, l.Email) }
+func (l labelled) label() string { return people.Label(l.Given, l.Family, l.Email) }
 
 // seedAudit tops the organisation of the template dir up to rows audit rows, written
 // through audit.WriteMany (so the hash chain is the real one), 10 000 rows a transaction,

@@ -16,6 +16,7 @@ import (
 	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/fail"
+	"roster/internal/people"
 )
 
 // operatorPath says what PocketBase's records API (the operator's dashboard /_/,
@@ -190,7 +191,7 @@ func operatorEntries(tx core.App, r *core.Record, before, after map[string]any, 
 		out := make([]audit.Entry, len(ms))
 		for i, m := range ms {
 			out[i] = audit.Entry{Org: m.GetString("org"), Actor: audit.ActorSuperuser, Action: access.MembersUpdateProfile,
-				TargetType: "membership", TargetID: m.Id, TargetLabel: audit.Label(r.GetString("givenName"), r.GetString("familyName"), r.Email()),
+				TargetType: "membership", TargetID: m.Id, TargetLabel: people.Label(r.GetString("givenName"), r.GetString("familyName"), r.Email()),
 				Details: details, IP: ip}
 		}
 		return out, nil

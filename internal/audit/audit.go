@@ -255,12 +255,3 @@ func recanonical(raw []byte) ([]byte, error) {
 
 // ErrImmutable is returned when anything tries to change or delete an audit row.
 var ErrImmutable = errors.New("the audit log is append-only")
-
-// Label formats a member for actorLabel/targetLabel: "Given Family (email)".
-func Label(given, family, email string) string {
-	name := strings.TrimSpace(given + " " + family)
-	if name == "" {
-		return email
-	}
-	return name + " <" + email + ">"
-}

@@ -11,20 +11,20 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"roster/internal/access"
-	"roster/internal/audit"
 	"roster/internal/billing"
 	"roster/internal/members"
 	"roster/internal/orgs"
+	"roster/internal/people"
 	"roster/internal/testapp"
 )
 
-var people atomic.Int64
+var joined atomic.Int64
 
 // join adds a member the way acceptance does: account, membership and seat in one
 // transaction. The member has signed in once (so they can be disabled).
 func join(t *testing.T, app core.App, org *testapp.Org, ut access.UserType) *testapp.Member {
 	t.Helper()
-	n := people.Add(1)
+	n := joined.Add(1)
 	email := fmt.Sprintf("person%d@example.com", n)
 	var out *testapp.Member
 	err := app.RunInTransaction(func(tx core.App) error {
@@ -37,7 +37,7 @@ func join(t *testing.T, app core.App, org *testapp.Org, ut access.UserType) *tes
 			return err
 		}
 		out = &testapp.Member{User: u, Membership: m, Email: email, Password: testapp.Password}
-		return billing.SeatChanged(tx, billing.Seat{Org: org.ID, Membership: m.Id, Label: audit.Label("Person", fmt.Sprint(n), email),
+		return billing.SeatChanged(tx, billing.Seat{Org: org.ID, Membership: m.Id, Label: people.Label("Person", fmt.Sprint(n), email),
 			UserType: ut, Delta: 1, Reason: billing.Joined, Actor: org.Owner.ID()})
 	})
 	if err != nil {

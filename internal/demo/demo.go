@@ -29,6 +29,7 @@ import (
 	"roster/internal/billing"
 	"roster/internal/fail"
 	"roster/internal/orgs"
+	"roster/internal/people"
 )
 
 // MaxMembers bounds one run.
@@ -338,7 +339,7 @@ func (s *seeder) writeMembers(ms []member) error {
 				m.about, m.visibility, m.language, m.units, "password", date(m.lastLogin))
 			memberships.add(m.membershipID, added, added, s.org.Id, m.userID, string(m.role), string(m.userType),
 				string(m.status), added, s.owner, bit(m.creditsLimited), m.creditsAllocated, m.creditsUsed, bit(m.partnerAccess))
-			ledger.add(newID(), added, added, s.org.Id, m.membershipID, audit.Label(m.given, m.family, m.email),
+			ledger.add(newID(), added, added, s.org.Id, m.membershipID, people.Label(m.given, m.family, m.email),
 				string(m.userType), 1, s.prices[m.userType], billing.Joined, s.owner, added)
 		}
 		for _, t := range []*table{users, memberships, ledger} {

@@ -405,8 +405,8 @@ func TestRunBuildsAConsistentOrganisation(t *testing.T) {
 	})
 }
 
-// people lists who a run added, sorted: what a seed must reproduce.
-func people(t *testing.T, app core.App) []string {
+// added lists who a run added, sorted: what a seed must reproduce.
+func added(t *testing.T, app core.App) []string {
 	t.Helper()
 	var rows []struct {
 		Given    string `db:"Given"`
@@ -434,7 +434,7 @@ func TestSameSeedSamePeople(t *testing.T) {
 	mustRun(t, a, Options{Org: "same", Members: 500, Seed: 42, Password: "correct-horse"})
 	mustRun(t, b, Options{Org: "same", Members: 500, Seed: 42, Password: "correct-horse"})
 	mustRun(t, c, Options{Org: "same", Members: 500, Seed: 43, Password: "correct-horse"})
-	pa, pb, pc := people(t, a), people(t, b), people(t, c)
+	pa, pb, pc := added(t, a), added(t, b), added(t, c)
 	if len(pa) != 500 || !slices.Equal(pa, pb) {
 		t.Errorf("same seed, different people (%d and %d)", len(pa), len(pb))
 	}

@@ -13,6 +13,7 @@ import (
 	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/orgs"
+	"roster/internal/people"
 	"roster/internal/security"
 )
 
@@ -233,7 +234,7 @@ func join(app core.App, token string, in Enrolment, ip string, sso *string) (*co
 				return err
 			}
 		}
-		memberLabel := audit.Label(in.GivenName, in.FamilyName, email)
+		memberLabel := people.Label(in.GivenName, in.FamilyName, email)
 		if err := seatJoined(tx, org.Id, m, memberLabel); err != nil {
 			return err
 		}

@@ -11,7 +11,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/people"
 )
@@ -62,7 +61,7 @@ func ActorFor(app core.App, user *core.Record) (*Actor, error) {
 		Org:        m.GetString("org"),
 		User:       user,
 		Membership: m,
-		Label:      audit.Label(user.GetString("givenName"), user.GetString("familyName"), user.Email()),
+		Label:      people.Label(user.GetString("givenName"), user.GetString("familyName"), user.Email()),
 	}
 	if user.GetBool("mustChangePassword") {
 		a.Restrictions = append(a.Restrictions, PasswordChangeRequired)

@@ -20,6 +20,7 @@ import (
 	"roster/internal/billing"
 	"roster/internal/fail"
 	"roster/internal/mail"
+	"roster/internal/people"
 	"roster/internal/security"
 )
 
@@ -122,7 +123,7 @@ func Create(app core.App, in New, actor, ip string) (*Created, error) {
 		if _, err := billing.NewSubscription(tx, org.Id, in.Plan); err != nil {
 			return fail.Invalid("plan", "unknown", err.Error())
 		}
-		label := audit.Label(in.Owner.GivenName, in.Owner.FamilyName, in.Owner.Email)
+		label := people.Label(in.Owner.GivenName, in.Owner.FamilyName, in.Owner.Email)
 		if err := billing.SeatChanged(tx, billing.Seat{Org: org.Id, Membership: m.Id, Label: label,
 			UserType: access.Creator, Delta: 1, Reason: billing.Joined, Actor: actor}); err != nil {
 			return err

@@ -10,7 +10,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/audit"
 	"roster/internal/fail"
 )
 
@@ -22,9 +21,18 @@ type Person struct {
 // Policy is what the policy knows of the person (access.Can's target).
 func (p *Person) Policy() access.Member { return Of(p.M) }
 
-// Label names the person in the audit log.
+// Label names the person in the audit log (Label).
 func (p *Person) Label() string {
-	return audit.Label(p.U.GetString("givenName"), p.U.GetString("familyName"), p.U.Email())
+	return Label(p.U.GetString("givenName"), p.U.GetString("familyName"), p.U.Email())
+}
+
+// Label is how the audit log names someone: "Given Family <email>", or the address alone.
+func Label(given, family, email string) string {
+	name := strings.TrimSpace(given + " " + family)
+	if name == "" {
+		return email
+	}
+	return name + " <" + email + ">"
 }
 
 // Name is how the person is called in sentences and mails (Name).

@@ -14,6 +14,7 @@ import (
 	"roster/internal/fail"
 	"roster/internal/mail"
 	"roster/internal/members"
+	"roster/internal/people"
 )
 
 // TemporaryPasswordTTL is how long an administrator's temporary password signs in.
@@ -147,7 +148,7 @@ func writeAudit(tx core.App, a *members.Actor, action access.Action, m, u *core.
 	return audit.Write(tx, audit.Entry{
 		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action,
 		TargetType: "membership", TargetID: m.Id,
-		TargetLabel: audit.Label(u.GetString("givenName"), u.GetString("familyName"), u.Email()),
+		TargetLabel: people.Label(u.GetString("givenName"), u.GetString("familyName"), u.Email()),
 		Details:     map[string]any{"after": after}, IP: ip,
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/members"
+	"roster/internal/people"
 )
 
 // MethodTOTP is the auth method of a sign-in completed with a TOTP or recovery code.
@@ -151,7 +152,7 @@ func auditRecoveryCode(app core.App, user *core.Record, ip string) {
 	if err != nil {
 		return
 	}
-	label := audit.Label(u.GetString("givenName"), u.GetString("familyName"), u.Email())
+	label := people.Label(u.GetString("givenName"), u.GetString("familyName"), u.Email())
 	err = audit.Write(app, audit.Entry{
 		Org: m.GetString("org"), Actor: m.Id, ActorLabel: label, Action: access.AccountRecoveryCodeUsed,
 		TargetType: "membership", TargetID: m.Id, TargetLabel: label,
