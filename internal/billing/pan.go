@@ -102,7 +102,8 @@ func scanCardData(path string, v any) error {
 func bindCardDataGuard(app core.App) {
 	guard := func(e *core.RecordEvent) error {
 		for _, f := range e.Record.Collection().Fields {
-			if _, ok := f.(*core.TextField); ok && LooksLikeCardNumber(e.Record.GetString(f.GetName())) {
+			// The id is PocketBase's (15 random letters and digits), never the payer's.
+			if _, ok := f.(*core.TextField); ok && f.GetName() != core.FieldNameId && LooksLikeCardNumber(e.Record.GetString(f.GetName())) {
 				fe, _ := fail.As(panRefused(f.GetName()))
 				return validation.Errors{fe.Field: validation.NewError(fe.Code, fe.Message)}
 			}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,10 +53,16 @@ func (Manual) Collect(Invoice, PaymentMethod) (Payment, error) {
 
 func (Manual) Forget(PaymentMethod) error { return nil }
 
+// randomRef is a provider reference of 16 random letters: no digits, so the card guard
+// (bindCardDataGuard scans every text field) can never take it for a card number, as
+// hexadecimal sometimes was (16 digits passing Luhn, about once in 20 000).
 func randomRef() string {
-	b := make([]byte, 8)
+	b := make([]byte, 16)
 	_, _ = rand.Read(b) // crypto/rand.Read never fails (Go ≥ 1.24)
-	return hex.EncodeToString(b)
+	for i, c := range b {
+		b[i] = 'a' + c%26
+	}
+	return string(b)
 }
 
 // providers are the known providers by name; new methods go to the first.
