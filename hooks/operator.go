@@ -78,12 +78,11 @@ func bindOperatorWrites(app core.App) {
 	for name := range operatorPaths {
 		names = append(names, name)
 	}
-	app.OnRecordCreateRequest(names...).BindFunc(func(e *core.RecordRequestEvent) error {
+	refuse := func(e *core.RecordRequestEvent) error {
 		return useRoster(e.Collection.Name, operatorPaths[e.Collection.Name].instead)
-	})
-	app.OnRecordDeleteRequest(names...).BindFunc(func(e *core.RecordRequestEvent) error {
-		return useRoster(e.Collection.Name, operatorPaths[e.Collection.Name].instead)
-	})
+	}
+	app.OnRecordCreateRequest(names...).BindFunc(refuse)
+	app.OnRecordDeleteRequest(names...).BindFunc(refuse)
 	app.OnRecordUpdateRequest(names...).BindFunc(operatorUpdate)
 
 	app.OnCollectionUpdateRequest().BindFunc(func(e *core.CollectionRequestEvent) error {

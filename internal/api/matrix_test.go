@@ -19,6 +19,7 @@ import (
 	"roster/internal/fail"
 	"roster/internal/invites"
 	"roster/internal/members"
+	persons "roster/internal/people"
 	"roster/internal/security"
 	"roster/internal/testapp"
 )
@@ -272,7 +273,7 @@ func (w *mxWorld) policyMember(m *testapp.Member) access.Member {
 	if stored, err := w.app.FindRecordById("memberships", r.Id); err == nil {
 		r = stored
 	}
-	return members.ToMember(r)
+	return persons.Of(r)
 }
 
 func (w *mxWorld) billingActor(m *testapp.Member) billing.Actor {

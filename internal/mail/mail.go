@@ -41,6 +41,15 @@ func Language(user, org string) string {
 	return "en"
 }
 
+// LanguageOf is the language of mails to account u of organisation org (nil when it has
+// none): Language of theirs and the organisation's default.
+func LanguageOf(u, org *core.Record) string {
+	if org == nil {
+		return Language(u.GetString("language"), "")
+	}
+	return Language(u.GetString("language"), org.GetString("defaultLanguage"))
+}
+
 // Outbox statuses.
 const (
 	Queued = "queued" // recorded, to be sent once the change commits

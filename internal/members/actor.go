@@ -31,9 +31,6 @@ type Actor struct {
 	Restrictions []string
 }
 
-// ToMember turns a membership record into the policy's view of it.
-func ToMember(m *core.Record) access.Member { return people.Of(m) }
-
 // MembershipOf returns the user's membership, or a 404 when the account has none.
 func MembershipOf(app core.App, userID string) (*core.Record, error) {
 	m, err := app.FindFirstRecordByData("memberships", "user", userID)
@@ -57,7 +54,7 @@ func ActorFor(app core.App, user *core.Record) (*Actor, error) {
 		return nil, err
 	}
 	a := &Actor{
-		Member:     ToMember(m),
+		Member:     people.Of(m),
 		Org:        m.GetString("org"),
 		User:       user,
 		Membership: m,

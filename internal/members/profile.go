@@ -233,7 +233,7 @@ func notifyProfile(tx core.App, actor *Actor, t *target, before, after map[strin
 	if err != nil {
 		return err
 	}
-	lang := mailLanguage(t.U, org)
+	lang := mail.LanguageOf(t.U, org)
 	actorName := actor.Label
 	if actor.User != nil {
 		actorName = DisplayName(actor.User)

@@ -225,7 +225,7 @@ func (r *removal) apply(tx core.App, t *target) error {
 		return err
 	}
 	// What the mail needs, read before the account goes.
-	lang, name, email := mailLanguage(t.U, org), t.Name(), t.U.Email()
+	lang, name, email := mail.LanguageOf(t.U, org), t.Name(), t.U.Email()
 	if err := tx.Delete(t.M); err != nil {
 		return err
 	}

@@ -58,7 +58,7 @@ func ChangeRole(app core.App, actor *Actor, id string, role access.Role, ip stri
 			if err != nil {
 				return err
 			}
-			lang := mailLanguage(t.U, org)
+			lang := mail.LanguageOf(t.U, org)
 			return mail.Queue(tx, mail.Mail{Org: actor.Org, To: t.U.Email(), Template: "role_changed", Language: lang,
 				Data: map[string]any{"Name": t.Name(), "OrgName": org.GetString("name"), "ActorName": actorName(actor, lang),
 					"Role": roleNames[lang][role], "Admin": role == access.RoleAdmin}})
@@ -70,11 +70,6 @@ func ChangeRole(app core.App, actor *Actor, id string, role access.Role, ip stri
 var roleNames = map[string]map[access.Role]string{
 	"fr": {access.RoleOwner: "propriétaire", access.RoleAdmin: "administrateur", access.RoleMember: "membre"},
 	"en": {access.RoleOwner: "the owner", access.RoleAdmin: "an administrator", access.RoleMember: "a member"},
-}
-
-// mailLanguage is the language of mails to account u (mail.Language).
-func mailLanguage(u, org *core.Record) string {
-	return mail.Language(u.GetString("language"), org.GetString("defaultLanguage"))
 }
 
 // actorName is how mails name who acted: a member by their name, the instance operator

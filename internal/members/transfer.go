@@ -188,7 +188,7 @@ func transferOwnership(tx core.App, by *Actor, t *target, revokeFormer bool, ip 
 		return nil, err
 	}
 	for _, r := range []*target{t, former} {
-		lang := mailLanguage(r.U, org)
+		lang := mail.LanguageOf(r.U, org)
 		err := mail.Queue(tx, mail.Mail{Org: by.Org, To: r.U.Email(), Template: "ownership_transferred", Language: lang,
 			Data: map[string]any{"Name": r.Name(), "OrgName": org.GetString("name"), "ActorName": actorName(by, lang),
 				"NewOwner": t.Name(), "FormerOwner": former.Name(), "IsNewOwner": r == t,

@@ -133,7 +133,7 @@ func target(tx core.App, a *members.Actor, id string, action access.Action) (org
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	t := members.ToMember(m)
+	t := people.Of(m)
 	if err := access.Can(a.Member, action, &t); err != nil {
 		return nil, nil, nil, err
 	}

@@ -19,14 +19,6 @@ func auditSelf(tx core.App, a *members.Actor, action access.Action, after map[st
 	})
 }
 
-// language is the language of mails to account u (mail.Language); org may be nil.
-func language(u, org *core.Record) string {
-	if org == nil {
-		return mail.Language(u.GetString("language"), "")
-	}
-	return mail.Language(u.GetString("language"), org.GetString("defaultLanguage"))
-}
-
 // notify queues a mail to u in their language, delivered once tx commits. data gets
 // the person's name and organisation's name.
 func notify(tx core.App, org, u *core.Record, template string, data map[string]any) error {
@@ -39,7 +31,7 @@ func notify(tx core.App, org, u *core.Record, template string, data map[string]a
 	for k, v := range data {
 		d[k] = v
 	}
-	return mail.Queue(tx, mail.Mail{Org: orgID, To: u.Email(), Template: template, Language: language(u, org), Data: d})
+	return mail.Queue(tx, mail.Mail{Org: orgID, To: u.Email(), Template: template, Language: mail.LanguageOf(u, org), Data: d})
 }
 
 // orgOf returns the organisation the user belongs to, or nil.
