@@ -122,7 +122,8 @@ func (p Profile) diff(u *core.Record) (before, after map[string]any) {
 // email address (never a member's own). A new email address ends the member's sessions.
 // When someone else edits the profile, the member is told by mail in their language
 // (profile_changed); a new email address is announced to the old and the new address
-// (email_changed). Unchanged is a no-op.
+// (email_changed). Unchanged is a no-op; a member changing only their own language
+// writes no audit row (ownLanguageOnly).
 // Errors: 400 per field (invalid_choice, too_long, invalid_email, avatar
 // image_too_large or invalid_type: see images.Check), 404, 403 from the policy, 409 email_taken, 409 domain_not_allowed.
 func UpdateProfile(app core.App, actor *Actor, id string, p Profile, ip string) error {
@@ -161,12 +162,23 @@ func UpdateProfile(app core.App, actor *Actor, id string, p Profile, ip string) 
 			if err := tx.Save(t.U); err != nil {
 				return err
 			}
-			if err := record(tx, actor, access.MembersUpdateProfile, t, before, after, ip); err != nil {
-				return err
+			if !ownLanguageOnly(actor, t, after) {
+				if err := record(tx, actor, access.MembersUpdateProfile, t, before, after, ip); err != nil {
+					return err
+				}
 			}
 			return notifyProfile(tx, actor, t, before, after)
 		}),
 	})
+}
+
+// ownLanguageOnly reports whether the edit is a member choosing their own language and
+// nothing else: the FR/EN switch saves it at every click, a preference nobody needs to
+// account for, so it writes no audit row. The same change made by someone else, or
+// with any other field, is audited.
+func ownLanguageOnly(actor *Actor, t *target, after map[string]any) bool {
+	_, lang := after["language"]
+	return lang && len(after) == 1 && actor.ID == t.M.Id
 }
 
 // emailFree checks that actor may give t the address email and that no account has it.
