@@ -342,13 +342,21 @@ func possessive(name string) string {
 	return name + "’s"
 }
 
+// word names a role or user type code in the sentence's language: "administrator", never
+// the code "admin".
 func (s *sentence) word(v any) string {
 	w := s.text(v)
 	if fr, ok := access.French[w]; ok && s.fr {
 		return fr
 	}
+	if en, ok := english[w]; ok && !s.fr {
+		return en
+	}
 	return w
 }
+
+// english are the codes whose English word is not the code itself.
+var english = map[string]string{string(access.RoleAdmin): "administrator"}
 
 func (s *sentence) text(v any) string {
 	if v == nil {
