@@ -1,7 +1,8 @@
 // The audit log (owner and administrators): rows with their sentence, keyset pages, the CSV,
 // the hash chain's state; and the outbox.
 import { pb } from './api'
-import { i18n } from './i18n/index.svelte'
+import { i18n, t, type MessageKey } from './i18n/index.svelte'
+import { auditActionsEn } from './i18n/auditActions.en'
 import type { Page } from './members'
 
 export interface AuditItem {
@@ -52,8 +53,33 @@ export interface Mail {
   at: string
 }
 
-// The action families of the filter (an action prefix ending in ".").
-export const families = ['members', 'invitations', 'account', 'org', 'billing', 'licenses', 'groups', 'content', 'credits', 'audit'] as const
+// The action families of the filter (an action prefix ending in "."), each with its actions.
+export const families = [
+  'members',
+  'invitations',
+  'account',
+  'org',
+  'billing',
+  'licenses',
+  'groups',
+  'items',
+  'content',
+  'credits',
+  'reports',
+  'audit',
+  'operator',
+  'demo',
+] as const
+
+const actionKey = (action: string) => `audit.action.${action}` as MessageKey
+
+// Every action an audit row may carry: those with a sentence (ui/audit_actions_test.go
+// checks that each of internal/access's audited actions has one).
+export const actions = Object.keys(auditActionsEn).map((k) => k.slice('audit.action.'.length))
+
+// actionLabel is an action as a short sentence ("Changed a member’s role"); an action this
+// UI does not know yet stays its code.
+export const actionLabel = (action: string) => (actions.includes(action) ? t(actionKey(action)) : action)
 
 const base = (org: string) => `/api/orgs/${encodeURIComponent(org)}`
 

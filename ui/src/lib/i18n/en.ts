@@ -4,6 +4,8 @@ import { invitationsEn } from './invitations.en'
 import { accountEn } from './account.en'
 import { billingEn } from './billing.en'
 import { lifecycleEn } from './lifecycle.en'
+import { filtersEn } from './filters.en'
+import { auditActionsEn } from './auditActions.en'
 
 // English messages: typed as Messages, so a missing or extra key is a type error.
 export const en: Messages = {
@@ -291,4 +293,6 @@ export const en: Messages = {
   ...billingEn,
   ...lifecycleEn,
   ...orgEn,
+  ...filtersEn,
+  ...auditActionsEn,
 }

@@ -6,6 +6,8 @@ import { invitationsFr } from './invitations.fr'
 import { accountFr } from './account.fr'
 import { billingFr } from './billing.fr'
 import { lifecycleFr } from './lifecycle.fr'
+import { filtersFr } from './filters.fr'
+import { auditActionsFr } from './auditActions.fr'
 
 export const fr = {
   'common.loading': 'Chargement…',
@@ -301,6 +303,8 @@ export const fr = {
   ...billingFr,
   ...lifecycleFr,
   ...orgFr,
+  ...filtersFr,
+  ...auditActionsFr,
 }
 
 export type Messages = typeof fr

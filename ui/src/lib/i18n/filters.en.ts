@@ -1,0 +1,27 @@
+import type { FiltersMessages } from './filters.fr'
+
+export const filtersEn: FiltersMessages = {
+  'chips.label': 'Active filters',
+  'chips.remove': 'Remove the filter {filter}',
+  'chips.clearAll': 'Clear all',
+  'chips.search': 'Search: {text}',
+  'chips.pair': '{name}: {value}',
+  'chips.between': 'between {from} and {to}',
+  'chips.after': 'after {date}',
+  'chips.before': 'before {date}',
+  'chips.when': 'When: {range}',
+  'person.system': 'The system',
+  'person.superuser': 'The instance operator',
+  'person.choose': 'Choose {name}',
+  'person.clear': 'Remove {name}',
+  'audit.filter.actorPick': 'Type a name, or choose the system.',
+  'audit.filter.targetPick': 'Type the name of the member concerned.',
+  'audit.filter.family': '{family}, every action',
+  'audit.family.items': 'Items',
+  'audit.family.operator': 'Instance dashboard',
+  'audit.family.demo': 'Demo',
+  'audit.family.reports': 'Reports',
+  'reports.chart.bar': 'Bar',
+  'reports.chart.value': 'Number',
+  'reports.chart.share': 'Share',
+}
