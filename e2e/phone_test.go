@@ -188,7 +188,14 @@ func TestPhone(t *testing.T) {
 				waitJS(t, ctx, `!document.querySelector('main [role="status"]')?.innerText.match(/Loading|Chargement/)`, p.path+" loaded")
 				name := strings.Trim(strings.NewReplacer("/", "-", "?", "-", "=", "").Replace(p.path), "-")
 				noSideScroll(t, ctx, fmt.Sprintf("%s at %d px (%s)", p.path, size[0], lang))
-				screenshot(t, ctx, fmt.Sprintf("phone-%s-%d-%s", name, size[0], lang))
+				shot := fmt.Sprintf("phone-%s-%d-%s", name, size[0], lang)
+				if size[0] > 640 {
+					screenshot(t, ctx, shot) // the whole page
+					continue
+				}
+				lcShot(t, ctx, shot) // what a phone shows, then further down
+				do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, innerHeight * 0.85)`))
+				lcShot(t, ctx, shot+"-down")
 			}
 		}
 	}
