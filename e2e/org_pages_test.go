@@ -60,8 +60,8 @@ func TestOrgPages(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(s.URL+"/reports"), chromedp.WaitVisible(chromedp.CSS("#report-members")))
 		waitText(t, ctx, "h1", "Rapports")
 		waitJS(t, ctx, `!!document.querySelector("#usage-chart .uplot canvas")`, "the seats chart")
-		for _, sel := range []string{"#usage-chart canvas", "#chart-seats-type svg", "#chart-members-role svg", "#chart-members-type svg",
-			"#chart-members-status svg", "#chart-signins svg", "#chart-credits-used svg", "#chart-invitations svg"} {
+		for _, sel := range []string{"#usage-chart canvas", "#chart-seats-type .track", "#chart-members-role .track", "#chart-members-type .track",
+			"#chart-members-status .track", "#chart-signins .track", "#chart-credits-used .track", "#chart-invitations .track"} {
 			wh := evalJS[[]float64](t, ctx, `(() => { const e = document.querySelector(`+jsString(sel)+`); if (!e) return [0, 0]; const r = e.getBoundingClientRect(); return [r.width, r.height] })()`)
 			if wh[0] < 50 || wh[1] < 20 {
 				t.Errorf("chart %s is %v×%v", sel, wh[0], wh[1])

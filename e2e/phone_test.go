@@ -58,6 +58,7 @@ func TestPhone(t *testing.T) {
 			t.Errorf("the email cell is labelled %q, want Email address", got)
 		}
 		phoneClickable(t, ctx, `#members-table tbody tr:first-child [id^="more-"]`)
+		checkAccessibility(t, ctx, "members as cards")
 
 		do(t, ctx, chromedp.Click(chromedp.CSS("#filters-button")), chromedp.WaitVisible(chromedp.CSS("#filter-before")))
 		for _, sel := range []string{"#filter-after", "#filter-before"} {
@@ -71,6 +72,7 @@ func TestPhone(t *testing.T) {
 		waitText(t, ctx, `#member-chips [data-chip="role"]`, "Role: Administrator")
 		waitText(t, ctx, `#member-chips [data-chip="status"]`, "Status: Active")
 		noSideScroll(t, ctx, "members with chips")
+		checkAccessibility(t, ctx, "members with chips")
 		lcShot(t, ctx, "phone-members-chips-en")
 		// One chip removed: that filter alone goes.
 		do(t, ctx, chromedp.Click(chromedp.CSS(`#member-chips [data-chip="role"] button`)))
@@ -89,6 +91,7 @@ func TestPhone(t *testing.T) {
 		noSideScroll(t, ctx, "invitations")
 		phoneClickable(t, ctx, `#invitations-table tbody tr:first-child [id^="resend-"]`)
 		phoneClickable(t, ctx, `#invitations-table tbody tr:first-child [id^="revoke-"]`)
+		checkAccessibility(t, ctx, "invitations as cards")
 		// Clicking Revoke opens its confirmation, which fits too.
 		do(t, ctx, chromedp.Click(chromedp.CSS(`#invitations-table tbody tr:first-child [id^="revoke-"]`)),
 			chromedp.WaitVisible(chromedp.CSS(`[role="dialog"], [role="alertdialog"]`)))
@@ -113,6 +116,7 @@ func TestPhone(t *testing.T) {
 		do(t, ctx, chromedp.SendKeys(chromedp.CSS("#audit-actor"), "Owner"))
 		do(t, ctx, chromedp.WaitVisible(chromedp.CSS(`#audit-actor-options [role="option"]`)))
 		phoneInView(t, ctx, `#audit-actor-options [role="option"]`)
+		checkAccessibility(t, ctx, "audit with the actor's list open")
 		ownerID := evalJS[string](t, ctx, `document.querySelector('#audit-actor-options [role="option"]').dataset.id`)
 		do(t, ctx, chromedp.Click(chromedp.CSS(`#audit-actor-options [role="option"]`)),
 			setField("#audit-action", "members.disable"), chromedp.Click(chromedp.CSS("#audit-apply")))
@@ -161,6 +165,7 @@ func TestPhone(t *testing.T) {
 		// The value is beside its bar, both on screen.
 		phoneInView(t, ctx, "#chart-members-role tbody tr:first-child .bar-value")
 		phoneInView(t, ctx, "#chart-members-role tbody tr:first-child .fill")
+		checkAccessibility(t, ctx, "reports on a phone")
 	})
 
 	// Every page touched, at both sizes and in both languages, for a person to look at.
