@@ -63,6 +63,7 @@ func TestPhone(t *testing.T) {
 		do(t, ctx, chromedp.Click(chromedp.CSS("#filters-button")), chromedp.WaitVisible(chromedp.CSS("#filter-before")))
 		for _, sel := range []string{"#filter-after", "#filter-before"} {
 			phoneInView(t, ctx, sel)
+			phoneInside(t, ctx, sel, ".popover.filters")
 		}
 		noSideScroll(t, ctx, "members with the filters panel open")
 		lcShot(t, ctx, "phone-members-filters-en")
@@ -141,10 +142,7 @@ func TestPhone(t *testing.T) {
 			waitJS(t, ctx, `!!document.querySelector("#totp-start")`, "the two-factor button")
 			do(t, ctx, chromedp.Click(chromedp.CSS("#lang-"+lang)))
 			noSideScroll(t, ctx, "account ("+lang+")")
-			inside := evalJS[bool](t, ctx, `(() => { const b = document.querySelector("#totp-start").getBoundingClientRect(), c = document.querySelector("#totp-start").closest("section").getBoundingClientRect(); return b.left >= c.left && b.right <= c.right })()`)
-			if !inside {
-				t.Errorf("account (%s): the two-factor button sticks out of its card", lang)
-			}
+			phoneInside(t, ctx, "#totp-start", "section")
 		}
 		do(t, ctx, chromedp.Click(chromedp.CSS("#lang-en")))
 	})
@@ -215,11 +213,23 @@ func phoneInView(t *testing.T, ctx context.Context, sel string) {
 	}
 }
 
-// phoneClickable scrolls the element into view and fails unless it is on screen and a
-// click at its centre reaches it (nothing covers it).
+// phoneInside fails unless the element lies within the content box (inside the padding)
+// of its closest ancestor matching container: a field cut by its panel, a button sticking
+// out of its card.
+func phoneInside(t *testing.T, ctx context.Context, sel, container string) {
+	t.Helper()
+	r := evalJS[[]float64](t, ctx, `(() => { const e = document.querySelector(`+jsString(sel)+`), c = e.closest(`+jsString(container)+`), s = getComputedStyle(c); const a = e.getBoundingClientRect(), b = c.getBoundingClientRect(); return [a.left, a.right, b.left + parseFloat(s.borderLeftWidth) + parseFloat(s.paddingLeft), b.right - parseFloat(s.borderRightWidth) - parseFloat(s.paddingRight)] })()`)
+	if r[0] < r[2]-0.5 || r[1] > r[3]+0.5 {
+		t.Errorf("%s spans %.0f–%.0f px, outside its %s (%.0f–%.0f px)", sel, r[0], r[1], container, r[2], r[3])
+	}
+}
+
+// phoneClickable scrolls the page down to the element (never sideways, as a table that
+// scrolls would hide its actions) and fails unless it is on screen and a click at its
+// centre reaches it (nothing covers it).
 func phoneClickable(t *testing.T, ctx context.Context, sel string) {
 	t.Helper()
-	do(t, ctx, chromedp.ScrollIntoView(chromedp.CSS(sel)))
+	do(t, ctx, chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, document.querySelector(`+jsString(sel)+`).getBoundingClientRect().top + scrollY - innerHeight / 2)`))
 	phoneInView(t, ctx, sel)
 	hit := evalJS[bool](t, ctx, `(() => { const e = document.querySelector(`+jsString(sel)+`), r = e.getBoundingClientRect(); const at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return !!at && (at === e || e.contains(at)) })()`)
 	if !hit {
