@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -133,10 +134,21 @@ func TestPhone(t *testing.T) {
 		waitJS(t, ctx, `!document.querySelector('#audit-chips [data-chip="action"]') && document.querySelector("#audit-action").value === ""`, "the action chip removed")
 		do(t, ctx, chromedp.Click(chromedp.CSS("#audit-clear")))
 		waitJS(t, ctx, `!document.querySelector("#audit-chips") && document.querySelector("#audit-actor").value === ""`, "every audit chip cleared")
+		// The mails sent, on the kit's table too.
+		do(t, ctx, chromedp.Click(chromedp.CSS("#audit-tab-outbox")))
+		waitJS(t, ctx, `!!document.querySelector("#outbox-table tbody tr")`, "the outbox")
+		noSideScroll(t, ctx, "the outbox")
+		lcShot(t, ctx, "phone-audit-outbox-en")
 	})
 
-	t.Run("account: the two-factor button inside its card", func(t *testing.T) {
+	t.Run("account: the two-factor button inside its card, the language switch not audited", func(t *testing.T) {
 		ctx := phone(t)
+		profileRows := func() int {
+			var audit struct{ Items []struct{ Seq int } }
+			owner.get(t, "/api/orgs/"+org+"/audit?action=members.updateProfile", &audit)
+			return len(audit.Items)
+		}
+		before := profileRows()
 		for _, lang := range []string{"en", "fr"} {
 			do(t, ctx, chromedp.Navigate(s.URL+"/account"))
 			waitJS(t, ctx, `!!document.querySelector("#totp-start")`, "the two-factor button")
@@ -145,6 +157,19 @@ func TestPhone(t *testing.T) {
 			phoneInside(t, ctx, "#totp-start", "section")
 		}
 		do(t, ctx, chromedp.Click(chromedp.CSS("#lang-en")))
+		// The choice is saved in the background: wait until the server has it.
+		saved := false
+		for deadline := time.Now().Add(10 * time.Second); !saved && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			var me struct{ User struct{ Language string } }
+			owner.get(t, "/api/me", &me)
+			saved = me.User.Language == "en"
+		}
+		if !saved {
+			t.Fatal("the language switch did not save the choice")
+		}
+		if n := profileRows() - before; n != 0 {
+			t.Errorf("switching the language wrote %d audit rows", n)
+		}
 	})
 
 	t.Run("reports: values next to the bars", func(t *testing.T) {
