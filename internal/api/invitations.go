@@ -62,7 +62,7 @@ func createInvitations(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	res, err := invites.Invite(e.App, actor(e), req, e.RealIP())
+	res, err := invites.Invite(e.App, actor(e), req)
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func createInvitations(e *core.RequestEvent) error {
 }
 
 func resendInvitation(e *core.RequestEvent) error {
-	inv, err := invites.Resend(e.App, actor(e), e.Request.PathValue("id"), e.RealIP())
+	inv, err := invites.Resend(e.App, actor(e), e.Request.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func resendInvitation(e *core.RequestEvent) error {
 }
 
 func revokeInvitation(e *core.RequestEvent) error {
-	inv, err := invites.Revoke(e.App, actor(e), e.Request.PathValue("id"), e.RealIP())
+	inv, err := invites.Revoke(e.App, actor(e), e.Request.PathValue("id"))
 	if err != nil {
 		return err
 	}

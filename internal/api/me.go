@@ -5,11 +5,12 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/members"
+	"roster/internal/people"
 )
 
 // me answers who is signed in, in which organisation, and what they may do there.
 func me(e *core.RequestEvent) error {
-	a := actor(e)
+	a := session(e)
 	org, err := e.App.FindRecordById("organizations", a.Org)
 	if err != nil {
 		return err
@@ -27,7 +28,7 @@ func me(e *core.RequestEvent) error {
 		"user": map[string]any{
 			"id": u.Id, "email": u.Email(), "username": u.GetString("username"),
 			"givenName": u.GetString("givenName"), "familyName": u.GetString("familyName"),
-			"name": members.DisplayName(u), "language": u.GetString("language"), "units": u.GetString("units"),
+			"name": people.Name(u), "language": u.GetString("language"), "units": u.GetString("units"),
 			"avatar": u.GetString("avatar"), "mfaEnabled": u.GetBool("totpEnabled"),
 		},
 		"org": map[string]any{
@@ -62,7 +63,7 @@ func updateOwnProfile(e *core.RequestEvent) error {
 		return err
 	}
 	a := actor(e)
-	if err := members.UpdateProfile(e.App, a, a.ID, p, e.RealIP()); err != nil {
+	if err := members.UpdateProfile(e.App, a, a.ID, p); err != nil {
 		return err
 	}
 	return e.NoContent(204)

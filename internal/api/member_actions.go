@@ -29,10 +29,10 @@ func memberActionRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 }
 
 // statusAction is a body-less action on one member (disable, enable).
-func statusAction(fn func(core.App, *members.Actor, string, string) error) func(*core.RequestEvent) error {
+func statusAction(fn func(core.App, access.Actor, string) error) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")
-		return changeMember(e, id, func(tx core.App) error { return fn(tx, actor(e), id, e.RealIP()) })
+		return changeMember(e, id, func(tx core.App) error { return fn(tx, actor(e), id) })
 	}
 }
 
@@ -45,7 +45,7 @@ func changeUserType(e *core.RequestEvent) error {
 	}
 	id := e.Request.PathValue("id")
 	return changeMember(e, id, func(tx core.App) error {
-		return members.ChangeUserType(tx, actor(e), id, access.UserType(in.UserType), e.RealIP())
+		return members.ChangeUserType(tx, actor(e), id, access.UserType(in.UserType))
 	})
 }
 
@@ -61,7 +61,7 @@ func setPartnerAccess(e *core.RequestEvent) error {
 	}
 	id := e.Request.PathValue("id")
 	return changeMember(e, id, func(tx core.App) error {
-		return members.SetPartnerAccess(tx, actor(e), id, *in.Enabled, e.RealIP())
+		return members.SetPartnerAccess(tx, actor(e), id, *in.Enabled)
 	})
 }
 
@@ -77,7 +77,7 @@ func setCredits(e *core.RequestEvent) error {
 		return err
 	}
 	id := e.Request.PathValue("id")
-	return changeMember(e, id, func(tx core.App) error { return members.SetCredits(tx, actor(e), id, allocated, e.RealIP()) })
+	return changeMember(e, id, func(tx core.App) error { return members.SetCredits(tx, actor(e), id, allocated) })
 }
 
 // editMember is the profile edit (JSON, or multipart with an avatar file).
@@ -87,7 +87,7 @@ func editMember(e *core.RequestEvent) error {
 		return err
 	}
 	id := e.Request.PathValue("id")
-	return changeMember(e, id, func(tx core.App) error { return members.UpdateProfile(tx, actor(e), id, p, e.RealIP()) })
+	return changeMember(e, id, func(tx core.App) error { return members.UpdateProfile(tx, actor(e), id, p) })
 }
 
 func bulkMembers(e *core.RequestEvent) error {
@@ -95,7 +95,7 @@ func bulkMembers(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := members.Bulk(e.App, actor(e), in, e.RealIP())
+	out, err := members.Bulk(e.App, actor(e), in)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/fail"
-	"roster/internal/members"
 	"roster/internal/paging"
 )
 
@@ -125,7 +124,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 
 // List answers one page of actor's organisation's invitations, newest first. Pending
 // invitations past their expiry are expired first. Access: members.invite.
-func List(app core.App, actor *members.Actor, f Filter) (paging.Page[Invitation], error) {
+func List(app core.App, actor access.Actor, f Filter) (paging.Page[Invitation], error) {
 	var page paging.Page[Invitation]
 	if err := access.Can(actor.Member, access.MembersInvite, &access.Member{Role: access.RoleMember}); err != nil {
 		return page, err
@@ -156,7 +155,7 @@ func List(app core.App, actor *members.Actor, f Filter) (paging.Page[Invitation]
 	}
 	page = paging.Of(f.Request, int(total), make([]Invitation, len(rs)))
 	for i, r := range rs {
-		page.Items[i] = view(app, &actor.Member, r)
+		page.Items[i] = view(app, actor, r)
 	}
 	return page, nil
 }
@@ -167,7 +166,7 @@ func List(app core.App, actor *members.Actor, f Filter) (paging.Page[Invitation]
 // address is still free. Access: invitations.resend on the invitation's role.
 // Errors: 404, 403 from the policy, 409 not_pending (accepted or revoked),
 // already_member, other_org, seat_limit (an expired one only: a pending one holds its seat).
-func Resend(app core.App, actor *members.Actor, id, ip string) (*Invitation, error) {
+func Resend(app core.App, actor access.Actor, id string) (*Invitation, error) {
 	var out *Invitation
 	err := app.RunInTransaction(func(tx core.App) error {
 		if _, err := expire(tx, actor.Org); err != nil {
@@ -218,16 +217,15 @@ func Resend(app core.App, actor *members.Actor, id, ip string) (*Invitation, err
 			return err
 		}
 		after := map[string]any{"status": Pending, "expires": r.GetDateTime("expires").String(), "sentCount": r.GetInt("sentCount")}
-		err = audit.Write(tx, audit.Entry{Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label,
-			Action: access.InvitationsResend, TargetType: "invitation", TargetID: r.Id, TargetLabel: label(r),
-			Details: map[string]any{"before": before, "after": after}, IP: ip})
+		err = audit.Record(tx, actor, access.InvitationsResend, "invitation", r.Id, label(r),
+			map[string]any{"before": before, "after": after})
 		if err != nil {
 			return err
 		}
 		if err := sendInvitation(tx, org, r, "", token); err != nil {
 			return err
 		}
-		inv := view(tx, &actor.Member, r)
+		inv := view(tx, actor, r)
 		inv.Link = link(tx, token)
 		out = &inv
 		return nil
@@ -238,7 +236,7 @@ func Resend(app core.App, actor *members.Actor, id, ip string) (*Invitation, err
 // Revoke cancels pending invitation id: its link stops working at once and its seat is
 // free again. Access: invitations.revoke on the invitation's role.
 // Errors: 404, 403 from the policy, 409 not_pending.
-func Revoke(app core.App, actor *members.Actor, id, ip string) (*Invitation, error) {
+func Revoke(app core.App, actor access.Actor, id string) (*Invitation, error) {
 	var out *Invitation
 	err := app.RunInTransaction(func(tx core.App) error {
 		if _, err := expire(tx, actor.Org); err != nil {
@@ -259,16 +257,15 @@ func Revoke(app core.App, actor *members.Actor, id, ip string) (*Invitation, err
 			return fail.Conflict("not_pending", "This invitation was "+r.GetString("status")+": there is nothing to revoke.",
 				map[string]any{"status": r.GetString("status")})
 		}
-		err = audit.Write(tx, audit.Entry{Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label,
-			Action: access.InvitationsRevoke, TargetType: "invitation", TargetID: r.Id, TargetLabel: label(r),
-			Details: map[string]any{"before": map[string]any{"status": Pending}, "after": map[string]any{"status": Revoked}}, IP: ip})
+		err = audit.Record(tx, actor, access.InvitationsRevoke, "invitation", r.Id, label(r),
+			map[string]any{"before": map[string]any{"status": Pending}, "after": map[string]any{"status": Revoked}})
 		if err != nil {
 			return err
 		}
 		if r, err = tx.FindRecordById(Collection, r.Id); err != nil {
 			return err
 		}
-		inv := view(tx, &actor.Member, r)
+		inv := view(tx, actor, r)
 		out = &inv
 		return nil
 	})

@@ -52,7 +52,7 @@ type BulkOutcome struct {
 // SkipIneligible it is all or nothing: if any member is ineligible nothing changes.
 // Errors: 400 ids (none, or more than MaxBulk once duplicates collapse), 400 action,
 // 400 userType; 403 when the actor may not take the action on anyone; 409 bulk_ineligible with the per-id results in details.
-func Bulk(app core.App, actor *Actor, req BulkRequest, ip string) (*BulkOutcome, error) {
+func Bulk(app core.App, actor access.Actor, req BulkRequest) (*BulkOutcome, error) {
 	ids := distinct(req.IDs)
 	if len(ids) == 0 || len(ids) > MaxBulk {
 		return nil, fail.Invalid("ids", "count", fmt.Sprintf("Select from 1 to %d members.", MaxBulk))
@@ -61,15 +61,15 @@ func Bulk(app core.App, actor *Actor, req BulkRequest, ip string) (*BulkOutcome,
 	var action access.Action
 	switch req.Action {
 	case BulkDisable:
-		o, action = disableOp(actor, ip), access.MembersDisable
+		o, action = disableOp(actor), access.MembersDisable
 	case BulkEnable:
-		o, action = enableOp(actor, ip), access.MembersEnable
+		o, action = enableOp(actor), access.MembersEnable
 	case BulkUserType:
 		t := access.UserType(req.UserType)
 		if err := validUserType(t); err != nil {
 			return nil, err
 		}
-		o, action = userTypeOp(actor, t, ip), access.MembersChangeUserType
+		o, action = userTypeOp(actor, t), access.MembersChangeUserType
 	default:
 		return nil, fail.Invalid("action", "invalid_choice", "Choose one of: disable, enable, userType.")
 	}
@@ -102,7 +102,7 @@ func Bulk(app core.App, actor *Actor, req BulkRequest, ip string) (*BulkOutcome,
 }
 
 // checkAll loads and checks every id, reading what the checks need once for all.
-func checkAll(tx core.App, actor *Actor, ids []string, o op) ([]BulkResult, []*target, error) {
+func checkAll(tx core.App, actor access.Actor, ids []string, o op) ([]BulkResult, []*target, error) {
 	found, err := loadTargets(tx, actor.Org, ids)
 	if err != nil {
 		return nil, nil, err

@@ -15,7 +15,7 @@ import (
 // when the organisation does not budget credits, 409 pool_exceeded {allocated, pool,
 // requested, available} when the pool has not that much left (billing's pool hook, on
 // the save).
-func SetCredits(app core.App, actor *Actor, id string, allocated *float64, ip string) error {
+func SetCredits(app core.App, actor access.Actor, id string, allocated *float64) error {
 	if allocated != nil && *allocated < 0 {
 		return fail.Invalid("allocated", "negative", "The allocation cannot be negative; send null for no limit.")
 	}
@@ -58,7 +58,7 @@ func SetCredits(app core.App, actor *Actor, id string, allocated *float64, ip st
 			if err := tx.Save(row); err != nil {
 				return err
 			}
-			return record(tx, actor, access.MembersManageCredits, t, before, creditsView(allocated != nil, amount), ip)
+			return record(tx, actor, access.MembersManageCredits, t, before, creditsView(allocated != nil, amount))
 		}),
 	})
 }

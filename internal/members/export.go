@@ -17,7 +17,7 @@ var exportHeader = []string{"name", "givenName", "familyName", "username", "emai
 // that writes every member matching f as CSV: UTF-8 with a byte-order mark so that
 // spreadsheets read the accents, and cells a spreadsheet would run as a formula defused
 // with a leading quote.
-func Export(app core.App, actor *Actor, f Filter) (func(io.Writer) error, error) {
+func Export(app core.App, actor access.Actor, f Filter) (func(io.Writer) error, error) {
 	if err := access.Can(actor.Member, access.MembersExport, nil); err != nil {
 		return nil, err
 	}

@@ -486,7 +486,7 @@ func countSQL(org string, f Filter, where dbx.Expression, set bool, params dbx.P
 
 // List answers a page of the organisation's members: full rows for those allowed
 // members.list, otherwise the directory (active members only, visibility respected).
-func List(app core.App, actor *Actor, f Filter) (any, error) {
+func List(app core.App, actor access.Actor, f Filter) (any, error) {
 	if access.Can(actor.Member, access.MembersList, nil) == nil {
 		rows, total, err := find(app, actor.Org, f)
 		if err != nil {
@@ -517,7 +517,7 @@ func List(app core.App, actor *Actor, f Filter) (any, error) {
 
 // Get answers one member: the full view for those allowed members.list and for
 // oneself, the directory entry otherwise. 404 outside the actor's organisation.
-func Get(app core.App, actor *Actor, id string) (any, error) {
+func Get(app core.App, actor access.Actor, id string) (any, error) {
 	rows, err := selectRows(app, dbx.HashExp{"x.membership": id, "x.org": actor.Org}, "x.membership", "ASC", "", false, 1, 0)
 	if err != nil {
 		return nil, err
@@ -540,7 +540,7 @@ func Get(app core.App, actor *Actor, id string) (any, error) {
 
 // enrich adds licences, groups, owned counts and the viewer's allowed actions to a
 // page of rows, with one query per relation for the whole page.
-func enrich(app core.App, actor *Actor, rows []row) ([]Member, error) {
+func enrich(app core.App, actor access.Actor, rows []row) ([]Member, error) {
 	out := make([]Member, len(rows))
 	ids := make([]any, len(rows))
 	index := map[string]int{}

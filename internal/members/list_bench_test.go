@@ -13,13 +13,14 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"roster/internal/access"
 	"roster/internal/demo"
 	"roster/internal/members"
 )
 
 // benchApp opens an organisation of ROSTER_BENCH_MEMBERS (default 100 000) demo members,
 // built once by `roster demo`'s code into a data dir that later runs reuse.
-func benchApp(b *testing.B) (core.App, *members.Actor) {
+func benchApp(b *testing.B) (core.App, access.Actor) {
 	b.Helper()
 	n := 100000
 	if v := os.Getenv("ROSTER_BENCH_MEMBERS"); v != "" {
@@ -50,10 +51,11 @@ func benchApp(b *testing.B) (core.App, *members.Actor) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	a, err := members.ActorFor(app, owner)
+	session, err := members.SessionOf(app, owner)
 	if err != nil {
 		b.Fatal(err)
 	}
+	a := session.Actor
 	return app, a
 }
 

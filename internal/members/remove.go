@@ -66,14 +66,14 @@ type RemovalPreview struct {
 // 409 owns_content {items, groups} while they own content and neither transferTo nor
 // deleteContent is given; 409 has_licenses {licenses} unless revokeLicenses;
 // 409 transfer_target_ineligible {reason: not_member, same_member, not_active, user_type}.
-func Remove(app core.App, actor *Actor, id string, opts RemoveOptions, ip string) (*Removal, error) {
-	r := &removal{actor: actor, opts: opts, action: access.MembersRemove, ip: ip, notify: true}
+func Remove(app core.App, actor access.Actor, id string, opts RemoveOptions) (*Removal, error) {
+	r := &removal{actor: actor, opts: opts, action: access.MembersRemove, notify: true}
 	return r.run(app, id)
 }
 
 // PreviewRemoval answers what removing member id would involve, changing nothing.
 // Access: members.remove on them, or org.leave on oneself. Errors: 404, 403.
-func PreviewRemoval(app core.App, actor *Actor, id string) (*RemovalPreview, error) {
+func PreviewRemoval(app core.App, actor access.Actor, id string) (*RemovalPreview, error) {
 	ts, err := loadTargets(app, actor.Org, []string{id})
 	if err != nil {
 		return nil, err
@@ -115,10 +115,9 @@ func PreviewRemoval(app core.App, actor *Actor, id string) (*RemovalPreview, err
 
 // removal is one member leaving the organisation, removed by someone or by choice.
 type removal struct {
-	actor  *Actor
+	actor  access.Actor
 	opts   RemoveOptions
 	action access.Action
-	ip     string
 	notify bool
 
 	held *content.Holdings // read by check
@@ -240,7 +239,7 @@ func (r *removal) apply(tx core.App, t *target) error {
 	if toPerson != nil {
 		after["transferredTo"] = map[string]any{"id": toPerson.ID, "label": r.to.Label()}
 	}
-	if err := record(tx, r.actor, r.action, t, before, after, r.ip); err != nil {
+	if err := record(tx, r.actor, r.action, t, before, after); err != nil {
 		return err
 	}
 	r.out = &Removal{Member: Person{ID: t.M.Id, Name: name, Email: email}, TransferredTo: toPerson, Handover: handover,
