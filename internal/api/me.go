@@ -39,8 +39,15 @@ func me(e *core.RequestEvent) error {
 		"membership": map[string]any{
 			"id": a.ID, "role": a.Role, "userType": a.UserType, "status": a.Status,
 		},
-		"permissions":  perms,
-		"restrictions": restrictions,
+		"permissions":    perms,
+		"restrictions":   restrictions,
+		"invitableRoles": access.InvitableRoles(a.Member),
+		// What user types allow, so the UI's pickers offer only who would be accepted.
+		"userTypes": map[string]any{
+			"owners":        access.UserTypesThat(access.UserType.CanOwn),
+			"admins":        access.UserTypesThat(func(t access.UserType) bool { return t.Allows(access.RoleAdmin) }),
+			"sharedEditors": access.UserTypesThat(access.UserType.CanEditShared),
+		},
 	})
 }
 

@@ -222,9 +222,6 @@ func groupDetails(r *core.Record) map[string]any {
 		"members": len(r.GetStringSlice("members")), "sharedUpdate": r.GetBool("sharedUpdate")}
 }
 
-// groupVisible: every member of the organisation sees its groups.
-func groupVisible(*core.Record) (bool, error) { return true, nil }
-
 // UpdateGroup changes a group's title and shared update. Turning shared update on needs
 // every member to be able to edit shared content. Access: the group's owner, or a
 // moderator; content.use. Errors: 400 title, members; 403 not_owner; 404;
@@ -236,13 +233,7 @@ func UpdateGroup(app core.App, a access.Actor, id string, in GroupInput) (*Group
 	if err := in.validate(false); err != nil {
 		return nil, err
 	}
-	var out *Group
-	err := app.RunInTransaction(func(tx core.App) error {
-		r, err := editable(tx, a, "groups", id, "Group", groupVisible)
-		if err != nil {
-			return err
-		}
-		before := groupDetails(r)
+	return edit(app, a, groupKind, id, func(tx core.App, r *core.Record) error {
 		if in.Title != nil {
 			r.Set("title", *in.Title)
 		}
@@ -254,40 +245,14 @@ func UpdateGroup(app core.App, a access.Actor, id string, in GroupInput) (*Group
 			}
 			r.Set("sharedUpdate", *in.SharedUpdate)
 		}
-		after := groupDetails(r)
-		if fmt.Sprint(before) != fmt.Sprint(after) {
-			if err := tx.Save(r); err != nil {
-				return err
-			}
-			if err := audit.Record(tx, a, access.GroupsUpdate, "group", r.Id, r.GetString("title"),
-				map[string]any{"before": before, "after": after}); err != nil {
-				return err
-			}
-		}
-		out, err = groupOf(tx, a, r)
-		return err
-	})
-	return out, err
+		return nil
+	}, groupOf)
 }
 
 // DeleteGroup deletes group id; items shared with it no longer are (PocketBase takes it
 // out of their groups). Access: the group's owner, or a moderator; content.use.
 // Errors: 403 not_owner; 404.
-func DeleteGroup(app core.App, a access.Actor, id string) error {
-	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
-		return err
-	}
-	return app.RunInTransaction(func(tx core.App) error {
-		r, err := editable(tx, a, "groups", id, "Group", groupVisible)
-		if err != nil {
-			return err
-		}
-		if err := tx.Delete(r); err != nil {
-			return err
-		}
-		return audit.Record(tx, a, access.GroupsDelete, "group", r.Id, r.GetString("title"), map[string]any{"before": groupDetails(r)})
-	})
-}
+func DeleteGroup(app core.App, a access.Actor, id string) error { return remove(app, a, groupKind, id) }
 
 // MembersChange is who joins and who leaves a group.
 type MembersChange struct {

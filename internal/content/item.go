@@ -2,7 +2,6 @@ package content
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -261,26 +260,6 @@ func itemDetails(r *core.Record) map[string]any {
 		"sharing": r.GetString("sharing"), "groups": r.GetStringSlice("groups"), "owner": r.GetString("owner")}
 }
 
-// editable loads an item or a group of the actor's organisation that the actor may
-// edit. Someone who can see the item but not edit it gets a 403; anything else is a 404.
-func editable(tx core.App, a access.Actor, collection, id, what string, visible func(*core.Record) (bool, error)) (*core.Record, error) {
-	r, err := find(tx, collection, a.Org, id, what)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := moderates(tx, a, r.GetString("owner"))
-	if err != nil || ok {
-		return r, err
-	}
-	if seen, err := visible(r); err != nil || !seen {
-		if err == nil {
-			err = fail.NotFound(what + " not found.")
-		}
-		return nil, err
-	}
-	return nil, fail.Forbidden("not_owner", fmt.Sprintf("Only its owner can change this %s.", strings.ToLower(what)))
-}
-
 func itemVisible(tx core.App, a access.Actor) func(*core.Record) (bool, error) {
 	return func(r *core.Record) (bool, error) {
 		var n int
@@ -324,13 +303,7 @@ func UpdateItem(app core.App, a access.Actor, id string, in ItemInput) (*Item, e
 	if err := in.validate(false); err != nil {
 		return nil, err
 	}
-	var out *Item
-	err := app.RunInTransaction(func(tx core.App) error {
-		r, err := editable(tx, a, "items", id, "Item", itemVisible(tx, a))
-		if err != nil {
-			return err
-		}
-		before := itemDetails(r)
+	return edit(app, a, itemKind, id, func(tx core.App, r *core.Record) error {
 		for name, v := range map[string]*string{"kind": in.Kind, "title": in.Title, "sharing": in.Sharing} {
 			if v != nil {
 				r.Set(name, *v)
@@ -348,39 +321,13 @@ func UpdateItem(app core.App, a access.Actor, id string, in ItemInput) (*Item, e
 		case r.GetString("sharing") != "groups":
 			r.Set("groups", []string{})
 		}
-		after := itemDetails(r)
-		if fmt.Sprint(before) != fmt.Sprint(after) {
-			if err := tx.Save(r); err != nil {
-				return err
-			}
-			if err := audit.Record(tx, a, access.ItemsUpdate, "item", r.Id, r.GetString("title"),
-				map[string]any{"before": before, "after": after}); err != nil {
-				return err
-			}
-		}
-		out, err = itemOf(tx, a, r)
-		return err
-	})
-	return out, err
+		return nil
+	}, itemOf)
 }
 
 // DeleteItem deletes item id. Access: its owner, or a moderator; content.use.
 // Errors: 403 not_owner; 404.
-func DeleteItem(app core.App, a access.Actor, id string) error {
-	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
-		return err
-	}
-	return app.RunInTransaction(func(tx core.App) error {
-		r, err := editable(tx, a, "items", id, "Item", itemVisible(tx, a))
-		if err != nil {
-			return err
-		}
-		if err := tx.Delete(r); err != nil {
-			return err
-		}
-		return audit.Record(tx, a, access.ItemsDelete, "item", r.Id, r.GetString("title"), map[string]any{"before": itemDetails(r)})
-	})
-}
+func DeleteItem(app core.App, a access.Actor, id string) error { return remove(app, a, itemKind, id) }
 
 // jsonList is a JSON array of strings, for json_each.
 func jsonList(ids []string) string {

@@ -39,6 +39,10 @@ export interface Me {
   membership: { id: string; role: Role; userType: UserType; status: 'active' | 'disabled' }
   permissions: string[]
   restrictions: string[]
+  invitableRoles: Role[] // the roles this member may invite to
+  // What user types allow (the server's rule): who may own content (and the organisation),
+  // who may be an administrator, who may join a shared-update group.
+  userTypes: { owners: UserType[]; admins: UserType[]; sharedEditors: UserType[] }
 }
 
 // Problem is an API error in PocketBase's shape ({status, message, data}); status 0 means the
