@@ -193,10 +193,10 @@ func TestBillingUI(t *testing.T) {
 		waitText(t, ctx, "#billing-flash", "« Visa •••• 4242 » est désormais le moyen de paiement par défaut")
 		waitText(t, ctx, "#methods-list li:first-child", "Visa •••• 4242")
 		transfer := evalJS[string](t, ctx, `document.querySelector('#methods-list li[data-kind="transfer"]').dataset.id`)
-		do(t, ctx, chromedp.Click(chromedp.CSS("#remove-"+transfer)), chromedp.WaitVisible(chromedp.CSS("#remove-method-confirm")))
+		do(t, ctx, chromedp.Click(chromedp.CSS("#remove-"+transfer)), chromedp.WaitVisible(chromedp.CSS("#remove-method-dialog-confirm")))
 		waitText(t, ctx, "#remove-method-dialog", "Supprimer « Virement BNP réf. CARTO-2026 » ?")
 		checkAccessibility(t, ctx, "remove a payment method")
-		do(t, ctx, chromedp.Click(chromedp.CSS("#remove-method-confirm")), chromedp.WaitNotPresent(chromedp.CSS("#remove-method-dialog")))
+		do(t, ctx, chromedp.Click(chromedp.CSS("#remove-method-dialog-confirm")), chromedp.WaitNotPresent(chromedp.CSS("#remove-method-dialog")))
 		waitJS(t, ctx, `!document.querySelector('#methods-list li[data-kind="transfer"]')`, "the transfer gone")
 		if ms := methods(); len(ms) != 1 || !ms[0].IsDefault {
 			t.Fatalf("after removing the transfer the server has %+v", ms)
