@@ -248,6 +248,8 @@ var matrixRoutes = []mroute{
 			}
 			return c.memberPath("/enable"), nil
 		}},
+	{key: "POST /api/orgs/{org}/members/{id}/end-sessions", rule: mxOnTarget("owner: others; admins: members", access.MembersEndSessions),
+		targets: mxMemberTargets, mutates: true, request: mxOnMember("/end-sessions", nil)},
 	{key: "POST /api/orgs/{org}/members/{id}/user-type", rule: mxOnTarget("owner: all; admins: members", access.MembersChangeUserType),
 		targets: mxMemberTargets, mutates: true, request: mxOnMember("/user-type", mxBody(map[string]any{"userType": "professional"}))},
 	{key: "POST /api/orgs/{org}/members/{id}/partner-access", rule: mxOnTarget("owner: others; admins: members", access.MembersPartnerAccess),

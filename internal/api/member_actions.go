@@ -23,12 +23,13 @@ func memberActionRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 	org.PATCH("/members/{id}", handle(editMember))
 	org.POST("/members/{id}/disable", handle(statusAction(members.Disable)))
 	org.POST("/members/{id}/enable", handle(statusAction(members.Enable)))
+	org.POST("/members/{id}/end-sessions", handle(statusAction(members.EndSessions)))
 	org.POST("/members/{id}/user-type", handle(changeUserType))
 	org.POST("/members/{id}/partner-access", handle(setPartnerAccess))
 	org.POST("/members/{id}/credits", handle(setCredits))
 }
 
-// statusAction is a body-less action on one member (disable, enable).
+// statusAction is a body-less action on one member (disable, enable, end sessions).
 func statusAction(fn func(core.App, access.Actor, string) error) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")

@@ -76,6 +76,9 @@ var describers = map[access.Action]func(s *sentence) string{
 		}
 		return s.say("{A} a fixé les crédits {deT} à "+s.number(v)+".", "{A} set {T's} credits to "+s.number(v)+".")
 	},
+	access.MembersEndSessions: func(s *sentence) string {
+		return s.say("{A} a fermé toutes les sessions {deT}.", "{A} ended every session of {T}.")
+	},
 	access.MembersResetPassword: func(s *sentence) string {
 		return s.say("{A} a réinitialisé le mot de passe {deT}.", "{A} reset {T's} password.")
 	},

@@ -16,17 +16,27 @@ const MaxBulk = 100
 
 // Bulk actions.
 const (
-	BulkDisable  = "disable"
-	BulkEnable   = "enable"
-	BulkUserType = "userType"
+	BulkDisable     = "disable"
+	BulkEnable      = "enable"
+	BulkUserType    = "userType"
+	BulkRole        = "role"
+	BulkCredits     = "credits"
+	BulkEndSessions = "endSessions"
+	BulkRemove      = "remove"
 )
 
-// BulkRequest is one action on up to MaxBulk members.
+// BulkRequest is one action on up to MaxBulk members, with what that action needs:
+// userType, role, credits (allocated, or unlimited) or, for a removal, what becomes of
+// the content (RemoveOptions, the same for every member).
 type BulkRequest struct {
 	Action         string   `json:"action"`
 	IDs            []string `json:"ids"`
 	UserType       string   `json:"userType"`
+	Role           string   `json:"role"`
+	Allocated      *float64 `json:"allocated"`
+	Unlimited      bool     `json:"unlimited"`
 	SkipIneligible bool     `json:"skipIneligible"`
+	RemoveOptions
 }
 
 // BulkResult is what happened, or would have happened, to one member. OK with code
@@ -44,7 +54,7 @@ type BulkOutcome struct {
 	Changed int          `json:"changed"`
 }
 
-// Bulk applies one action (disable, enable or userType) to several members of actor's
+// Bulk applies one action (see the Bulk constants) to several members of actor's
 // organisation, with the very rules of the single action: every member is checked
 // (policy and preconditions; unknown ids and other organisations' are not_found), then
 // the eligible ones change together (set-based: a few statements for all of them), all
@@ -57,28 +67,16 @@ func Bulk(app core.App, actor access.Actor, req BulkRequest) (*BulkOutcome, erro
 	if len(ids) == 0 || len(ids) > MaxBulk {
 		return nil, fail.Invalid("ids", "count", fmt.Sprintf("Select from 1 to %d members.", MaxBulk))
 	}
-	var o op
-	var action access.Action
-	switch req.Action {
-	case BulkDisable:
-		o, action = disableOp(actor), access.MembersDisable
-	case BulkEnable:
-		o, action = enableOp(actor), access.MembersEnable
-	case BulkUserType:
-		t := access.UserType(req.UserType)
-		if err := validUserType(t); err != nil {
-			return nil, err
-		}
-		o, action = userTypeOp(actor, t), access.MembersChangeUserType
-	default:
-		return nil, fail.Invalid("action", "invalid_choice", "Choose one of: disable, enable, userType.")
+	o, action, err := bulkOp(actor, req, ids)
+	if err != nil {
+		return nil, err
 	}
 	// An actor who may not take this action on anyone is refused outright, not per member.
 	if !slices.Contains(access.Permissions(actor.Member), action) {
 		return nil, access.Can(actor.Member, action, &access.Member{Role: access.RoleMember})
 	}
 	out := &BulkOutcome{}
-	err := app.RunInTransaction(func(tx core.App) error {
+	err = app.RunInTransaction(func(tx core.App) error {
 		results, eligible, err := checkAll(tx, actor, ids, o)
 		if err != nil {
 			return err
@@ -99,6 +97,43 @@ func Bulk(app core.App, actor access.Actor, req BulkRequest) (*BulkOutcome, erro
 		return nil, err
 	}
 	return out, nil
+}
+
+// bulkOp is the op of a bulk request, its action, or a 400 naming the field it lacks.
+func bulkOp(actor access.Actor, req BulkRequest, ids []string) (op, access.Action, error) {
+	switch req.Action {
+	case BulkDisable:
+		return disableOp(actor), access.MembersDisable, nil
+	case BulkEnable:
+		return enableOp(actor), access.MembersEnable, nil
+	case BulkEndSessions:
+		return endSessionsOp(actor), access.MembersEndSessions, nil
+	case BulkUserType:
+		t := access.UserType(req.UserType)
+		return userTypeOp(actor, t), access.MembersChangeUserType, validUserType(t)
+	case BulkRole:
+		r := access.Role(req.Role)
+		return roleOp(actor, r), access.MembersChangeRole, validRole(r)
+	case BulkCredits:
+		if req.Allocated == nil && !req.Unlimited {
+			return op{}, "", fail.Invalid("allocated", "required", "Give the credits to allocate, or unlimited.")
+		}
+		if req.Unlimited {
+			req.Allocated = nil
+		}
+		return creditsOp(actor, req.Allocated), access.MembersManageCredits, validAllocation(req.Allocated)
+	case BulkRemove:
+		if err := req.RemoveOptions.valid(); err != nil {
+			return op{}, "", err
+		}
+		if slices.Contains(ids, req.transferTo()) {
+			return op{}, "", fail.Invalid("transferTo", "in_selection", "The content cannot go to a member who is being removed too.")
+		}
+		r := &removal{actor: actor, opts: req.RemoveOptions, action: access.MembersRemove, notify: true}
+		return r.op(), access.MembersRemove, nil
+	}
+	return op{}, "", fail.Invalid("action", "invalid_choice",
+		"Choose one of: disable, enable, userType, role, credits, endSessions, remove.")
 }
 
 // checkAll loads and checks every id, reading what the checks need once for all.

@@ -120,19 +120,31 @@ type removal struct {
 	action access.Action
 	notify bool
 
-	held *content.Holdings // read by check
-	to   *target           // the member receiving the content, if any
+	held map[string]*content.Holdings // per member removed, read by check
+	to   *target                      // the member receiving the content, if any
 	out  *Removal
 }
 
 func (r *removal) run(app core.App, id string) (*Removal, error) {
-	if r.opts.transferTo() != "" && r.opts.DeleteContent {
-		return nil, fail.Invalid("transferTo", "choose_one", "Either transfer the content or delete it, not both.")
+	if err := r.opts.valid(); err != nil {
+		return nil, err
 	}
-	if err := runOne(app, r.actor, id, op{check: r.check, apply: each(r.apply)}); err != nil {
+	if err := runOne(app, r.actor, id, r.op()); err != nil {
 		return nil, err
 	}
 	return r.out, nil
+}
+
+func (o RemoveOptions) valid() error {
+	if o.transferTo() != "" && o.DeleteContent {
+		return fail.Invalid("transferTo", "choose_one", "Either transfer the content or delete it, not both.")
+	}
+	return nil
+}
+
+func (r *removal) op() op {
+	r.held = map[string]*content.Holdings{}
+	return op{check: r.check, apply: each(r.apply)}
 }
 
 // check enforces the policy and the removal's preconditions.
@@ -144,7 +156,7 @@ func (r *removal) check(tx core.App, t *target) error {
 	if err != nil {
 		return err
 	}
-	r.held = held
+	r.held[t.M.Id] = held
 	if to := r.opts.transferTo(); to != "" {
 		if r.to, err = transferTarget(tx, r.actor.Org, t, to); err != nil {
 			return err
@@ -204,7 +216,7 @@ func (r *removal) apply(tx core.App, t *target) error {
 	if err != nil {
 		return err
 	}
-	p := t.Policy()
+	p, held := t.Policy(), r.held[t.M.Id]
 	toID := ""
 	var toPerson *Person
 	if r.to != nil {
@@ -232,8 +244,8 @@ func (r *removal) apply(tx core.App, t *target) error {
 		return err
 	}
 	before := map[string]any{"role": string(p.Role), "userType": string(p.UserType), "status": string(p.Status),
-		"itemsOwned": len(r.held.Items), "groupsOwned": len(r.held.Groups), "groupsMemberOf": len(r.held.MemberOf),
-		"licenses": len(r.held.Licenses)}
+		"itemsOwned": len(held.Items), "groupsOwned": len(held.Groups), "groupsMemberOf": len(held.MemberOf),
+		"licenses": len(held.Licenses)}
 	after := map[string]any{"removed": true, "accountDeleted": true, "handover": handover,
 		"seatPriceSaved": price.seat, "monthlyAmount": price.monthly, "currency": price.currency}
 	if toPerson != nil {

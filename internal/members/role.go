@@ -17,13 +17,24 @@ import (
 // owner's role cannot change: owner_protected), 409 role_incompatible_type (a viewer or
 // contributor can only be a member).
 func ChangeRole(app core.App, actor access.Actor, id string, role access.Role) error {
+	if err := validRole(role); err != nil {
+		return err
+	}
+	return runOne(app, actor, id, roleOp(actor, role))
+}
+
+func validRole(role access.Role) error {
 	switch {
 	case role == access.RoleOwner:
 		return fail.Invalid("role", "use_transfer", "The owner changes only through an ownership transfer.")
 	case !role.Valid():
 		return fail.Invalid("role", "invalid_choice", "Choose one of: admin, member.")
 	}
-	return runOne(app, actor, id, op{
+	return nil
+}
+
+func roleOp(actor access.Actor, role access.Role) op {
+	return op{
 		check: func(_ core.App, t *target) error {
 			if err := can(actor, access.MembersChangeRole, t); err != nil {
 				return err
@@ -62,7 +73,7 @@ func ChangeRole(app core.App, actor access.Actor, id string, role access.Role) e
 				Data: map[string]any{"Name": t.Name(), "OrgName": org.GetString("name"), "ActorName": actorName(actor, lang),
 					"Role": roleNames[lang][role], "Admin": role == access.RoleAdmin}})
 		}),
-	})
+	}
 }
 
 // roleNames name the roles in mails, as they read after "you are now".
