@@ -244,7 +244,20 @@ export function updateProfile(
   return pb.send<Member>(one(org, id), { method: 'PATCH', body })
 }
 
-export type BulkAction = 'disable' | 'enable' | 'userType'
+export type BulkAction = 'disable' | 'enable' | 'userType' | 'role' | 'credits' | 'endSessions' | 'remove'
+
+// What a bulk action needs beside the members: the user type, the role, the credits (or
+// unlimited), or for a removal what becomes of the content (the same for every member).
+export interface BulkOptions {
+  userType?: UserType
+  role?: 'admin' | 'member'
+  allocated?: number
+  unlimited?: boolean
+  transferTo?: string
+  deleteContent?: boolean
+  revokeLicenses?: boolean
+  skipIneligible?: boolean
+}
 
 export interface BulkResult {
   id: string
@@ -259,7 +272,7 @@ export function bulk(
   org: string,
   action: BulkAction,
   ids: string[],
-  options: { userType?: UserType; skipIneligible?: boolean } = {},
+  options: BulkOptions = {},
 ): Promise<{ results: BulkResult[]; changed: number }> {
   return pb.send(`${base(org)}/bulk`, { method: 'POST', body: { action, ids, ...options } })
 }
