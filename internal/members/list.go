@@ -226,17 +226,18 @@ func (f Filter) where(org string) (cond dbx.Expression, set bool) {
 		conds = append(conds, dbx.NewExp("x.membership IN (SELECT la.membership FROM licenseAssignments la WHERE la.license = {:license})",
 			dbx.Params{"license": f.License}))
 	}
-	// The members with two-factor sign-in are read from the accounts' partial index
-	// idx_users_totpEnabled, as many rows as have it: "on" is a set of them, "off" a check
-	// of each walked row against it, by membership (in every index of x, so the walk
-	// still reads the index alone).
+	// The memberships of accounts with two-factor sign-in are read from the accounts'
+	// partial index idx_users_totpEnabled and memberIndex_user alone (no organisation
+	// check there: x has one), as many rows as have it: "on" is a set of them, "off" a
+	// check of each walked row against it, by membership (in every index of x, so the
+	// walk still reads the index alone).
 	if f.MFA != nil {
 		op := "IN"
 		if !*f.MFA {
 			op = "NOT IN"
 		}
 		conds = append(conds, dbx.NewExp("x.membership "+op+" (SELECT t.membership FROM users u INDEXED BY idx_users_totpEnabled"+
-			" CROSS JOIN memberIndex t ON t.user = u.id WHERE u.totpEnabled = TRUE AND t.org = {:org})", dbx.Params{"org": org}))
+			" CROSS JOIN memberIndex t INDEXED BY memberIndex_user ON t.user = u.id WHERE u.totpEnabled = TRUE)"))
 	}
 	search := searchConds(f.Search, org, f.directory)
 	set = f.Group != "" || f.License != "" || len(search) > 0 || (f.MFA != nil && *f.MFA)
