@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -130,6 +131,40 @@ func TestSession(t *testing.T) {
 		owner.get(t, "/api/orgs/"+orgOf(t, owner)+"/members/"+id, &m)
 		if m.Description != typed {
 			t.Errorf("the server has the description %q, want %q", m.Description, typed)
+		}
+
+		// Someone else signing in on this tab finds nothing of it.
+		do(t, ctx, chromedp.Click(chromedp.CSS("#edit-profile")), chromedp.WaitVisible(chromedp.CSS("#profile-description")),
+			chromedp.SendKeys(chromedp.CSS("#profile-description"), " (brouillon privé)"))
+		must(t, "password change", owner.send(t, "POST", "/api/account/password", map[string]string{"oldPassword": newPassword, "password": demoPassword}, nil), 200)
+		do(t, ctx, chromedp.Click(chromedp.CSS("#profile-save")))
+		waitText(t, ctx, "#session-ended", "Ce que vous aviez saisi vous attend")
+		// An administrator, who may edit the same profile.
+		var other struct {
+			Items []struct{ ID, Email string }
+		}
+		owner = apiSignIn(t, s, ownerEmail)
+		org := orgOf(t, owner)
+		owner.get(t, "/api/orgs/"+org+"/members?role=member&status=active&lastLoginAfter=2000-01-01&sort=-name&perPage=1", &other)
+		admin := other.Items[0]
+		if admin.ID == id {
+			t.Fatal("the administrator is the member being edited")
+		}
+		must(t, "role change", owner.send(t, "POST", "/api/orgs/"+org+"/members/"+admin.ID+"/role", map[string]string{"role": "admin"}, nil), 200)
+		do(t, ctx,
+			chromedp.SendKeys(chromedp.CSS("#signin-email"), admin.Email),
+			chromedp.SendKeys(chromedp.CSS("#signin-password"), demoPassword),
+			chromedp.Click(chromedp.CSS("#signin-submit")),
+			chromedp.WaitVisible(chromedp.CSS("#profile-description")),
+		)
+		waitJS(t, ctx, `sessionStorage.getItem("roster.resume") === null`, "the owner's draft dropped")
+		// The form as saved: give a restoring a moment to (wrongly) happen first.
+		do(t, ctx, chromedp.Evaluate[chromedp.Void](`new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))`, func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
+		if v := evalJS[string](t, ctx, `document.querySelector("#profile-description").value`); v != typed {
+			t.Errorf("the administrator's form holds %q, want the saved %q", v, typed)
+		}
+		if evalJS[bool](t, ctx, `!!document.querySelector("#input-restored")`) {
+			t.Error("another member was told of restored input")
 		}
 	})
 }
