@@ -87,7 +87,7 @@ func BenchmarkMemberList(b *testing.B) {
 	for _, q := range []string{
 		"", "page=50", "sort=-lastLogin", "userType=viewer&status=active", "role=admin&sort=-added",
 		"userType=creator&status=active&sort=name", "userType=creator&status=active&sort=name&page=50",
-		"neverSignedIn=true", "search=helene", "search=dupr", "search=du", "search=helene&userType=creator&sort=-lastLogin",
+		"neverSignedIn=true", "creditsMin=10", "mfa=off", "mfa=on", "mfa=off&sort=-lastLogin&page=50", "search=helene", "search=dupr", "search=du", "search=helene&userType=creator&sort=-lastLogin",
 	} {
 		vals, _ := url.ParseQuery(q)
 		f, err := members.ParseFilter(vals)

@@ -4,6 +4,7 @@ import { invitationsEn } from './invitations.en'
 import { accountEn } from './account.en'
 import { billingEn } from './billing.en'
 import { lifecycleEn } from './lifecycle.en'
+import { tableEn } from './table.en'
 
 // English messages: typed as Messages, so a missing or extra key is a type error.
 export const en: Messages = {
@@ -321,5 +322,6 @@ export const en: Messages = {
   ...accountEn,
   ...billingEn,
   ...lifecycleEn,
+  ...tableEn,
   ...orgEn,
 }

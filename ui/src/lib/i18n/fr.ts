@@ -6,6 +6,7 @@ import { invitationsFr } from './invitations.fr'
 import { accountFr } from './account.fr'
 import { billingFr } from './billing.fr'
 import { lifecycleFr } from './lifecycle.fr'
+import { tableFr } from './table.fr'
 
 export const fr = {
   'common.loading': 'Chargement…',
@@ -331,6 +332,7 @@ export const fr = {
   ...accountFr,
   ...billingFr,
   ...lifecycleFr,
+  ...tableFr,
   ...orgFr,
 }
 
