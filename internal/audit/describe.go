@@ -6,10 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"roster/internal/access"
+	"roster/internal/mail"
 )
 
 // Describe writes row r as a sentence in lang (fr, else en) — "Hélène Dupré a désactivé
@@ -322,17 +321,8 @@ func (s *sentence) pick(fr, en string) string {
 
 // say fills the placeholders of the sentence in the row's language.
 func (s *sentence) say(fr, en string) string {
-	return strings.NewReplacer("{A}", s.actor, "{T}", s.target, "{deT}", de(s.target), "{T's}", possessive(s.target)).
+	return strings.NewReplacer("{A}", s.actor, "{T}", s.target, "{deT}", mail.De(s.target), "{T's}", possessive(s.target)).
 		Replace(s.pick(fr, en))
-}
-
-// de is French "de X", elided before a vowel: "de Luc", "d’Éric".
-func de(name string) string {
-	r, _ := utf8.DecodeRuneInString(name)
-	if strings.ContainsRune("aeiouyàâäéèêëîïôöùûüœæ", unicode.ToLower(r)) {
-		return "d’" + name
-	}
-	return "de " + name
 }
 
 func possessive(name string) string {

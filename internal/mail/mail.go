@@ -88,11 +88,11 @@ func Render(app core.App, m Mail) (Rendered, error) {
 	if err != nil {
 		return Rendered{}, fmt.Errorf("mail: no template %s", name)
 	}
-	txt, err := texttemplate.New(name).Option("missingkey=error").Parse(string(src))
+	txt, err := texttemplate.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 	if err != nil {
 		return Rendered{}, err
 	}
-	html, err := htmltemplate.New(name).Option("missingkey=error").Parse(string(src))
+	html, err := htmltemplate.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 	if err != nil {
 		return Rendered{}, err
 	}

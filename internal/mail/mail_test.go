@@ -182,3 +182,18 @@ func TestSenderIsNeverThePlaceholder(t *testing.T) {
 		}
 	}
 }
+
+// French elides "de" before a vowel: "retiré d’Équipe Nord", never "retiré de Équipe Nord".
+func TestFrenchMailsElideDe(t *testing.T) {
+	app := testapp.New(t)
+	for org, want := range map[string]string{"Équipe Nord": "Vous avez été retiré d’Équipe Nord", "Acme": "Vous avez été retiré d’Acme", "Nord": "Vous avez été retiré de Nord"} {
+		r, err := mail.Render(app, mail.Mail{Template: "member_removed", Language: "fr",
+			Data: map[string]any{"Name": "Zoë", "OrgName": org, "ActorName": "Hélène"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Subject != want || !strings.Contains(r.Text, "les administrateurs "+strings.TrimPrefix(want, "Vous avez été retiré ")) {
+			t.Errorf("%s: subject %q\n%s", org, r.Subject, r.Text)
+		}
+	}
+}
