@@ -79,7 +79,7 @@ var describers = map[access.Action]func(s *sentence) string{
 		return s.say("{A} a réinitialisé le mot de passe {deT}.", "{A} reset {T's} password.")
 	},
 	access.MembersDisableMfa: func(s *sentence) string {
-		return s.say("{A} a désactivé l’authentification à deux facteurs {deT}.", "{A} turned off two-factor sign-in for {T}.")
+		return s.say("{A} a désactivé la double authentification {deT}.", "{A} turned off two-factor authentication for {T}.")
 	},
 	access.MembersRemove: func(s *sentence) string {
 		if to, ok := s.after["transferredTo"].(map[string]any); ok {
@@ -179,10 +179,10 @@ var describers = map[access.Action]func(s *sentence) string{
 		return s.say("{A} a changé son mot de passe.", "{A} changed their password.")
 	},
 	access.AccountTotpEnable: func(s *sentence) string {
-		return s.say("{A} a activé l’authentification à deux facteurs.", "{A} turned on two-factor sign-in.")
+		return s.say("{A} a activé la double authentification.", "{A} turned on two-factor authentication.")
 	},
 	access.AccountTotpDisable: func(s *sentence) string {
-		return s.say("{A} a désactivé son authentification à deux facteurs.", "{A} turned off their two-factor sign-in.")
+		return s.say("{A} a désactivé sa double authentification.", "{A} turned off their two-factor authentication.")
 	},
 	access.AccountRecoveryCodes: func(s *sentence) string {
 		return s.say("{A} a généré de nouveaux codes de récupération.", "{A} generated new recovery codes.")
@@ -366,8 +366,8 @@ var fieldNames = map[string][2]string{
 	"title": {"titre", "title"},
 	// The organisation's settings.
 	"name": {"nom", "name"}, "logo": {"logo", "logo"}, "defaultLanguage": {"langue par défaut", "default language"},
-	"defaultUnits": {"unités par défaut", "default units"}, "mfaEnabled": {"authentification à deux facteurs", "two-factor sign-in"},
-	"mfaRequired":     {"authentification à deux facteurs obligatoire", "two-factor sign-in required"},
+	"defaultUnits": {"unités par défaut", "default units"}, "mfaEnabled": {"double authentification", "two-factor authentication"},
+	"mfaRequired":     {"double authentification obligatoire", "two-factor authentication required"},
 	"creditBudgeting": {"budget de crédits", "credit budgeting"}, "creditsPool": {"réserve de crédits", "credit pool"},
 	"inviteTtlDays":  {"durée des invitations", "invitation lifetime"},
 	"allowedDomains": {"domaines autorisés", "allowed domains"}, "partnerAccessDefault": {"accès partenaire par défaut", "default partner access"},

@@ -43,7 +43,7 @@ export const fr = {
   'field.language': 'Langue',
   'field.units': 'Unités',
   'field.authSource': 'Mode de connexion',
-  'field.mfa': 'Authentification multifacteur',
+  'field.mfa': 'Double authentification',
 
   'role.owner': 'Propriétaire',
   'role.admin': 'Administrateur',
@@ -85,7 +85,7 @@ export const fr = {
   'signin.invalid': 'Adresse e-mail ou mot de passe incorrect.',
   'signin.tooMany': 'Trop de tentatives. Réessayez dans quelques minutes.',
   'signin.forgot': 'Mot de passe oublié ?',
-  'signin.totpTitle': 'Vérification en deux étapes',
+  'signin.totpTitle': 'Double authentification',
 
   'forgot.title': 'Mot de passe oublié',
   'forgot.text':
@@ -221,7 +221,7 @@ export const fr = {
   'bulk.disabled': 'Désactivé',
   'bulk.enabled': 'Activé',
   'bulk.typeChanged': 'Type d’utilisateur modifié',
-  'bulk.unchanged': 'Inchangé : c’était déjà le cas',
+  'bulk.unchanged': 'Rien à changer : c’était déjà le cas',
   'profile.removePicture': 'Supprimer l’image',
 
   'reason.never_signed_in': 'Ce membre ne s’est jamais connecté : il ne peut pas être désactivé.',

@@ -144,7 +144,7 @@ export const invitationsFr = {
   'invitations.acceptedOn': 'Acceptée {when}',
   'invitations.sentCount.one': '{n} envoi',
   'invitations.sentCount.other': '{n} envois',
-  'invitations.lastSent': 'dernier {when}',
+  'invitations.lastSent': 'dernier envoi {when}',
   'invitations.resend': 'Renvoyer',
   'invitations.revoke': 'Révoquer',
   'invitations.resendFor': 'Renvoyer l’invitation de {email}',

@@ -54,8 +54,8 @@ export const lifecycleFr = {
   // Content and licences of a leaving member.
   'choice.what': '{items} et {groups}',
   'choice.contentLegend': 'Contenu',
-  'choice.contentLead': '{name} possède {what}. Qu’en faire ?',
-  'choice.contentLeadSelf': 'Vous possédez {what}. Qu’en faire ?',
+  'choice.contentLead': '{name} possède {what}. Choisissez ce que devient ce contenu :',
+  'choice.contentLeadSelf': 'Vous possédez {what}. Choisissez ce que devient ce contenu :',
   'choice.transfer': 'Les transférer à un autre membre',
   'choice.delete': 'Les supprimer définitivement',
   'choice.pickerLabel': 'Membre qui recevra le contenu',
