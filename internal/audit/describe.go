@@ -22,9 +22,9 @@ func Describe(r Row, lang string) string {
 		}
 	}
 	if s.r.TargetLabel == "" && s.r.TargetID == "" {
-		return s.say("{A} a effectué l’action « "+r.Action+" ».", "{A} performed “"+r.Action+"”.")
+		return s.say("{A} a effectué l’action «\u202f"+r.Action+"\u202f».", "{A} performed “"+r.Action+"”.")
 	}
-	return s.say("{A} a effectué l’action « "+r.Action+" » sur {T}.", "{A} performed “"+r.Action+"” on {T}.")
+	return s.say("{A} a effectué l’action «\u202f"+r.Action+"\u202f» sur {T}.", "{A} performed “"+r.Action+"” on {T}.")
 }
 
 // Described reports whether Describe has a sentence of its own for action.
@@ -52,7 +52,7 @@ var describers = map[access.Action]func(s *sentence) string{
 	},
 	access.MembersChangeUserType: func(s *sentence) string {
 		from, to := s.word(s.before["userType"]), s.word(s.after["userType"])
-		return s.say("{A} a changé le type d’utilisateur {deT} : "+from+" → "+to+".",
+		return s.say("{A} a changé le type d’utilisateur {deT}\u00a0: "+from+" → "+to+".",
 			"{A} changed {T's} user type from "+from+" to "+to+".")
 	},
 	access.MembersChangeRole: func(s *sentence) string {
@@ -60,7 +60,7 @@ var describers = map[access.Action]func(s *sentence) string{
 		if from == "" || to == "" {
 			return s.say("{A} a changé le rôle {deT}.", "{A} changed {T's} role.")
 		}
-		return s.say("{A} a changé le rôle {deT} : "+from+" → "+to+".", "{A} changed {T's} role from "+from+" to "+to+".")
+		return s.say("{A} a changé le rôle {deT}\u00a0: "+from+" → "+to+".", "{A} changed {T's} role from "+from+" to "+to+".")
 	},
 	access.MembersPartnerAccess: func(s *sentence) string {
 		if on, _ := s.after["partnerAccess"].(bool); on {
@@ -149,7 +149,7 @@ var describers = map[access.Action]func(s *sentence) string{
 		if from == "" || to == "" {
 			return s.say("{A} a changé d’offre pour {T}.", "{A} changed the plan to {T}.")
 		}
-		return s.say("{A} a changé d’offre : "+from+" → "+to+".", "{A} changed the plan from "+from+" to "+to+".")
+		return s.say("{A} a changé d’offre\u00a0: "+from+" → "+to+".", "{A} changed the plan from "+from+" to "+to+".")
 	},
 	access.BillingClosePeriod: func(s *sentence) string {
 		return s.say("{A} a clôturé la période de facturation (facture {T}).", "{A} closed the billing period (invoice {T}).")
@@ -254,7 +254,7 @@ var describers = map[access.Action]func(s *sentence) string{
 			return s.say("{A} a scellé le journal d’audit avec la clé de l’instance ("+s.number(v)+" entrées vérifiées).",
 				"{A} sealed the audit log with the instance’s key ("+s.number(v)+" entries verified).")
 		}
-		return s.say("{A} a scellé le journal d’audit avec la clé de l’instance\u00a0; la chaîne était déjà rompue à l’entrée "+
+		return s.say("{A} a scellé le journal d’audit avec la clé de l’instance\u202f; la chaîne était déjà rompue à l’entrée "+
 			s.number(at)+" ("+s.number(v)+" entrées vérifiées sur "+s.number(n)+").",
 			"{A} sealed the audit log with the instance’s key; the chain was already broken at entry "+s.number(at)+
 				" ("+s.number(v)+" of "+s.number(n)+" entries verified).")

@@ -1,1 +1,0 @@
-import{A as e,Q as t,St as n,Y as r,et as i,gt as a,y as o}from"./format-CX03Inbk.js";var s=i(`<p class="count svelte-1ym5xfv"> </p>`);function c(i,c){let l=o(c,`live`,3,!1);var u=s(),d=n(u,!0);a(()=>{e(u,`id`,c.id),e(u,`role`,l()?`status`:void 0),r(d,c.text)}),t(i,u)}export{c as t};
