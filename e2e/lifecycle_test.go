@@ -138,7 +138,7 @@ func TestLifecycleUI(t *testing.T) {
 		if got, want := lcSpaces(text(t, ctx, "#removal-amount-after")), lcEuroFR(before.MonthlyAmount-preview.SeatPrice); got != want {
 			t.Errorf("the new monthly amount shows %q, want %q", got, want)
 		}
-		waitText(t, ctx, "#removal-summary", "Contenu transféré à "+y.Name+" : "+fmt.Sprintf("%d éléments et 1 groupe", len(preview.Items)))
+		waitText(t, ctx, "#removal-summary", "Contenu transféré à "+y.Name+"\u00a0: "+fmt.Sprintf("%d éléments et 1 groupe", len(preview.Items)))
 		waitText(t, ctx, "#removal-dialog", "La suppression d’un membre supprimera tous ses accès ainsi que ses données.")
 		waitText(t, ctx, "#removal-dialog", "réduction correspondant au coût mensuel du membre supprimé")
 		if n := lcMembers(t, owner, base); len(n) != len(members) {
