@@ -84,7 +84,7 @@ func TestBrowserInvitations(t *testing.T) {
 				t.Errorf("row %d reads %q, want %q … %q", i, rows[i], w[0], w[1])
 			}
 		}
-		waitText(t, ctx, "#invite-seats", "4 places occupées sur 5 : 1 membre et 3 invitations en attente. 1 place libre pour 2 adresses à inviter.")
+		waitText(t, ctx, "#invite-seats", "4 places occupées sur 5\u00a0: 1 membre et 3 invitations en attente. 1 place libre pour 2 adresses à inviter.")
 		screenshot(t, ctx, "invite-check-fr")
 		checkAccessibility(t, ctx, "invite check")
 		if got := pendingInvitations(t, owner, org, ""); got != 3 {
@@ -243,7 +243,7 @@ func TestBrowserInvitations(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS("#invite-seats")),
 		)
 		waitText(t, ctx, "#invite-seats", "Votre abonnement n’a pas assez de places libres.")
-		waitText(t, ctx, "#invite-seats", "5 places occupées sur 5 : 2 membres et 3 invitations en attente. 0 place libre pour 1 adresse à inviter.")
+		waitText(t, ctx, "#invite-seats", "5 places occupées sur 5\u00a0: 2 membres et 3 invitations en attente. 0 place libre pour 1 adresse à inviter.")
 		waitText(t, ctx, "#invite-summary", "Aucune invitation n’a été envoyée")
 		screenshot(t, ctx, "invite-seat-limit-fr")
 		if got := pendingInvitations(t, owner, org, "yann"); got != 0 {
@@ -279,11 +279,11 @@ func TestBrowserInvitations(t *testing.T) {
 		// Révoquer, with its confirmation: the seat is free again.
 		revoke := evalJS[string](t, ctx, `document.querySelector('#invitations-table tr[data-email="alix@atelier.example"] [id^=revoke-]').id`)
 		do(t, ctx, chromedp.Click(chromedp.CSS("#"+revoke)), chromedp.WaitVisible(chromedp.CSS("#invitation-confirm")))
-		waitText(t, ctx, "#invitation-dialog", "Révoquer l’invitation de alix@atelier.example ?")
+		waitText(t, ctx, "#invitation-dialog", "Révoquer l’invitation d’alix@atelier.example\u202f?")
 		screenshot(t, ctx, "invitation-revoke-fr")
 		checkAccessibility(t, ctx, "revoke confirmation")
 		do(t, ctx, chromedp.Click(chromedp.CSS("#invitation-confirm")), chromedp.WaitNotPresent(chromedp.CSS("#invitation-dialog")))
-		waitText(t, ctx, "#invitations-flash", "Invitation révoquée : alix@atelier.example.")
+		waitText(t, ctx, "#invitations-flash", "Invitation révoquée\u00a0: alix@atelier.example.")
 		waitText(t, ctx, "#invitation-count", "2 invitations")
 
 		// Renvoyer: a new link, once, with its QR code; the old one stops working.

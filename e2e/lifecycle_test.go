@@ -138,7 +138,7 @@ func TestLifecycleUI(t *testing.T) {
 		if got, want := lcSpaces(text(t, ctx, "#removal-amount-after")), lcEuroFR(before.MonthlyAmount-preview.SeatPrice); got != want {
 			t.Errorf("the new monthly amount shows %q, want %q", got, want)
 		}
-		waitText(t, ctx, "#removal-summary", "Contenu transféré à "+y.Name+" : "+fmt.Sprintf("%d éléments et 1 groupe", len(preview.Items)))
+		waitText(t, ctx, "#removal-summary", "Contenu transféré à "+y.Name+"\u00a0: "+fmt.Sprintf("%d éléments et 1 groupe", len(preview.Items)))
 		waitText(t, ctx, "#removal-dialog", "La suppression d’un membre supprimera tous ses accès ainsi que ses données.")
 		waitText(t, ctx, "#removal-dialog", "réduction correspondant au coût mensuel du membre supprimé")
 		if n := lcMembers(t, owner, base); len(n) != len(members) {
@@ -367,7 +367,7 @@ func TestLifecycleUI(t *testing.T) {
 		checkAccessibility(t, ctx, "licence form")
 		do(t, ctx, chromedp.Click(chromedp.CSS("#license-save")), chromedp.WaitNotPresent(chromedp.CSS("#license-dialog")))
 		waitText(t, ctx, "#licenses-table", "field-maps")
-		waitText(t, ctx, "main", "Licence créée : Field Maps.")
+		waitText(t, ctx, "main", "Licence créée\u00a0: Field Maps.")
 
 		do(t, ctx, chromedp.Click(chromedp.CSS("#lang-en")))
 		waitText(t, ctx, "h1", "Licences")
@@ -399,7 +399,7 @@ func TestLifecycleUI(t *testing.T) {
 		lcShot(t, ctx, "content-item-create-fr")
 		checkAccessibility(t, ctx, "item form")
 		do(t, ctx, chromedp.Click(chromedp.CSS("#item-save")), chromedp.WaitNotPresent(chromedp.CSS("#item-dialog")))
-		waitText(t, ctx, "main", "Élément créé : Carte des pistes cyclables — Lyon.")
+		waitText(t, ctx, "main", "Élément créé\u00a0: Carte des pistes cyclables — Lyon.")
 		do(t, ctx, chromedp.SendKeys(chromedp.CSS("#item-search"), "cyclables"))
 		waitText(t, ctx, "#item-count", "1 élément")
 		waitText(t, ctx, "#items-table", "Organisation")

@@ -654,7 +654,7 @@ func TestRemovingAMemberWhoOwnsMapsAGroupAndALicence(t *testing.T) {
 		}
 
 		// They were told, in French.
-		if mails := sent(t, 1); mails[0] != leaving.Email+" | Vous avez été retiré de Acme" {
+		if mails := sent(t, 1); mails[0] != leaving.Email+" | Vous avez été retiré d’Acme" {
 			t.Fatalf("mail: %v", mails)
 		}
 	})

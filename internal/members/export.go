@@ -39,10 +39,10 @@ func writeCSV(app core.App, org string, f Filter, w io.Writer) error {
 			m := r.member()
 			alloc := ""
 			if m.Credits.Allocated != nil {
-				alloc = fmt.Sprint(*m.Credits.Allocated)
+				alloc = spreadsheet.Number(*m.Credits.Allocated)
 			}
 			err := out.Row(m.Name, m.GivenName, m.FamilyName, m.Username, m.Email, string(m.Role), string(m.UserType),
-				string(m.Status), m.Added, m.LastLogin, alloc, fmt.Sprint(m.Credits.Used), fmt.Sprint(m.Partner), fmt.Sprint(m.MfaEnabled))
+				string(m.Status), m.Added, m.LastLogin, alloc, spreadsheet.Number(m.Credits.Used), fmt.Sprint(m.Partner), fmt.Sprint(m.MfaEnabled))
 			if err != nil {
 				return err
 			}

@@ -92,7 +92,7 @@ func (p *Patch) validate() error {
 		}
 	}
 	if p.MfaEnabled != nil && p.MfaRequired != nil && *p.MfaRequired && !*p.MfaEnabled {
-		return fail.Invalid("mfaEnabled", "required_by_mfa_required", "Two-factor sign-in cannot be off while it is required.")
+		return fail.Invalid("mfaEnabled", "required_by_mfa_required", "Two-factor authentication cannot be off while it is required.")
 	}
 	if err := amount("creditsPool", p.CreditsPool); err != nil {
 		return err
@@ -320,7 +320,7 @@ func (c *change) implied() error {
 	switch {
 	case enabling && o.GetBool("mfaRequired") && !o.GetBool("mfaEnabled"):
 		if _, asked := c.after["mfaEnabled"]; asked {
-			return fail.Invalid("mfaEnabled", "required_by_mfa_required", "Two-factor sign-in cannot be off while it is required.")
+			return fail.Invalid("mfaEnabled", "required_by_mfa_required", "Two-factor authentication cannot be off while it is required.")
 		}
 		c.set("mfaEnabled", false, true)
 	case !o.GetBool("mfaEnabled") && o.GetBool("mfaRequired"):

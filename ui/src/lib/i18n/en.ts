@@ -41,7 +41,7 @@ export const en: Messages = {
   'field.language': 'Language',
   'field.units': 'Units',
   'field.authSource': 'Sign-in method',
-  'field.mfa': 'Multifactor authentication',
+  'field.mfa': 'Two-factor authentication',
 
   'role.owner': 'Owner',
   'role.admin': 'Administrator',
@@ -82,7 +82,7 @@ export const en: Messages = {
   'signin.invalid': 'Invalid email or password.',
   'signin.tooMany': 'Too many attempts. Try again in a few minutes.',
   'signin.forgot': 'Forgot password?',
-  'signin.totpTitle': 'Two-step verification',
+  'signin.totpTitle': 'Two-factor authentication',
 
   'forgot.title': 'Forgot password',
   'forgot.text': 'Enter your account’s email address: you will get a link to choose a new password.',
@@ -245,7 +245,7 @@ export const en: Messages = {
   'bulk.disabled': 'Disabled',
   'bulk.enabled': 'Enabled',
   'bulk.typeChanged': 'User type changed',
-  'bulk.unchanged': 'Unchanged: it already was',
+  'bulk.unchanged': 'Nothing to change: already set that way',
   'profile.removePicture': 'Remove the picture',
 
   'reason.never_signed_in': 'This member has never signed in, so cannot be disabled.',

@@ -44,7 +44,7 @@ export const fr = {
   'field.language': 'Langue',
   'field.units': 'Unités',
   'field.authSource': 'Mode de connexion',
-  'field.mfa': 'Authentification multifacteur',
+  'field.mfa': 'Double authentification',
 
   'role.owner': 'Propriétaire',
   'role.admin': 'Administrateur',
@@ -85,12 +85,12 @@ export const fr = {
   'signin.submitting': 'Connexion…',
   'signin.invalid': 'Adresse e-mail ou mot de passe incorrect.',
   'signin.tooMany': 'Trop de tentatives. Réessayez dans quelques minutes.',
-  'signin.forgot': 'Mot de passe oublié ?',
-  'signin.totpTitle': 'Vérification en deux étapes',
+  'signin.forgot': 'Mot de passe oublié ?',
+  'signin.totpTitle': 'Double authentification',
 
   'forgot.title': 'Mot de passe oublié',
   'forgot.text':
-    'Saisissez l’adresse e-mail de votre compte : vous y recevrez un lien pour choisir un nouveau mot de passe.',
+    'Saisissez l’adresse e-mail de votre compte : vous y recevrez un lien pour choisir un nouveau mot de passe.',
 
   'notFound.title': 'Page introuvable',
   'notFound.text': 'Aucune page de Roster ne se trouve à l’adresse {path}.',
@@ -99,13 +99,13 @@ export const fr = {
   'denied.text': 'Votre rôle dans l’organisation ne donne pas accès à cette page.',
 
   'app.loadFailed': 'Impossible de charger votre organisation.',
-  'app.pageFailed': 'Impossible de charger cette page : Roster a peut-être été mis à jour depuis l’ouverture de cet onglet.',
+  'app.pageFailed': 'Impossible de charger cette page : Roster a peut-être été mis à jour depuis l’ouverture de cet onglet.',
   'app.reload': 'Recharger',
   'header.signOut': 'Se déconnecter',
   'nav.label': 'Navigation principale',
 
   'members.title': 'Membres',
-  'members.lead': 'Gérer les membres de votre organisation : rôles, types d’utilisateur et statut.',
+  'members.lead': 'Gérer les membres de votre organisation : rôles, types d’utilisateur et statut.',
   'members.invite': 'Inviter des membres',
   'members.export': 'Exporter (CSV)',
   'members.exportFailed': 'L’export n’a pas pu être téléchargé. Réessayez.',
@@ -123,7 +123,7 @@ export const fr = {
   'members.moreOptionsFor': 'Plus d’options pour {name}',
   'members.never': 'Jamais',
   'members.empty': 'Aucun membre ne correspond à cette recherche.',
-  'members.changed': 'Modification enregistrée : {name}.',
+  'members.changed': 'Modification enregistrée : {name}.',
   'directory.lead': 'Les membres de votre organisation.',
   'directory.searchLabel': 'Rechercher des membres',
   'directory.searchPlaceholder': 'Nom ou nom d’utilisateur',
@@ -159,14 +159,14 @@ export const fr = {
   'action.disable': 'Désactiver le membre',
   'action.enable': 'Activer le membre',
 
-  'confirm.disableTitle': 'Désactiver {name} ?',
+  'confirm.disableTitle': 'Désactiver {name} ?',
   'confirm.disableText':
     '{name} ne pourra plus se connecter ni utiliser les ressources de l’organisation, et ses sessions en cours prendront fin. Son compte reste compté dans les places facturées. Vous pourrez l’activer à nouveau.',
-  'confirm.enableTitle': 'Activer {name} ?',
+  'confirm.enableTitle': 'Activer {name} ?',
   'confirm.enableText':
     '{name} pourra de nouveau se connecter et utiliser les ressources de l’organisation.',
-  'confirm.partnerOnTitle': 'Activer l’accès partenaire de {name} ?',
-  'confirm.partnerOffTitle': 'Désactiver l’accès partenaire de {name} ?',
+  'confirm.partnerOnTitle': 'Activer l’accès partenaire de {name} ?',
+  'confirm.partnerOffTitle': 'Désactiver l’accès partenaire de {name} ?',
   'confirm.partnerOnText':
     'L’accès partenaire permet au membre d’utiliser les ressources en ligne du fournisseur (formation, assistance, forums). Son nom complet, son nom d’utilisateur et son adresse e-mail sont alors communiqués au fournisseur.',
   'confirm.partnerOffText': 'Le membre n’aura plus accès aux ressources en ligne du fournisseur.',
@@ -176,7 +176,7 @@ export const fr = {
   'confirm.downgradeText':
     'Ce type d’utilisateur offre moins de fonctionnalités. Le changement n’est possible que si le membre ne possède ni contenu ni groupe, n’a pas de licence incompatible avec ce type et n’appartient à aucun groupe de mise à jour partagée.',
   'confirm.creditsTitle': 'Gérer les crédits de {name}',
-  'confirm.creditsUsed': 'Crédits déjà utilisés : {used}.',
+  'confirm.creditsUsed': 'Crédits déjà utilisés : {used}.',
   'confirm.creditsUnlimited': 'Aucune limite',
   'confirm.creditsLimit': 'Allouer un nombre de crédits',
   'confirm.creditsAmount': 'Crédits alloués',
@@ -188,9 +188,9 @@ export const fr = {
   'bulk.enable': 'Activer',
   'bulk.userType': 'Gérer les types d’utilisateurs',
   'bulk.tooMany.one':
-    'Les actions groupées portent sur {limit} membres au plus : désélectionnez-en {n}.',
+    'Les actions groupées portent sur {limit} membres au plus : désélectionnez-en {n}.',
   'bulk.tooMany.other':
-    'Les actions groupées portent sur {limit} membres au plus : désélectionnez-en {n}.',
+    'Les actions groupées portent sur {limit} membres au plus : désélectionnez-en {n}.',
   'bulk.disableTitle': 'Désactiver les membres',
   'bulk.enableTitle': 'Activer les membres',
   'bulk.userTypeTitle': 'Gérer les types d’utilisateurs',
@@ -253,25 +253,25 @@ export const fr = {
   'bulk.disabled': 'Désactivé',
   'bulk.enabled': 'Activé',
   'bulk.typeChanged': 'Type d’utilisateur modifié',
-  'bulk.unchanged': 'Inchangé : c’était déjà le cas',
+  'bulk.unchanged': 'Rien à changer : c’était déjà le cas',
   'profile.removePicture': 'Supprimer l’image',
 
-  'reason.never_signed_in': 'Ce membre ne s’est jamais connecté : il ne peut pas être désactivé.',
+  'reason.never_signed_in': 'Ce membre ne s’est jamais connecté : il ne peut pas être désactivé.',
   'reason.owns_content':
-    'Ce membre possède du contenu ou des groupes que ce type d’utilisateur ne peut pas posséder : transférez-les d’abord.',
+    'Ce membre possède du contenu ou des groupes que ce type d’utilisateur ne peut pas posséder : transférez-les d’abord.',
   'reason.owns_content_count':
-    'Ce membre possède {items} et {groups}, que ce type d’utilisateur ne peut pas posséder : transférez-les d’abord.',
+    'Ce membre possède {items} et {groups}, que ce type d’utilisateur ne peut pas posséder : transférez-les d’abord.',
   'count.items.one': '{n} élément',
   'count.items.other': '{n} éléments',
   'count.groups.one': '{n} groupe',
   'count.groups.other': '{n} groupes',
   'reason.incompatible_licenses':
-    'Ce membre a des licences incompatibles avec ce type d’utilisateur : révoquez-les d’abord.',
+    'Ce membre a des licences incompatibles avec ce type d’utilisateur : révoquez-les d’abord.',
   'reason.shared_update_groups':
     'Ce membre appartient à des groupes de mise à jour partagée que ce type d’utilisateur ne peut pas modifier.',
   'reason.role_incompatible_type':
-    'Ce type d’utilisateur n’est pas compatible avec le rôle du membre : un administrateur ou le propriétaire est Créateur ou Professionnel.',
-  'reason.member_disabled': 'Ce membre est désactivé : activez-le d’abord.',
+    'Ce type d’utilisateur n’est pas compatible avec le rôle du membre : un administrateur ou le propriétaire est Créateur ou Professionnel.',
+  'reason.member_disabled': 'Ce membre est désactivé : activez-le d’abord.',
   'reason.credit_budgeting_off':
     'La budgétisation des crédits n’est pas activée pour votre organisation.',
   'reason.email_taken': 'Cette adresse e-mail est déjà utilisée par un autre compte.',
