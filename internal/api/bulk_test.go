@@ -106,6 +106,55 @@ func TestBulkActions(t *testing.T) {
 	})
 }
 
+// TestCostBeforeTheChange: a dry run prices a change of user types (or a removal) before
+// it is confirmed, from the same plan prices the change will bill, and changes nothing;
+// the Members page reads its seats.
+func TestCostBeforeTheChange(t *testing.T) {
+	w := newCrew(t)
+	ids := w.members(t, 3, access.Viewer)
+	dry := func(body map[string]any) testapp.Response {
+		body["dryRun"] = true
+		return w.c.Do("POST", "/api/orgs/"+w.org.ID+"/members/bulk", w.owner.Token(t), body)
+	}
+	sub, _ := w.app.FindFirstRecordByFilter("subscriptions", "org = {:o}", dbx.Params{"o": w.org.ID})
+	before := sub.GetInt("monthlyAmount")
+
+	r := dry(map[string]any{"action": "userType", "userType": "professional", "ids": ids})
+	cost, _ := r.JSON["cost"].(map[string]any)
+	if r.Status != 200 || r.JSON["changed"] != 0.0 || cost == nil {
+		t.Fatalf("%d %s", r.Status, r.Raw)
+	}
+	seats := cost["seats"].(map[string]any)
+	if seats["viewer"] != -3.0 || seats["professional"] != 3.0 || cost["monthlyAmount"] != float64(before) {
+		t.Fatalf("cost %v", cost)
+	}
+	if w.count(t, "memberships", dbx.HashExp{"userType": "professional"}) != 0 {
+		t.Fatal("a dry run changed user types")
+	}
+	// The change bills exactly what was shown.
+	r = w.c.Do("POST", "/api/orgs/"+w.org.ID+"/members/bulk", w.owner.Token(t),
+		map[string]any{"action": "userType", "userType": "professional", "ids": ids})
+	sub, _ = w.app.FindFirstRecordByFilter("subscriptions", "org = {:o}", dbx.Params{"o": w.org.ID})
+	if r.Status != 200 || float64(sub.GetInt("monthlyAmount")) != cost["monthlyAmountAfter"] || cost["monthlyAmountAfter"] == float64(before) {
+		t.Fatalf("billed %d, shown %v (%d %s)", sub.GetInt("monthlyAmount"), cost["monthlyAmountAfter"], r.Status, r.Raw)
+	}
+
+	r = dry(map[string]any{"action": "remove", "ids": ids[:1], "deleteContent": true})
+	if cost, _ := r.JSON["cost"].(map[string]any); r.Status != 200 || cost["seats"].(map[string]any)["professional"] != -1.0 ||
+		w.count(t, "memberships", dbx.HashExp{"id": ids[0]}) != 1 {
+		t.Fatalf("removal dry run %d %s", r.Status, r.Raw)
+	}
+	if r := dry(map[string]any{"action": "disable", "ids": ids[:1]}); r.Status != 200 || r.JSON["cost"] != nil {
+		t.Fatalf("a disable has no cost: %d %s", r.Status, r.Raw)
+	}
+
+	s := w.c.Do("GET", "/api/orgs/"+w.org.ID+"/seats", w.admin.Token(t), nil)
+	if s.Status != 200 || s.JSON["seatsUsed"] != float64(w.count(t, "memberships", dbx.HashExp{"org": w.org.ID})) {
+		t.Fatalf("seats %d %s", s.Status, s.Raw)
+	}
+	expectStatus(t, w.c.Do("GET", "/api/orgs/"+w.org.ID+"/seats", w.member.Token(t), nil), 403, "")
+}
+
 // tokenKeys reads the token keys of the accounts of the given memberships.
 func (w *crew) tokenKeys(t *testing.T, ids ...string) []string {
 	t.Helper()

@@ -18,6 +18,7 @@ import (
 // invitationRoutes: inviting, the invitation lifecycle and the public join flow. The
 // public routes sit under /api/invitations/, which has its own rate limit (30/60 s per IP).
 func invitationRoutes(public, org *router.RouterGroup[*core.RequestEvent]) {
+	org.GET("/seats", handle(getSeats))
 	org.GET("/invitations", handle(listInvitations))
 	org.POST("/invitations", handle(createInvitations)).Bind(apis.BodyLimit(2 << 20))
 	org.POST("/invitations/{id}/resend", handle(resendInvitation))
@@ -216,4 +217,12 @@ func decodeInvitationForm(e *core.RequestEvent) (invites.Request, error) {
 		req.Credits = &n
 	}
 	return req, nil
+}
+
+func getSeats(e *core.RequestEvent) error {
+	s, err := invites.SeatsOf(e.App, actor(e))
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, s)
 }

@@ -88,6 +88,15 @@ func (s Seats) details() map[string]any {
 }
 
 // seatsOf counts org's seats in app (the caller's transaction).
+// SeatsOf answers the organisation's seats: billed, held by pending invitations, and the
+// plan's limit (0: none), for the Members page. Access: members.list.
+func SeatsOf(app core.App, actor access.Actor) (Seats, error) {
+	if err := access.Can(actor.Member, access.MembersList, nil); err != nil {
+		return Seats{}, err
+	}
+	return seatsOf(app, actor.Org)
+}
+
 func seatsOf(app core.App, org string) (Seats, error) {
 	var s Seats
 	err := app.DB().NewQuery(`SELECT

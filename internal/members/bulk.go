@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/billing"
 	"roster/internal/fail"
 )
 
@@ -36,6 +37,7 @@ type BulkRequest struct {
 	Allocated      *float64 `json:"allocated"`
 	Unlimited      bool     `json:"unlimited"`
 	SkipIneligible bool     `json:"skipIneligible"`
+	DryRun         bool     `json:"dryRun"` // check every member and price the change; change nothing
 	RemoveOptions
 }
 
@@ -50,8 +52,9 @@ type BulkResult struct {
 
 // BulkOutcome lists a result per distinct id, in the order asked, and how many members changed.
 type BulkOutcome struct {
-	Results []BulkResult `json:"results"`
-	Changed int          `json:"changed"`
+	Results []BulkResult  `json:"results"`
+	Changed int           `json:"changed"`
+	Cost    *billing.Cost `json:"cost,omitempty"` // a dry run's: what the eligible members' change would cost
 }
 
 // Bulk applies one action (see the Bulk constants) to several members of actor's
@@ -62,6 +65,7 @@ type BulkOutcome struct {
 // SkipIneligible it is all or nothing: if any member is ineligible nothing changes.
 // Errors: 400 ids (none, or more than MaxBulk once duplicates collapse), 400 action,
 // 400 userType; 403 when the actor may not take the action on anyone; 409 bulk_ineligible with the per-id results in details.
+// A DryRun answers the results and, for a change of seats, its Cost, changing nothing.
 func Bulk(app core.App, actor access.Actor, req BulkRequest) (*BulkOutcome, error) {
 	ids := distinct(req.IDs)
 	if len(ids) == 0 || len(ids) > MaxBulk {
@@ -81,6 +85,13 @@ func Bulk(app core.App, actor access.Actor, req BulkRequest) (*BulkOutcome, erro
 		if err != nil {
 			return err
 		}
+		if req.DryRun {
+			out.Results, out.Cost, err = results, nil, nil
+			if o.seats != nil {
+				out.Cost, err = costOf(tx, actor.Org, eligible, o)
+			}
+			return err
+		}
 		if !req.SkipIneligible && anyRefused(results) {
 			return fail.Conflict("bulk_ineligible", "Some members cannot take this action; nothing was changed.",
 				map[string]any{"results": results, "changed": 0})
@@ -97,6 +108,22 @@ func Bulk(app core.App, actor access.Actor, req BulkRequest) (*BulkOutcome, erro
 		return nil, err
 	}
 	return out, nil
+}
+
+// costOf prices what o would do to the seats of ts.
+func costOf(tx core.App, org string, ts []*target, o op) (*billing.Cost, error) {
+	seats := map[access.UserType]int{}
+	for _, t := range ts {
+		for ut, n := range o.seats(t) {
+			seats[ut] += n
+		}
+	}
+	for ut, n := range seats {
+		if n == 0 {
+			delete(seats, ut)
+		}
+	}
+	return billing.CostOf(tx, org, seats)
 }
 
 // bulkOp is the op of a bulk request, its action, or a 400 naming the field it lacks.

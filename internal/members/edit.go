@@ -38,6 +38,9 @@ type op struct {
 	// rows (and ledger rows, mails): set-based (a few statements for all the targets)
 	// for the changes a bulk action makes, one member at a time (each) for the others.
 	apply func(tx core.App, ts []*target) error
+	// seats is what the change does to one target's billed seat, by user type, for the
+	// cost shown before a bulk change is confirmed (nil: the change costs nothing).
+	seats func(t *target) map[access.UserType]int
 }
 
 // each makes an op's apply out of a change made to one member at a time.

@@ -144,7 +144,8 @@ func (o RemoveOptions) valid() error {
 
 func (r *removal) op() op {
 	r.held = map[string]*content.Holdings{}
-	return op{check: r.check, apply: each(r.apply)}
+	return op{check: r.check, apply: each(r.apply),
+		seats: func(t *target) map[access.UserType]int { return map[access.UserType]int{t.Policy().UserType: -1} }}
 }
 
 // check enforces the policy and the removal's preconditions.

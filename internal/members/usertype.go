@@ -44,6 +44,9 @@ type holdings struct {
 func userTypeOp(actor access.Actor, to access.UserType) op {
 	var held map[string]*holdings
 	return op{
+		seats: func(t *target) map[access.UserType]int {
+			return map[access.UserType]int{t.Policy().UserType: -1, to: 1}
+		},
 		prepare: func(tx core.App, ts []*target) (err error) {
 			held, err = holdingsOf(tx, actor.Org, ts, to)
 			return err
