@@ -45,6 +45,7 @@ func TestBrowserBulkActions(t *testing.T) {
 	t.Run("beyond 100 matching members, a sentence says why not", func(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(s.URL+"/members?perPage=25"))
 		waitJS(t, ctx, `document.querySelectorAll("#members-table tbody tr").length === 25`, "a page of 25")
+		waitText(t, ctx, "#seat-usage", "401 membres") // the page says the seats it uses
 		do(t, ctx, chromedp.Click(chromedp.CSS("#select-page")))
 		waitText(t, ctx, "#select-all-limit", "401 membres correspondent")
 		do(t, ctx, chromedp.Click(chromedp.CSS("#select-page"))) // and unselect the page
@@ -59,6 +60,15 @@ func TestBrowserBulkActions(t *testing.T) {
 		do(t, ctx, chromedp.Click(chromedp.CSS("#select-all-matching")))
 		waitText(t, ctx, "#selection-button", fmt.Sprintf("%d membres sélectionnés", matching))
 		screenshot(t, ctx, "members-select-all-matching-fr")
+
+		// A change of user types shows its cost before it is made: the seats, then the amount.
+		do(t, ctx, chromedp.Click(chromedp.CSS("#bulk-user-type")), chromedp.WaitVisible(chromedp.CSS("#bulk-user-type-select")),
+			setField("#bulk-user-type-select", "professional"))
+		waitText(t, ctx, "#cost-preview", "Places Professionnel")
+		waitText(t, ctx, "#cost-preview", "Nouveau montant mensuel")
+		screenshot(t, ctx, "members-bulk-user-type-cost-fr")
+		checkAccessibility(t, ctx, "bulk user type with its cost")
+		do(t, ctx, chromedp.Click(chromedp.CSS("#bulk-dialog .button.secondary")), chromedp.WaitNotPresent(chromedp.CSS("#bulk-dialog")))
 
 		do(t, ctx, chromedp.Click(chromedp.CSS("#bulk-end-sessions")), chromedp.WaitVisible(chromedp.CSS("#bulk-confirm")))
 		waitText(t, ctx, "#bulk-dialog", fmt.Sprintf("Les %d membres sélectionnés seront déconnectés partout", matching))
@@ -95,5 +105,7 @@ func TestBrowserBulkActions(t *testing.T) {
 		if n := owner.count(t, org, ""); n != 399 {
 			t.Fatalf("%d members after removing two of 401", n)
 		}
+		do(t, ctx, chromedp.Click(chromedp.CSS("#bulk-close")))
+		waitText(t, ctx, "#seat-usage", "399 membres") // read again after the change
 	})
 }

@@ -274,6 +274,15 @@ export interface BulkOptions {
   deleteContent?: boolean
   revokeLicenses?: boolean
   skipIneligible?: boolean
+  dryRun?: boolean
+}
+
+// Cost is what a change of seats does to the monthly amount (cents), before it is made.
+export interface Cost {
+  seats: Partial<Record<UserType, number>>
+  monthlyAmount: number
+  monthlyAmountAfter: number
+  currency: string
 }
 
 export interface BulkResult {
@@ -290,7 +299,7 @@ export function bulk(
   action: BulkAction,
   ids: string[],
   options: BulkOptions = {},
-): Promise<{ results: BulkResult[]; changed: number }> {
+): Promise<{ results: BulkResult[]; changed: number; cost?: Cost }> {
   return pb.send(`${base(org)}/bulk`, { method: 'POST', body: { action, ids, ...options } })
 }
 

@@ -222,6 +222,8 @@ export const en: Messages = {
   'bulk.heirRequired': 'Choose the member who receives the content.',
   'bulk.revokeLicenses': 'Revoke their licences',
   'bulk.removed': 'Removed',
+  'members.seatsUnlimited': 'Seats: {members} and {pending}; the plan has no seat limit.',
+  'cost.seats': '{type} seats',
   'bulk.selectAll.one': 'Select the {n} matching member',
   'bulk.selectAll.other': 'Select all {n} matching members',
   'bulk.selectAllFailed': 'The matching members could not be loaded. Try again.',

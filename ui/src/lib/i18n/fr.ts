@@ -230,6 +230,8 @@ export const fr = {
   'bulk.heirRequired': 'Choisissez le membre qui recevra le contenu.',
   'bulk.revokeLicenses': 'Révoquer leurs licences',
   'bulk.removed': 'Supprimé',
+  'members.seatsUnlimited': 'Places : {members} et {pending} ; la formule n’a pas de limite de places.',
+  'cost.seats': 'Places {type}',
   'bulk.selectAll.one': 'Sélectionner le membre correspondant',
   'bulk.selectAll.other': 'Sélectionner les {n} membres correspondants',
   'bulk.selectAllFailed': 'Les membres correspondants n’ont pas pu être chargés. Réessayez.',

@@ -1,0 +1,1 @@
+import{$ as e,C as t,Et as n,P as r,bt as i,it as a,nt as o}from"./format-_4sc68lJ.js";var s=a(`<p class="count svelte-1ym5xfv"> </p>`);function c(a,c){let l=t(c,`live`,3,!1);var u=s(),d=n(u,!0);i(()=>{r(u,`id`,c.id),r(u,`role`,l()?`status`:void 0),e(d,c.text)}),o(a,u)}export{c as t};
