@@ -85,6 +85,8 @@ func TestBrowserInvitations(t *testing.T) {
 			}
 		}
 		waitText(t, ctx, "#invite-seats", "4 places occupées sur 5\u00a0: 1 membre et 3 invitations en attente. 1 place libre pour 2 adresses à inviter.")
+		// What the one invitable address will cost once it joins, before anything is sent.
+		waitText(t, ctx, "#cost-preview", "Nouveau montant mensuel")
 		screenshot(t, ctx, "invite-check-fr")
 		checkAccessibility(t, ctx, "invite check")
 		if got := pendingInvitations(t, owner, org, ""); got != 3 {

@@ -44,6 +44,8 @@ type Result struct {
 	DryRun  bool        `json:"dryRun"`
 	Mailed  bool        `json:"mailed"` // a mail server is configured: the invitees get a mail
 	Seats   Seats       `json:"seats"`  // as they were before this request; Requested = rows that passed the other checks
+	// A dry run's: what the invitations will cost once accepted (a seat each, billed on joining).
+	Cost *billing.Cost `json:"cost,omitempty"`
 }
 
 // RowResult is one row's verdict. Invitation is set once the invitation exists.
@@ -162,7 +164,14 @@ func invite(app core.App, by access.Actor, req Request) (*Result, error) {
 			}
 		}
 		if req.DryRun {
-			return nil
+			seats := map[access.UserType]int{}
+			for _, c := range cs {
+				if c.code == "" {
+					seats[c.userType]++
+				}
+			}
+			out.Cost, err = billing.CostOf(tx, org.Id, seats)
+			return err
 		}
 		partner := org.GetBool("partnerAccessDefault")
 		if req.PartnerAccess != nil {
