@@ -37,11 +37,7 @@ func TestBillingUI(t *testing.T) {
 	}
 	s := startServer(t, dir)
 	owner := apiSignIn(t, s, "owner@carto.example")
-	var me struct {
-		Org struct{ ID string } `json:"org"`
-	}
-	owner.get(t, "/api/me", &me)
-	org := me.Org.ID
+	org := orgOf(t, owner)
 	var sub struct {
 		Plan struct {
 			Name     string

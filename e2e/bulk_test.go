@@ -18,11 +18,7 @@ func TestBrowserBulkActions(t *testing.T) {
 	}
 	s := startServer(t, dir)
 	owner := apiSignIn(t, s, "owner@demo.example")
-	var me struct {
-		Org struct{ ID string } `json:"org"`
-	}
-	owner.get(t, "/api/me", &me)
-	org := me.Org.ID
+	org := orgOf(t, owner)
 
 	// A query that matches more members than a page of 25 shows, and at most 100.
 	query := ""

@@ -71,11 +71,7 @@ func TestDetailsUI(t *testing.T) {
 
 		// A member whose name starts with a vowel: the dialog's title elides, its select has focus.
 		owner := client{s: s, token: evalJS[string](t, ctx, `JSON.parse(localStorage.getItem("pocketbase_auth")).token`)}
-		var me struct {
-			Org struct{ ID string } `json:"org"`
-		}
-		owner.get(t, "/api/me", &me)
-		members := lcMembers(t, owner, "/api/orgs/"+me.Org.ID)
+		members := lcMembers(t, owner, "/api/orgs/"+orgOf(t, owner))
 		var vowel lcMember
 		for _, m := range members {
 			if m.Role == "member" && m.Status == "active" && strings.ContainsRune("AEIOUYÉÈ", []rune(m.Name + " ")[0]) && lcUniqueName(members, m.Name) {

@@ -42,11 +42,7 @@ func TestBrowserInvitations(t *testing.T) {
 	}
 	s := startServer(t, dir) // no ROSTER_SMTP_URL: invitations are not mailed
 	owner := apiSignIn(t, s, "owner@atelier.example")
-	var me struct {
-		Org struct{ ID string } `json:"org"`
-	}
-	owner.get(t, "/api/me", &me)
-	org := me.Org.ID
+	org := orgOf(t, owner)
 	before := seatsAndAmount(t, owner, org)
 	if before.BilledSeats != 1 || before.PendingInvitations != 3 {
 		t.Fatalf("before: %d billed seats and %d pending invitations, want 1 and 3", before.BilledSeats, before.PendingInvitations)

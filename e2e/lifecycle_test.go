@@ -41,11 +41,7 @@ func TestLifecycleUI(t *testing.T) {
 		ctx := newBrowser(t, 1280, 800)
 		lcSignIn(t, ctx, s, ownerEmail)
 		owner = client{s: s, token: evalJS[string](t, ctx, `JSON.parse(localStorage.getItem("pocketbase_auth")).token`)}
-		var me struct {
-			Org struct{ ID string } `json:"org"`
-		}
-		owner.get(t, "/api/me", &me)
-		org = me.Org.ID
+		org = orgOf(t, owner)
 	}
 	base := "/api/orgs/" + org
 	members := lcMembers(t, owner, base)

@@ -32,11 +32,7 @@ func TestBrowserMembers(t *testing.T) {
 	}
 	s := startServer(t, dir)
 	owner := apiSignIn(t, s, "owner@demo.example")
-	var me struct {
-		Org struct{ ID string } `json:"org"`
-	}
-	owner.get(t, "/api/me", &me)
-	org := me.Org.ID
+	org := orgOf(t, owner)
 	total := owner.count(t, org, "")
 	if total != 401 {
 		t.Fatalf("the demo organisation has %d members, want 401", total)

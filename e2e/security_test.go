@@ -58,11 +58,7 @@ func TestBrowserSecurity(t *testing.T) {
 
 	s := startServer(t, dir)
 	owner := apiSignIn(t, s, "owner@demo.example")
-	var me struct {
-		Org struct{ ID string } `json:"org"`
-	}
-	owner.get(t, "/api/me", &me)
-	org := me.Org.ID
+	org := orgOf(t, owner)
 	var page struct {
 		Items []struct{ ID, Email, Name string }
 	}
