@@ -37,11 +37,7 @@ func TestBillingUI(t *testing.T) {
 	}
 	s := startServer(t, dir)
 	owner := apiSignIn(t, s, "owner@carto.example")
-	var me struct {
-		Org struct{ ID string } `json:"org"`
-	}
-	owner.get(t, "/api/me", &me)
-	org := me.Org.ID
+	org := orgOf(t, owner)
 	var sub struct {
 		Plan struct {
 			Name     string
@@ -100,7 +96,7 @@ func TestBillingUI(t *testing.T) {
 				t.Errorf("seats row %d is %q, want %q", i, rows[i], want)
 			}
 		}
-		waitText(t, ctx, "#billed-rule", fmt.Sprintf("201 places facturées : %d membres actifs et %d membre", sub.ActiveMembers, sub.DisabledMembers))
+		waitText(t, ctx, "#billed-rule", fmt.Sprintf("201 places facturées\u00a0: %d membres actifs et %d membre", sub.ActiveMembers, sub.DisabledMembers))
 		waitText(t, ctx, "#reserved-seats", fmt.Sprintf("%d invitations en attente", sub.PendingInvitations))
 
 		// The chart is drawn: a uPlot canvas with a size, and its summary in words beside it.
@@ -137,7 +133,7 @@ func TestBillingUI(t *testing.T) {
 		do(t, ctx, chromedp.Click(chromedp.CSS("#method-submit")), chromedp.WaitNotPresent(chromedp.CSS("#method-dialog")))
 		waitText(t, ctx, "#methods-list", "Visa •••• 4242")
 		waitText(t, ctx, "#methods-list", "Par défaut")
-		waitText(t, ctx, "#billing-flash", "« Visa •••• 4242 » a été ajouté")
+		waitText(t, ctx, "#billing-flash", "«\u202fVisa •••• 4242\u202f» a été ajouté")
 		waitJS(t, ctx, `document.activeElement?.id === "add-method"`, "focus back on the add button")
 		if ms := methods(); len(ms) != 1 || ms[0].Kind != "card" || ms[0].Last4 != "4242" || !ms[0].IsDefault {
 			t.Fatalf("after adding a card the server has %+v", ms)
@@ -190,13 +186,13 @@ func TestBillingUI(t *testing.T) {
 			}
 		}
 		do(t, ctx, chromedp.Click(chromedp.CSS("#default-"+card)))
-		waitText(t, ctx, "#billing-flash", "« Visa •••• 4242 » est désormais le moyen de paiement par défaut")
+		waitText(t, ctx, "#billing-flash", "«\u202fVisa •••• 4242\u202f» est désormais le moyen de paiement par défaut")
 		waitText(t, ctx, "#methods-list li:first-child", "Visa •••• 4242")
 		transfer := evalJS[string](t, ctx, `document.querySelector('#methods-list li[data-kind="transfer"]').dataset.id`)
-		do(t, ctx, chromedp.Click(chromedp.CSS("#remove-"+transfer)), chromedp.WaitVisible(chromedp.CSS("#remove-method-confirm")))
-		waitText(t, ctx, "#remove-method-dialog", "Supprimer « Virement BNP réf. CARTO-2026 » ?")
+		do(t, ctx, chromedp.Click(chromedp.CSS("#remove-"+transfer)), chromedp.WaitVisible(chromedp.CSS("#remove-method-dialog-confirm")))
+		waitText(t, ctx, "#remove-method-dialog", "Supprimer «\u202fVirement BNP réf. CARTO-2026\u202f»\u202f?")
 		checkAccessibility(t, ctx, "remove a payment method")
-		do(t, ctx, chromedp.Click(chromedp.CSS("#remove-method-confirm")), chromedp.WaitNotPresent(chromedp.CSS("#remove-method-dialog")))
+		do(t, ctx, chromedp.Click(chromedp.CSS("#remove-method-dialog-confirm")), chromedp.WaitNotPresent(chromedp.CSS("#remove-method-dialog")))
 		waitJS(t, ctx, `!document.querySelector('#methods-list li[data-kind="transfer"]')`, "the transfer gone")
 		if ms := methods(); len(ms) != 1 || !ms[0].IsDefault {
 			t.Fatalf("after removing the transfer the server has %+v", ms)
@@ -277,7 +273,7 @@ func TestBillingUI(t *testing.T) {
 		waitText(t, ctx, "#plan-submit", "Passer à l’offre "+small.Name)
 		do(t, ctx, chromedp.Click(chromedp.CSS("#plan-submit")))
 		taken := sub.BilledSeats + sub.PendingInvitations
-		waitText(t, ctx, "#plan-error", fmt.Sprintf("L’offre %s compte %d places : %d places facturées et %d invitations en attente en occupent %d. Libérez %d places",
+		waitText(t, ctx, "#plan-error", fmt.Sprintf("L’offre %s compte %d places\u00a0: %d places facturées et %d invitations en attente en occupent %d. Libérez %d places",
 			small.Name, small.MaxSeats, sub.BilledSeats, sub.PendingInvitations, taken, taken-small.MaxSeats))
 		viewShot(t, ctx, "billing-plan-refused-fr")
 		checkAccessibility(t, ctx, "change plan refused")
@@ -301,7 +297,7 @@ func TestBillingUI(t *testing.T) {
 			t.Error("the current plan can be submitted as a change")
 		}
 		do(t, bctx, chromedp.Click(chromedp.CSS("#plan-team")))
-		waitText(t, bctx, "#plan-new-amount", "Montant mensuel avec l’offre Team : 35,00\u00a0€ (aujourd’hui : 35,00\u00a0€).")
+		waitText(t, bctx, "#plan-new-amount", "Montant mensuel avec l’offre Team\u00a0: 35,00\u00a0€ (aujourd’hui\u00a0: 35,00\u00a0€).")
 		do(t, bctx, chromedp.Click(chromedp.CSS("#plan-submit")), chromedp.WaitNotPresent(chromedp.CSS("#plan-dialog")))
 		waitText(t, bctx, "#billing-flash", "L’organisation est passée à l’offre Team.")
 		waitText(t, bctx, "#plan-name", "Offre Team")

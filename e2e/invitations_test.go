@@ -42,11 +42,7 @@ func TestBrowserInvitations(t *testing.T) {
 	}
 	s := startServer(t, dir) // no ROSTER_SMTP_URL: invitations are not mailed
 	owner := apiSignIn(t, s, "owner@atelier.example")
-	var me struct {
-		Org struct{ ID string } `json:"org"`
-	}
-	owner.get(t, "/api/me", &me)
-	org := me.Org.ID
+	org := orgOf(t, owner)
 	before := seatsAndAmount(t, owner, org)
 	if before.BilledSeats != 1 || before.PendingInvitations != 3 {
 		t.Fatalf("before: %d billed seats and %d pending invitations, want 1 and 3", before.BilledSeats, before.PendingInvitations)
@@ -84,7 +80,9 @@ func TestBrowserInvitations(t *testing.T) {
 				t.Errorf("row %d reads %q, want %q … %q", i, rows[i], w[0], w[1])
 			}
 		}
-		waitText(t, ctx, "#invite-seats", "4 places occupées sur 5 : 1 membre et 3 invitations en attente. 1 place libre pour 2 adresses à inviter.")
+		waitText(t, ctx, "#invite-seats", "4 places occupées sur 5\u00a0: 1 membre et 3 invitations en attente. 1 place libre pour 2 adresses à inviter.")
+		// What the one invitable address will cost once it joins, before anything is sent.
+		waitText(t, ctx, "#cost-preview", "Nouveau montant mensuel")
 		screenshot(t, ctx, "invite-check-fr")
 		checkAccessibility(t, ctx, "invite check")
 		if got := pendingInvitations(t, owner, org, ""); got != 3 {
@@ -243,7 +241,7 @@ func TestBrowserInvitations(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS("#invite-seats")),
 		)
 		waitText(t, ctx, "#invite-seats", "Votre abonnement n’a pas assez de places libres.")
-		waitText(t, ctx, "#invite-seats", "5 places occupées sur 5 : 2 membres et 3 invitations en attente. 0 place libre pour 1 adresse à inviter.")
+		waitText(t, ctx, "#invite-seats", "5 places occupées sur 5\u00a0: 2 membres et 3 invitations en attente. 0 place libre pour 1 adresse à inviter.")
 		waitText(t, ctx, "#invite-summary", "Aucune invitation n’a été envoyée")
 		screenshot(t, ctx, "invite-seat-limit-fr")
 		if got := pendingInvitations(t, owner, org, "yann"); got != 0 {
@@ -279,11 +277,11 @@ func TestBrowserInvitations(t *testing.T) {
 		// Révoquer, with its confirmation: the seat is free again.
 		revoke := evalJS[string](t, ctx, `document.querySelector('#invitations-table tr[data-email="alix@atelier.example"] [id^=revoke-]').id`)
 		do(t, ctx, chromedp.Click(chromedp.CSS("#"+revoke)), chromedp.WaitVisible(chromedp.CSS("#invitation-confirm")))
-		waitText(t, ctx, "#invitation-dialog", "Révoquer l’invitation de alix@atelier.example ?")
+		waitText(t, ctx, "#invitation-dialog", "Révoquer l’invitation d’alix@atelier.example\u202f?")
 		screenshot(t, ctx, "invitation-revoke-fr")
 		checkAccessibility(t, ctx, "revoke confirmation")
 		do(t, ctx, chromedp.Click(chromedp.CSS("#invitation-confirm")), chromedp.WaitNotPresent(chromedp.CSS("#invitation-dialog")))
-		waitText(t, ctx, "#invitations-flash", "Invitation révoquée : alix@atelier.example.")
+		waitText(t, ctx, "#invitations-flash", "Invitation révoquée\u00a0: alix@atelier.example.")
 		waitText(t, ctx, "#invitation-count", "2 invitations")
 
 		// Renvoyer: a new link, once, with its QR code; the old one stops working.

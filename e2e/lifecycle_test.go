@@ -41,11 +41,7 @@ func TestLifecycleUI(t *testing.T) {
 		ctx := newBrowser(t, 1280, 800)
 		lcSignIn(t, ctx, s, ownerEmail)
 		owner = client{s: s, token: evalJS[string](t, ctx, `JSON.parse(localStorage.getItem("pocketbase_auth")).token`)}
-		var me struct {
-			Org struct{ ID string } `json:"org"`
-		}
-		owner.get(t, "/api/me", &me)
-		org = me.Org.ID
+		org = orgOf(t, owner)
 	}
 	base := "/api/orgs/" + org
 	members := lcMembers(t, owner, base)
@@ -138,7 +134,7 @@ func TestLifecycleUI(t *testing.T) {
 		if got, want := lcSpaces(text(t, ctx, "#removal-amount-after")), lcEuroFR(before.MonthlyAmount-preview.SeatPrice); got != want {
 			t.Errorf("the new monthly amount shows %q, want %q", got, want)
 		}
-		waitText(t, ctx, "#removal-summary", "Contenu transféré à "+y.Name+" : "+fmt.Sprintf("%d éléments et 1 groupe", len(preview.Items)))
+		waitText(t, ctx, "#removal-summary", "Contenu transféré à "+y.Name+"\u00a0: "+fmt.Sprintf("%d éléments et 1 groupe", len(preview.Items)))
 		waitText(t, ctx, "#removal-dialog", "La suppression d’un membre supprimera tous ses accès ainsi que ses données.")
 		waitText(t, ctx, "#removal-dialog", "réduction correspondant au coût mensuel du membre supprimé")
 		if n := lcMembers(t, owner, base); len(n) != len(members) {
@@ -367,7 +363,7 @@ func TestLifecycleUI(t *testing.T) {
 		checkAccessibility(t, ctx, "licence form")
 		do(t, ctx, chromedp.Click(chromedp.CSS("#license-save")), chromedp.WaitNotPresent(chromedp.CSS("#license-dialog")))
 		waitText(t, ctx, "#licenses-table", "field-maps")
-		waitText(t, ctx, "main", "Licence créée : Field Maps.")
+		waitText(t, ctx, "main", "Licence créée\u00a0: Field Maps.")
 
 		do(t, ctx, chromedp.Click(chromedp.CSS("#lang-en")))
 		waitText(t, ctx, "h1", "Licences")
@@ -399,7 +395,7 @@ func TestLifecycleUI(t *testing.T) {
 		lcShot(t, ctx, "content-item-create-fr")
 		checkAccessibility(t, ctx, "item form")
 		do(t, ctx, chromedp.Click(chromedp.CSS("#item-save")), chromedp.WaitNotPresent(chromedp.CSS("#item-dialog")))
-		waitText(t, ctx, "main", "Élément créé : Carte des pistes cyclables — Lyon.")
+		waitText(t, ctx, "main", "Élément créé\u00a0: Carte des pistes cyclables — Lyon.")
 		do(t, ctx, chromedp.SendKeys(chromedp.CSS("#item-search"), "cyclables"))
 		waitText(t, ctx, "#item-count", "1 élément")
 		waitText(t, ctx, "#items-table", "Organisation")

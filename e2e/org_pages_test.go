@@ -77,7 +77,7 @@ func TestOrgPages(t *testing.T) {
 	t.Run("audit", func(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(s.URL+"/audit"), chromedp.WaitVisible(chromedp.CSS("#audit-list")))
 		waitText(t, ctx, "h1", "Journal d’audit")
-		waitText(t, ctx, "#audit-chain", "Journal vérifié :")
+		waitText(t, ctx, "#audit-chain", "Journal vérifié\u00a0:")
 		// The invitation lifetime's change: its row is marked #ttl-row.
 		const mark = `(() => { const e = [...document.querySelectorAll("#audit-list li[data-action='org.settings']")].find(e => e.textContent.includes("inviteTtlDays")); if (e) e.id = "ttl-row"; return !!e })()`
 		waitJS(t, ctx, mark, "the settings change in the log")

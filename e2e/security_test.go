@@ -58,11 +58,7 @@ func TestBrowserSecurity(t *testing.T) {
 
 	s := startServer(t, dir)
 	owner := apiSignIn(t, s, "owner@demo.example")
-	var me struct {
-		Org struct{ ID string } `json:"org"`
-	}
-	owner.get(t, "/api/me", &me)
-	org := me.Org.ID
+	org := orgOf(t, owner)
 	var page struct {
 		Items []struct{ ID, Email, Name string }
 	}
@@ -162,7 +158,7 @@ func TestBrowserSecurity(t *testing.T) {
 				t.Errorf("the code field's %s is %q, want %q", attr, got, want)
 			}
 		}
-		securityScreens(t, ctx, "security-signin-code", "Vérification en deux étapes", "Two-step verification")
+		securityScreens(t, ctx, "security-signin-code", "Double authentification", "Two-factor authentication")
 		do(t, ctx, chromedp.SendKeys(chromedp.CSS("#totp-code"), wrongTOTP(t, secret)), chromedp.Click(chromedp.CSS("#totp-submit")))
 		waitText(t, ctx, "#totp-code-error", "n’est pas valide")
 		waitText(t, ctx, "#totp-code-error", "Encore 4 essais")
@@ -243,7 +239,7 @@ func TestBrowserSecurity(t *testing.T) {
 				chromedp.WaitVisible(chromedp.CSS("#action-dialog")))
 		}
 
-		menu("Désactiver l’authentification multifacteur")
+		menu("Désactiver la double authentification")
 		waitText(t, ctx, "#action-dialog", "perdu son téléphone")
 		checkAccessibility(t, ctx, "disable MFA confirmation")
 		screenshot(t, ctx, "security-disable-mfa-confirm-fr")
@@ -253,10 +249,10 @@ func TestBrowserSecurity(t *testing.T) {
 		do(t, ctx, chromedp.Click(chromedp.CSS("#action-done")), chromedp.WaitNotPresent(chromedp.CSS("#action-dialog")))
 		waitJS(t, ctx, `document.activeElement?.id === "more-`+member.ID+`"`, "focus back on Plus d’options")
 		if mfaOf() {
-			t.Fatal("the member still has TOTP after Désactiver l’authentification multifacteur")
+			t.Fatal("the member still has TOTP after Désactiver la double authentification")
 		}
 		do(t, ctx, chromedp.Click(chromedp.CSS("#more-"+member.ID)), chromedp.WaitVisible(chromedp.CSS(`[role="menu"]`)))
-		if items := evalJS[[]string](t, ctx, `[...document.querySelectorAll('[role="menuitem"]')].map(i => i.innerText.trim())`); contains(items, "Désactiver l’authentification multifacteur") {
+		if items := evalJS[[]string](t, ctx, `[...document.querySelectorAll('[role="menuitem"]')].map(i => i.innerText.trim())`); contains(items, "Désactiver la double authentification") {
 			t.Errorf("the menu still offers to disable MFA: %q", items)
 		}
 		do(t, ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotPresent(chromedp.CSS(`[role="menu"]`)))

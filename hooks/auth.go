@@ -10,7 +10,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
-	"roster/internal/members"
+	"roster/internal/people"
 	"roster/internal/security"
 )
 
@@ -32,7 +32,7 @@ const (
 func bindAuthGate(app core.App) {
 	bindSignIn(app)
 	app.OnRecordAuthRequest("users").BindFunc(func(e *core.RecordAuthRequestEvent) error {
-		m, err := members.MembershipOf(e.App, e.Record.Id)
+		m, err := people.MembershipOf(e.App, e.Record.Id)
 		if err != nil {
 			return refuse(msgNoOrg, "no_organization")
 		}

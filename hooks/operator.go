@@ -58,7 +58,7 @@ var operatorPaths = map[string]operatorPath{
 		instead: "manage content with POST /api/orgs/{org}/items, PATCH or DELETE /api/orgs/{org}/items/{id}"},
 	audit.Collection: {instead: "the audit log is written by Roster only; read it with GET /api/orgs/{org}/audit and check it with `roster audit verify`"},
 	"mailOutbox":     {instead: "the outbox is written by Roster only; read it with GET /api/orgs/{org}/outbox"},
-	"mfaAttempts":    {instead: "two-factor sign-in state is kept by the sign-in itself (POST /api/auth/totp)"},
+	"mfaAttempts":    {instead: "two-factor authentication state is kept by the sign-in itself (POST /api/auth/totp)"},
 }
 
 // schemaOwned is why Roster's collections keep their schema.

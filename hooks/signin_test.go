@@ -105,13 +105,14 @@ func TestPasswordLockout(t *testing.T) {
 		if err := app.Save(o); err != nil {
 			t.Fatal(err)
 		}
-		a, _ := members.ActorFor(app, m.User)
+		session, _ := members.SessionOf(app, m.User)
+		a := session.Actor
 		enr, err := security.Setup(app, a)
 		if err != nil {
 			t.Fatal(err)
 		}
 		now, _ := security.Code(enr.Secret, security.Step(time.Now()))
-		if _, err := security.Enable(app, a, now, ""); err != nil {
+		if _, err := security.Enable(app, a, now); err != nil {
 			t.Fatal(err)
 		}
 		for range 2 {
@@ -324,13 +325,14 @@ func TestEnterpriseSignIn(t *testing.T) {
 			t.Fatal(err)
 		}
 		u, _ := app.FindRecordById("users", m.User.Id)
-		a, _ := members.ActorFor(app, u)
+		session, _ := members.SessionOf(app, u)
+		a := session.Actor
 		enr, err := security.Setup(app, a)
 		if err != nil {
 			t.Fatal(err)
 		}
 		code, _ := security.Code(enr.Secret, security.Step(time.Now())-1)
-		if _, err := security.Enable(app, a, code, ""); err != nil {
+		if _, err := security.Enable(app, a, code); err != nil {
 			t.Fatal(err)
 		}
 		r := oauth()

@@ -74,14 +74,15 @@ func TestEnterpriseSignInLinksOnlyAfterSuccess(t *testing.T) {
 			t.Fatal(err)
 		}
 		m := testapp.AddMember(t, app, org, access.RoleMember, access.Creator)
-		a, _ := members.ActorFor(app, m.User)
+		session, _ := members.SessionOf(app, m.User)
+		a := session.Actor
 		enr, err := security.Setup(app, a)
 		if err != nil {
 			t.Fatal(err)
 		}
 		step := security.Step(time.Now())
 		first, _ := security.Code(enr.Secret, step-1)
-		if _, err := security.Enable(app, a, first, ""); err != nil {
+		if _, err := security.Enable(app, a, first); err != nil {
 			t.Fatal(err)
 		}
 		idp.as(m.Email)

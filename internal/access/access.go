@@ -186,6 +186,30 @@ func Permissions(actor Member) []Action {
 	return out
 }
 
+// InvitableRoles lists the roles actor may invite to (the invite dialog's choices).
+func InvitableRoles(actor Member) []Role {
+	out := []Role{}
+	for _, r := range Roles {
+		if r != RoleOwner && Can(actor, MembersInvite, &Member{Role: r}) == nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// UserTypesThat lists the user types for which is holds, lowest first: with
+// UserType.CanOwn, who may receive content or the organisation; with
+// UserType.CanEditShared, who may join a shared-update group.
+func UserTypesThat(is func(UserType) bool) []UserType {
+	out := []UserType{}
+	for _, t := range UserTypes {
+		if is(t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // Allowed lists the actions actor may perform on one target member (a row's menu).
 func Allowed(actor Member, target Member) []Action {
 	var out []Action

@@ -32,6 +32,7 @@ members.disableMfa     member,admin       member          -
 members.changeUserType self,member,admin  member          -
 members.manageCredits  self,member,admin  self,member     -
 members.partnerAccess  member,admin       member          -
+members.endSessions    member,admin       member          -
 licenses.manage        org                org             -
 licenses.assign        self,member,admin  self,member     -
 licenses.revoke        self,member,admin  self,member     -
@@ -206,7 +207,7 @@ func TestCanMatchesTheTable(t *testing.T) {
 // The structural rules under the policy table, checked over the real policy.
 func TestRulesUnderTheTable(t *testing.T) {
 	others := []Member{{ID: "m", Role: RoleMember, Status: Active}, {ID: "a", Role: RoleAdmin, Status: Active}, {ID: "o", Role: RoleOwner, Status: Active}}
-	neverOnSelf := []Action{MembersRemove, MembersDisable, MembersEnable, MembersResetPassword, MembersDisableMfa, MembersChangeRole, MembersPartnerAccess, OrgTransferOwnership}
+	neverOnSelf := []Action{MembersRemove, MembersDisable, MembersEnable, MembersResetPassword, MembersDisableMfa, MembersChangeRole, MembersPartnerAccess, MembersEndSessions, OrgTransferOwnership}
 	for _, role := range Roles {
 		actor := Member{ID: "me", Role: role, UserType: Professional, Status: Active}
 		for _, a := range neverOnSelf {

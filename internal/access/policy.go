@@ -24,6 +24,7 @@ const (
 	MembersChangeUserType Action = "members.changeUserType"
 	MembersManageCredits  Action = "members.manageCredits"
 	MembersPartnerAccess  Action = "members.partnerAccess"
+	MembersEndSessions    Action = "members.endSessions"
 	LicensesManage        Action = "licenses.manage"
 	LicensesAssign        Action = "licenses.assign"
 	LicensesRevoke        Action = "licenses.revoke"
@@ -91,6 +92,7 @@ var policy = map[Action]grant{
 	MembersChangeUserType: {owner: onSelf | onMembers | onAdmins, admin: onMembers},
 	MembersManageCredits:  {owner: onSelf | onMembers | onAdmins, admin: onSelf | onMembers},
 	MembersPartnerAccess:  {owner: onMembers | onAdmins, admin: onMembers},
+	MembersEndSessions:    {owner: onMembers | onAdmins, admin: onMembers},
 	LicensesManage:        {owner: onOrg, admin: onOrg},
 	LicensesAssign:        {owner: onSelf | onMembers | onAdmins, admin: onSelf | onMembers},
 	LicensesRevoke:        {owner: onSelf | onMembers | onAdmins, admin: onSelf | onMembers},

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+
 	"roster/internal/mail"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -76,7 +77,7 @@ func viewerLanguage(e *core.RequestEvent) (string, error) {
 	default:
 		return "", fail.Invalid("lang", "invalid_choice", "lang is fr or en.")
 	}
-	a := actor(e)
+	a := session(e)
 	if l := a.User.GetString("language"); l != "" {
 		return mail.Language(l, ""), nil
 	}

@@ -32,13 +32,8 @@ func billingRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 	org.POST("/credits/consume", handle(consumeCredits))
 }
 
-func billingActor(e *core.RequestEvent) billing.Actor {
-	a := actor(e)
-	return billing.Actor{Member: a.Member, Org: a.Org, Label: a.Label}
-}
-
 func getSubscription(e *core.RequestEvent) error {
-	s, err := billing.GetSubscription(e.App, billingActor(e))
+	s, err := billing.GetSubscription(e.App, actor(e))
 	if err != nil {
 		return err
 	}
@@ -52,7 +47,7 @@ func changePlan(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	s, err := billing.ChangePlan(e.App, billingActor(e), strings.TrimSpace(in.Plan), e.RealIP())
+	s, err := billing.ChangePlan(e.App, actor(e), strings.TrimSpace(in.Plan))
 	if err != nil {
 		return err
 	}
@@ -64,7 +59,7 @@ func listInvoices(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	p, err := billing.ListInvoices(e.App, billingActor(e), r)
+	p, err := billing.ListInvoices(e.App, actor(e), r)
 	if err != nil {
 		return err
 	}
@@ -74,13 +69,13 @@ func listInvoices(e *core.RequestEvent) error {
 func getInvoice(e *core.RequestEvent) error {
 	id, html := strings.CutSuffix(e.Request.PathValue("id"), ".html")
 	if !html {
-		inv, err := billing.GetInvoice(e.App, billingActor(e), id)
+		inv, err := billing.GetInvoice(e.App, actor(e), id)
 		if err != nil {
 			return err
 		}
 		return e.JSON(http.StatusOK, inv)
 	}
-	page, err := billing.InvoiceHTML(e.App, billingActor(e), id)
+	page, err := billing.InvoiceHTML(e.App, actor(e), id)
 	if err != nil {
 		return err
 	}
@@ -97,7 +92,7 @@ func payInvoice(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	inv, err := billing.PayInvoice(e.App, billingActor(e), e.Request.PathValue("id"), in.PaymentMethod, e.RealIP())
+	inv, err := billing.PayInvoice(e.App, actor(e), e.Request.PathValue("id"), in.PaymentMethod)
 	if err != nil {
 		return err
 	}
@@ -105,7 +100,7 @@ func payInvoice(e *core.RequestEvent) error {
 }
 
 func listPaymentMethods(e *core.RequestEvent) error {
-	ms, err := billing.ListPaymentMethods(e.App, billingActor(e))
+	ms, err := billing.ListPaymentMethods(e.App, actor(e))
 	if err != nil {
 		return err
 	}
@@ -133,7 +128,7 @@ func addPaymentMethod(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	m, err := billing.AddPaymentMethod(e.App, billingActor(e), body, e.RealIP())
+	m, err := billing.AddPaymentMethod(e.App, actor(e), body)
 	if err != nil {
 		return err
 	}
@@ -145,7 +140,7 @@ func updatePaymentMethod(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	m, err := billing.UpdatePaymentMethod(e.App, billingActor(e), e.Request.PathValue("id"), body, e.RealIP())
+	m, err := billing.UpdatePaymentMethod(e.App, actor(e), e.Request.PathValue("id"), body)
 	if err != nil {
 		return err
 	}
@@ -153,7 +148,7 @@ func updatePaymentMethod(e *core.RequestEvent) error {
 }
 
 func removePaymentMethod(e *core.RequestEvent) error {
-	if err := billing.RemovePaymentMethod(e.App, billingActor(e), e.Request.PathValue("id"), e.RealIP()); err != nil {
+	if err := billing.RemovePaymentMethod(e.App, actor(e), e.Request.PathValue("id")); err != nil {
 		return err
 	}
 	return e.NoContent(http.StatusNoContent)
@@ -164,7 +159,7 @@ func getCredits(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	c, err := billing.GetCredits(e.App, billingActor(e), limit)
+	c, err := billing.GetCredits(e.App, actor(e), limit)
 	if err != nil {
 		return err
 	}
@@ -183,7 +178,7 @@ func consumeCredits(e *core.RequestEvent) error {
 	if err != nil || math.IsInf(amount, 0) {
 		return fail.Invalid("amount", "invalid_number", "amount is a number of credits greater than 0.")
 	}
-	c, err := billing.Consume(e.App, billingActor(e), amount, in.Note, e.RealIP())
+	c, err := billing.Consume(e.App, actor(e), amount, in.Note)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/router"
 
+	"roster/internal/access"
 	"roster/internal/content"
 	"roster/internal/paging"
 )
@@ -34,11 +35,6 @@ func contentRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 	org.POST("/groups/{id}/members", handle(groupMembers))
 }
 
-func contentActor(e *core.RequestEvent) content.Actor {
-	a := actor(e)
-	return content.Actor{Member: a.Member, Org: a.Org, Label: a.Label}
-}
-
 // contentAnswer encodes a service's result, or passes its error on.
 func contentAnswer[T any](e *core.RequestEvent, status int, v T, err error) error {
 	if err != nil {
@@ -52,7 +48,7 @@ func listLicenses(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	out, err := content.ListLicenses(e.App, contentActor(e), p)
+	out, err := content.ListLicenses(e.App, actor(e), p)
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
@@ -61,7 +57,7 @@ func createLicense(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := content.CreateLicense(e.App, contentActor(e), in, e.RealIP())
+	out, err := content.CreateLicense(e.App, actor(e), in)
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
@@ -70,19 +66,19 @@ func updateLicense(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := content.UpdateLicense(e.App, contentActor(e), e.Request.PathValue("id"), in, e.RealIP())
+	out, err := content.UpdateLicense(e.App, actor(e), e.Request.PathValue("id"), in)
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
 func deleteLicense(e *core.RequestEvent) error {
-	if err := content.DeleteLicense(e.App, contentActor(e), e.Request.PathValue("id"), e.RealIP()); err != nil {
+	if err := content.DeleteLicense(e.App, actor(e), e.Request.PathValue("id")); err != nil {
 		return err
 	}
 	return e.NoContent(http.StatusNoContent)
 }
 
 // licenseBatch is an assign or revoke of one licence for up to 100 members.
-func licenseBatch(fn func(core.App, content.Actor, string, []string, string) (*content.Outcome, error)) func(*core.RequestEvent) error {
+func licenseBatch(fn func(core.App, access.Actor, string, []string) (*content.Outcome, error)) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		var in struct {
 			Members []string `json:"members"`
@@ -90,7 +86,7 @@ func licenseBatch(fn func(core.App, content.Actor, string, []string, string) (*c
 		if err := decodeJSON(e, &in); err != nil {
 			return err
 		}
-		out, err := fn(e.App, contentActor(e), e.Request.PathValue("id"), in.Members, e.RealIP())
+		out, err := fn(e.App, actor(e), e.Request.PathValue("id"), in.Members)
 		return contentAnswer(e, http.StatusOK, out, err)
 	}
 }
@@ -100,7 +96,7 @@ func listItems(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	out, err := content.ListItems(e.App, contentActor(e), f)
+	out, err := content.ListItems(e.App, actor(e), f)
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
@@ -109,12 +105,12 @@ func createItem(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := content.CreateItem(e.App, contentActor(e), in, e.RealIP())
+	out, err := content.CreateItem(e.App, actor(e), in)
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
 func getItem(e *core.RequestEvent) error {
-	out, err := content.GetItem(e.App, contentActor(e), e.Request.PathValue("id"))
+	out, err := content.GetItem(e.App, actor(e), e.Request.PathValue("id"))
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
@@ -123,12 +119,12 @@ func updateItem(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := content.UpdateItem(e.App, contentActor(e), e.Request.PathValue("id"), in, e.RealIP())
+	out, err := content.UpdateItem(e.App, actor(e), e.Request.PathValue("id"), in)
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
 func deleteItem(e *core.RequestEvent) error {
-	if err := content.DeleteItem(e.App, contentActor(e), e.Request.PathValue("id"), e.RealIP()); err != nil {
+	if err := content.DeleteItem(e.App, actor(e), e.Request.PathValue("id")); err != nil {
 		return err
 	}
 	return e.NoContent(http.StatusNoContent)
@@ -140,7 +136,7 @@ func listGroups(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	out, err := content.ListGroups(e.App, contentActor(e), p, q.Get("member") == "me")
+	out, err := content.ListGroups(e.App, actor(e), p, q.Get("member") == "me")
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
@@ -149,12 +145,12 @@ func createGroup(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := content.CreateGroup(e.App, contentActor(e), in, e.RealIP())
+	out, err := content.CreateGroup(e.App, actor(e), in)
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
 func getGroup(e *core.RequestEvent) error {
-	out, err := content.GetGroup(e.App, contentActor(e), e.Request.PathValue("id"))
+	out, err := content.GetGroup(e.App, actor(e), e.Request.PathValue("id"))
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
@@ -163,12 +159,12 @@ func updateGroup(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := content.UpdateGroup(e.App, contentActor(e), e.Request.PathValue("id"), in, e.RealIP())
+	out, err := content.UpdateGroup(e.App, actor(e), e.Request.PathValue("id"), in)
 	return contentAnswer(e, http.StatusOK, out, err)
 }
 
 func deleteGroup(e *core.RequestEvent) error {
-	if err := content.DeleteGroup(e.App, contentActor(e), e.Request.PathValue("id"), e.RealIP()); err != nil {
+	if err := content.DeleteGroup(e.App, actor(e), e.Request.PathValue("id")); err != nil {
 		return err
 	}
 	return e.NoContent(http.StatusNoContent)
@@ -179,6 +175,6 @@ func groupMembers(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := content.UpdateGroupMembers(e.App, contentActor(e), e.Request.PathValue("id"), in, e.RealIP())
+	out, err := content.UpdateGroupMembers(e.App, actor(e), e.Request.PathValue("id"), in)
 	return contentAnswer(e, http.StatusOK, out, err)
 }

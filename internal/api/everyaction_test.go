@@ -130,6 +130,7 @@ func TestEveryActionWritesOneAuditRowPerChange(t *testing.T) {
 	w.do(t, access.MembersEnable, admin, "POST", m(t1, "/enable"), nil, "members.enable")
 	w.do(t, access.MembersDisable, admin, "POST", o.url("/members/bulk"), map[string]any{"action": "disable", "ids": []string{t2.ID(), t3.ID()}},
 		"members.disable", "members.disable")
+	w.do(t, access.MembersEndSessions, admin, "POST", m(t1, "/end-sessions"), nil, "members.endSessions")
 	w.do(t, access.MembersChangeUserType, admin, "POST", m(t1, "/user-type"), map[string]any{"userType": "professional"}, "members.changeUserType")
 	w.do(t, access.MembersManageCredits, admin, "POST", m(t1, "/credits"), map[string]any{"allocated": 50}, "members.manageCredits")
 	w.do(t, access.MembersPartnerAccess, admin, "POST", m(t1, "/partner-access"), map[string]any{"enabled": true}, "members.partnerAccess")

@@ -321,6 +321,7 @@ var idorRoutes = []idorRoute{
 	{"GET", "/api/orgs/{org}/members/{id}/removal", kMember, noBody, nil},
 	{"POST", "/api/orgs/{org}/members/{id}/role", kMember, jsonBody(map[string]any{"role": "admin"}), nil},
 	{"POST", "/api/orgs/{org}/members/{id}/disable", kMember, noBody, nil},
+	{"POST", "/api/orgs/{org}/members/{id}/end-sessions", kMember, noBody, nil},
 	{"POST", "/api/orgs/{org}/members/{id}/enable", kMember, noBody, func(t *testing.T, w *idorWorld) string {
 		m := w.freshMember(t, w.a)
 		testapp.SetStatus(t, w.app, m, access.Disabled)

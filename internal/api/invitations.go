@@ -18,6 +18,7 @@ import (
 // invitationRoutes: inviting, the invitation lifecycle and the public join flow. The
 // public routes sit under /api/invitations/, which has its own rate limit (30/60 s per IP).
 func invitationRoutes(public, org *router.RouterGroup[*core.RequestEvent]) {
+	org.GET("/seats", handle(getSeats))
 	org.GET("/invitations", handle(listInvitations))
 	org.POST("/invitations", handle(createInvitations)).Bind(apis.BodyLimit(2 << 20))
 	org.POST("/invitations/{id}/resend", handle(resendInvitation))
@@ -62,7 +63,7 @@ func createInvitations(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	res, err := invites.Invite(e.App, actor(e), req, e.RealIP())
+	res, err := invites.Invite(e.App, actor(e), req)
 	if err != nil {
 		return err
 	}
@@ -70,7 +71,7 @@ func createInvitations(e *core.RequestEvent) error {
 }
 
 func resendInvitation(e *core.RequestEvent) error {
-	inv, err := invites.Resend(e.App, actor(e), e.Request.PathValue("id"), e.RealIP())
+	inv, err := invites.Resend(e.App, actor(e), e.Request.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func resendInvitation(e *core.RequestEvent) error {
 }
 
 func revokeInvitation(e *core.RequestEvent) error {
-	inv, err := invites.Revoke(e.App, actor(e), e.Request.PathValue("id"), e.RealIP())
+	inv, err := invites.Revoke(e.App, actor(e), e.Request.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -216,4 +217,12 @@ func decodeInvitationForm(e *core.RequestEvent) (invites.Request, error) {
 		req.Credits = &n
 	}
 	return req, nil
+}
+
+func getSeats(e *core.RequestEvent) error {
+	s, err := invites.SeatsOf(e.App, actor(e))
+	if err != nil {
+		return err
+	}
+	return e.JSON(http.StatusOK, s)
 }

@@ -311,6 +311,11 @@ func TestADryRunCreatesAndSendsNothing(t *testing.T) {
 	if seats["seatsUsed"] != 3.0 || seats["maxSeats"] != 50.0 || seats["requested"] != 1.0 {
 		t.Fatalf("seats %v", seats)
 	}
+	// The one address that passes costs a seat of the organisation's default user type.
+	cost := r.JSON["cost"].(map[string]any)
+	if len(cost["seats"].(map[string]any)) != 1 || cost["monthlyAmountAfter"].(float64) < cost["monthlyAmount"].(float64) {
+		t.Fatalf("cost %v", cost)
+	}
 	time.Sleep(50 * time.Millisecond)
 	if after := counts(); after != before {
 		t.Fatalf("invitations, audit rows, outbox rows, mails: %v, then %v", before, after)

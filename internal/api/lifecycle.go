@@ -30,7 +30,7 @@ func changeRole(e *core.RequestEvent) error {
 		return err
 	}
 	id := e.Request.PathValue("id")
-	return changeMember(e, id, func(tx core.App) error { return members.ChangeRole(tx, actor(e), id, access.Role(in.Role), e.RealIP()) })
+	return changeMember(e, id, func(tx core.App) error { return members.ChangeRole(tx, actor(e), id, access.Role(in.Role)) })
 }
 
 // previewRemoval is the removal wizard's inventory: nothing changes.
@@ -48,7 +48,7 @@ func removeMember(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := members.Remove(e.App, actor(e), e.Request.PathValue("id"), in, e.RealIP())
+	out, err := members.Remove(e.App, actor(e), e.Request.PathValue("id"), in)
 	if err != nil {
 		return err
 	}
@@ -66,9 +66,9 @@ func transferOwnership(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	a := actor(e)
-	stepUp := func() error { return security.StepUp(e.Request.Context(), e.App, a.User, in.Password, in.Code) }
-	out, err := members.TransferOwnership(e.App, a, in.To, stepUp, e.RealIP())
+	s := session(e)
+	stepUp := func() error { return security.StepUp(e.Request.Context(), e.App, s.User, in.Password, in.Code) }
+	out, err := members.TransferOwnership(e.App, s.Actor, in.To, stepUp)
 	if err != nil {
 		return err
 	}
@@ -81,7 +81,7 @@ func leaveOrg(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := members.Leave(e.App, actor(e), in, e.RealIP())
+	out, err := members.Leave(e.App, actor(e), in)
 	if err != nil {
 		return err
 	}

@@ -294,10 +294,11 @@ func TestTransferOwnership(t *testing.T) {
 		if err := w.app.Save(o); err != nil {
 			t.Fatal(err)
 		}
-		a, err := members.ActorFor(w.app, w.member.User)
+		session, err := members.SessionOf(w.app, w.member.User)
 		if err != nil {
 			t.Fatal(err)
 		}
+		a := session.Actor
 		enr, err := security.Setup(w.app, a)
 		if err != nil {
 			t.Fatal(err)
@@ -305,7 +306,7 @@ func TestTransferOwnership(t *testing.T) {
 		u, _ := url.Parse(enr.OTPAuthURL)
 		secret := u.Query().Get("secret")
 		prev, _ := security.Code(secret, security.Step(time.Now())-1)
-		if _, err := security.Enable(w.app, a, prev, ""); err != nil {
+		if _, err := security.Enable(w.app, a, prev); err != nil {
 			t.Fatal(err)
 		}
 		tok := w.member.Token(t)
@@ -653,7 +654,7 @@ func TestRemovingAMemberWhoOwnsMapsAGroupAndALicence(t *testing.T) {
 		}
 
 		// They were told, in French.
-		if mails := sent(t, 1); mails[0] != leaving.Email+" | Vous avez été retiré de Acme" {
+		if mails := sent(t, 1); mails[0] != leaving.Email+" | Vous avez été retiré d’Acme" {
 			t.Fatalf("mail: %v", mails)
 		}
 	})

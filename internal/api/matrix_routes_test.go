@@ -223,6 +223,8 @@ var matrixRoutes = []mroute{
 	{key: "GET /api/orgs/{org}", rule: mxSignedIn("any member of the organisation"), targets: mxOrgTargets, orgLevel: true, request: mxGet("")},
 	{key: "GET /api/orgs/{org}/members", rule: mxOnOrg("any member (others: the directory)", access.MembersDirectory),
 		targets: mxOrgTargets, orgLevel: true, request: mxGet("/members")},
+	{key: "GET /api/orgs/{org}/seats", rule: mxOnOrg("owner and administrators", access.MembersList),
+		targets: mxOrgTargets, orgLevel: true, request: mxGet("/seats")},
 	{key: "GET /api/orgs/{org}/members.csv", rule: mxOnOrg("owner and administrators", access.MembersExport),
 		targets: mxOrgTargets, orgLevel: true, request: mxGet("/members.csv")},
 	{key: "GET /api/orgs/{org}/members/{id}", rule: mxOnOrg("any member (others: the directory entry)", access.MembersDirectory),
@@ -248,6 +250,8 @@ var matrixRoutes = []mroute{
 			}
 			return c.memberPath("/enable"), nil
 		}},
+	{key: "POST /api/orgs/{org}/members/{id}/end-sessions", rule: mxOnTarget("owner: others; admins: members", access.MembersEndSessions),
+		targets: mxMemberTargets, mutates: true, request: mxOnMember("/end-sessions", nil)},
 	{key: "POST /api/orgs/{org}/members/{id}/user-type", rule: mxOnTarget("owner: all; admins: members", access.MembersChangeUserType),
 		targets: mxMemberTargets, mutates: true, request: mxOnMember("/user-type", mxBody(map[string]any{"userType": "professional"}))},
 	{key: "POST /api/orgs/{org}/members/{id}/partner-access", rule: mxOnTarget("owner: others; admins: members", access.MembersPartnerAccess),

@@ -217,7 +217,7 @@ func newMxWorld(t *testing.T) *mxWorld {
 	org.Set("mfaEnabled", true)
 	o.save(t, org)
 	w.slug = org.GetString("slug")
-	if _, err := billing.ChangePlan(o.app, w.billingActor(o.owner), "business", ""); err != nil {
+	if _, err := billing.ChangePlan(o.app, w.billingActor(o.owner), "business"); err != nil {
 		t.Fatal(err)
 	}
 	w.foreign = &testapp.Org{ID: o.outsider.Membership.GetString("org"), Owner: o.outsider}
@@ -276,8 +276,8 @@ func (w *mxWorld) policyMember(m *testapp.Member) access.Member {
 	return persons.Of(r)
 }
 
-func (w *mxWorld) billingActor(m *testapp.Member) billing.Actor {
-	return billing.Actor{Member: w.policyMember(m), Org: m.Membership.GetString("org"), Label: m.Email}
+func (w *mxWorld) billingActor(m *testapp.Member) access.Actor {
+	return access.Actor{Member: w.policyMember(m), Org: m.Membership.GetString("org"), Label: m.Email}
 }
 
 func (w *mxWorld) ownerOf(org string) *testapp.Member {
@@ -316,7 +316,7 @@ func (w *mxWorld) newInvoice(org string) string {
 
 func (w *mxWorld) newPaymentMethod(org string) string {
 	body, _ := json.Marshal(mxCard())
-	m, err := billing.AddPaymentMethod(w.app, w.billingActor(w.ownerOf(org)), body, "")
+	m, err := billing.AddPaymentMethod(w.app, w.billingActor(w.ownerOf(org)), body)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -354,18 +354,19 @@ func (w *mxWorld) setupTOTP(m *testapp.Member) string {
 
 func (w *mxWorld) enrol(m *testapp.Member) string {
 	secret := w.setupTOTP(m)
-	if _, err := security.Enable(w.app, w.memberActor(m), code(w.t, secret), ""); err != nil {
+	if _, err := security.Enable(w.app, w.memberActor(m), code(w.t, secret)); err != nil {
 		w.t.Fatal(err)
 	}
 	w.forgetSteps(m)
 	return secret
 }
 
-func (w *mxWorld) memberActor(m *testapp.Member) *members.Actor {
-	a, err := members.ActorFor(w.app, m.User)
+func (w *mxWorld) memberActor(m *testapp.Member) access.Actor {
+	session, err := members.SessionOf(w.app, m.User)
 	if err != nil {
 		w.t.Fatal(err)
 	}
+	a := session.Actor
 	return a
 }
 

@@ -5,11 +5,12 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/members"
+	"roster/internal/people"
 )
 
 // me answers who is signed in, in which organisation, and what they may do there.
 func me(e *core.RequestEvent) error {
-	a := actor(e)
+	a := session(e)
 	org, err := e.App.FindRecordById("organizations", a.Org)
 	if err != nil {
 		return err
@@ -27,7 +28,7 @@ func me(e *core.RequestEvent) error {
 		"user": map[string]any{
 			"id": u.Id, "email": u.Email(), "username": u.GetString("username"),
 			"givenName": u.GetString("givenName"), "familyName": u.GetString("familyName"),
-			"name": members.DisplayName(u), "language": u.GetString("language"), "units": u.GetString("units"),
+			"name": people.Name(u), "language": u.GetString("language"), "units": u.GetString("units"),
 			"avatar": u.GetString("avatar"), "mfaEnabled": u.GetBool("totpEnabled"),
 		},
 		"org": map[string]any{
@@ -38,8 +39,15 @@ func me(e *core.RequestEvent) error {
 		"membership": map[string]any{
 			"id": a.ID, "role": a.Role, "userType": a.UserType, "status": a.Status,
 		},
-		"permissions":  perms,
-		"restrictions": restrictions,
+		"permissions":    perms,
+		"restrictions":   restrictions,
+		"invitableRoles": access.InvitableRoles(a.Member),
+		// What user types allow, so the UI's pickers offer only who would be accepted.
+		"userTypes": map[string]any{
+			"owners":        access.UserTypesThat(access.UserType.CanOwn),
+			"admins":        access.UserTypesThat(func(t access.UserType) bool { return t.Allows(access.RoleAdmin) }),
+			"sharedEditors": access.UserTypesThat(access.UserType.CanEditShared),
+		},
 	})
 }
 
@@ -62,7 +70,7 @@ func updateOwnProfile(e *core.RequestEvent) error {
 		return err
 	}
 	a := actor(e)
-	if err := members.UpdateProfile(e.App, a, a.ID, p, e.RealIP()); err != nil {
+	if err := members.UpdateProfile(e.App, a, a.ID, p); err != nil {
 		return err
 	}
 	return e.NoContent(204)

@@ -17,6 +17,15 @@ func permissions(r testapp.Response) []string {
 	return out
 }
 
+// words joins a JSON list of strings with spaces.
+func words(v any) string {
+	var out []string
+	for _, s := range v.([]any) {
+		out = append(out, s.(string))
+	}
+	return strings.Join(out, " ")
+}
+
 func TestMe(t *testing.T) {
 	app := testapp.New(t)
 	c := testapp.Serve(t, app)
@@ -45,6 +54,28 @@ func TestMe(t *testing.T) {
 			if slices.Contains(p, no) {
 				t.Errorf("member has %s", no)
 			}
+		}
+	})
+	t.Run("the UI asks the server who may be invited and what user types allow", func(t *testing.T) {
+		admin := testapp.AddMember(t, app, org, access.RoleAdmin, access.Creator)
+		for _, tc := range []struct {
+			who  *testapp.Member
+			want string
+		}{{org.Owner, "member admin"}, {admin, "member"}, {member, ""}} {
+			r := c.Do("GET", "/api/me", tc.who.Token(t), nil)
+			if got := words(r.JSON["invitableRoles"]); got != tc.want {
+				t.Errorf("%s may invite %q, want %q", tc.who.Email, got, tc.want)
+			}
+		}
+		types := c.Do("GET", "/api/me", member.Token(t), nil).JSON["userTypes"].(map[string]any)
+		if got := words(types["owners"]); got != "creator professional" {
+			t.Errorf("owners %q", got)
+		}
+		if got := words(types["admins"]); got != "creator professional" {
+			t.Errorf("admins %q", got)
+		}
+		if got := words(types["sharedEditors"]); got != "contributor creator professional" {
+			t.Errorf("shared editors %q", got)
 		}
 	})
 	t.Run("hidden fields never leave the server", func(t *testing.T) {

@@ -8,19 +8,21 @@ import (
 	"roster/internal/members"
 )
 
-const actorKey = "roster.actor"
+const sessionKey = "roster.session"
 
-// loadActor finds the signed-in member. A disabled member is refused here, on the very
-// next request after being disabled, whatever token they hold.
+// loadActor finds the signed-in member, the actor of every service the request calls.
+// A disabled member is refused here, on the very next request after being disabled,
+// whatever token they hold.
 func loadActor(e *core.RequestEvent) error {
-	a, err := members.ActorFor(e.App, e.Auth)
+	a, err := members.SessionOf(e.App, e.Auth)
 	if err != nil {
 		return toAPIError(e, err)
 	}
 	if a.Status != access.Active {
 		return fail.Forbidden("account_disabled", "This account is disabled. Contact your organisation's administrator.").API()
 	}
-	e.Set(actorKey, a)
+	a.IP = e.RealIP()
+	e.Set(sessionKey, a)
 	return e.Next()
 }
 
@@ -36,7 +38,7 @@ func inOrg(e *core.RequestEvent) error {
 // unrestricted refuses a restricted session (password change or MFA enrolment pending)
 // everything but the routes that lift the restriction.
 func unrestricted(e *core.RequestEvent) error {
-	if r := actor(e).Restrictions; len(r) > 0 {
+	if r := session(e).Restrictions; len(r) > 0 {
 		msg := "Change your password before continuing."
 		if r[0] == members.MfaEnrollmentRequired {
 			msg = "Your organisation requires two-factor authentication: set it up before continuing."
@@ -46,7 +48,11 @@ func unrestricted(e *core.RequestEvent) error {
 	return e.Next()
 }
 
-func actor(e *core.RequestEvent) *members.Actor {
-	a, _ := e.Get(actorKey).(*members.Actor)
-	return a
+// session is the request's signed-in session (set by loadActor).
+func session(e *core.RequestEvent) *members.Session {
+	s, _ := e.Get(sessionKey).(*members.Session)
+	return s
 }
+
+// actor is who the request acts as (set by loadActor).
+func actor(e *core.RequestEvent) access.Actor { return session(e).Actor }

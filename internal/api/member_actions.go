@@ -23,16 +23,17 @@ func memberActionRoutes(org *router.RouterGroup[*core.RequestEvent]) {
 	org.PATCH("/members/{id}", handle(editMember))
 	org.POST("/members/{id}/disable", handle(statusAction(members.Disable)))
 	org.POST("/members/{id}/enable", handle(statusAction(members.Enable)))
+	org.POST("/members/{id}/end-sessions", handle(statusAction(members.EndSessions)))
 	org.POST("/members/{id}/user-type", handle(changeUserType))
 	org.POST("/members/{id}/partner-access", handle(setPartnerAccess))
 	org.POST("/members/{id}/credits", handle(setCredits))
 }
 
-// statusAction is a body-less action on one member (disable, enable).
-func statusAction(fn func(core.App, *members.Actor, string, string) error) func(*core.RequestEvent) error {
+// statusAction is a body-less action on one member (disable, enable, end sessions).
+func statusAction(fn func(core.App, access.Actor, string) error) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
 		id := e.Request.PathValue("id")
-		return changeMember(e, id, func(tx core.App) error { return fn(tx, actor(e), id, e.RealIP()) })
+		return changeMember(e, id, func(tx core.App) error { return fn(tx, actor(e), id) })
 	}
 }
 
@@ -45,7 +46,7 @@ func changeUserType(e *core.RequestEvent) error {
 	}
 	id := e.Request.PathValue("id")
 	return changeMember(e, id, func(tx core.App) error {
-		return members.ChangeUserType(tx, actor(e), id, access.UserType(in.UserType), e.RealIP())
+		return members.ChangeUserType(tx, actor(e), id, access.UserType(in.UserType))
 	})
 }
 
@@ -61,7 +62,7 @@ func setPartnerAccess(e *core.RequestEvent) error {
 	}
 	id := e.Request.PathValue("id")
 	return changeMember(e, id, func(tx core.App) error {
-		return members.SetPartnerAccess(tx, actor(e), id, *in.Enabled, e.RealIP())
+		return members.SetPartnerAccess(tx, actor(e), id, *in.Enabled)
 	})
 }
 
@@ -77,7 +78,7 @@ func setCredits(e *core.RequestEvent) error {
 		return err
 	}
 	id := e.Request.PathValue("id")
-	return changeMember(e, id, func(tx core.App) error { return members.SetCredits(tx, actor(e), id, allocated, e.RealIP()) })
+	return changeMember(e, id, func(tx core.App) error { return members.SetCredits(tx, actor(e), id, allocated) })
 }
 
 // editMember is the profile edit (JSON, or multipart with an avatar file).
@@ -87,7 +88,7 @@ func editMember(e *core.RequestEvent) error {
 		return err
 	}
 	id := e.Request.PathValue("id")
-	return changeMember(e, id, func(tx core.App) error { return members.UpdateProfile(tx, actor(e), id, p, e.RealIP()) })
+	return changeMember(e, id, func(tx core.App) error { return members.UpdateProfile(tx, actor(e), id, p) })
 }
 
 func bulkMembers(e *core.RequestEvent) error {
@@ -95,7 +96,7 @@ func bulkMembers(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	out, err := members.Bulk(e.App, actor(e), in, e.RealIP())
+	out, err := members.Bulk(e.App, actor(e), in)
 	if err != nil {
 		return err
 	}

@@ -642,7 +642,7 @@ func TestEditProfile(t *testing.T) {
 			t.Fatalf("answer: %s", r.Raw)
 		}
 		got := strings.Join(sent(t, 2), "\n")
-		if !strings.Contains(got, w.member.Email+" | L'adresse e-mail") || !strings.Contains(got, "zoe.dupre@example.com | L'adresse e-mail") {
+		if !strings.Contains(got, w.member.Email+" | L’adresse e-mail") || !strings.Contains(got, "zoe.dupre@example.com | L’adresse e-mail") {
 			t.Fatalf("mails:\n%s", got)
 		}
 		if me := w.c.Do("GET", "/api/me", oldToken, nil); me.Status != 401 {

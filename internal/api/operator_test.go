@@ -47,12 +47,12 @@ func newOperatorWorld(t *testing.T) *operatorWorld {
 	}
 	// What the demo leaves out: credits spent, a payment method, an invoice, a mail and a
 	// sign-in attempt.
-	ownerActor := billing.Actor{Org: w.org, Member: access.Member{ID: owner.Id, Role: access.RoleOwner, UserType: access.Creator, Status: access.Active}}
-	if _, err := billing.Consume(app, ownerActor, 1, "a test", ""); err != nil {
+	ownerActor := access.Actor{Org: w.org, Member: access.Member{ID: owner.Id, Role: access.RoleOwner, UserType: access.Creator, Status: access.Active}}
+	if _, err := billing.Consume(app, ownerActor, 1, "a test"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := billing.AddPaymentMethod(app, ownerActor,
-		[]byte(`{"kind":"card","brand":"Visa","last4":"4242","expMonth":12,"expYear":`+fmt.Sprint(time.Now().Year()+2)+`,"holder":"Olivia Owner"}`), ""); err != nil {
+		[]byte(`{"kind":"card","brand":"Visa","last4":"4242","expMonth":12,"expYear":`+fmt.Sprint(time.Now().Year()+2)+`,"holder":"Olivia Owner"}`)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := billing.ClosePeriod(app, w.org, time.Now().AddDate(0, 2, 0), true, audit.ActorSuperuser); err != nil {

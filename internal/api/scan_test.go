@@ -392,7 +392,7 @@ func TestScanFindsNoHiddenFieldInThousandsOfAnswers(t *testing.T) {
 	column("SELECT id FROM items WHERE org = {:org} ORDER BY id LIMIT 120", &itemIDs)
 	column("SELECT id FROM groups WHERE org = {:org} ORDER BY id", &groupIDs)
 	column("SELECT id FROM invoices WHERE org = {:org} ORDER BY id", &invoiceIDs)
-	reads := []string{"/api/me", "/api/setup", url(""), url("/members.csv"), url("/members.csv?status=disabled&sort=-lastLogin"),
+	reads := []string{"/api/me", "/api/setup", url(""), url("/members.csv"), url("/seats"), url("/members.csv?status=disabled&sort=-lastLogin"),
 		url("/items"), url("/items?kind=map"), url("/items?search=a&perPage=200"), url("/groups"), url("/groups?member=me"), url("/licenses"),
 		url("/invitations"), url("/invitations?status=pending"), url("/invitations?search=scan"), url("/invoices"),
 		url("/payment-methods"), url("/subscription"), url("/credits"), url("/credits?limit=200"), url("/settings"),

@@ -58,7 +58,7 @@ func operatorOnly(e *core.RequestEvent, next func() error) error {
 // restriction gets unrestricted's 403.
 func lifts(restriction string) func(*core.RequestEvent) error {
 	return func(e *core.RequestEvent) error {
-		if r := actor(e).Restrictions; len(r) > 0 && r[0] != restriction {
+		if r := session(e).Restrictions; len(r) > 0 && r[0] != restriction {
 			return unrestricted(e)
 		}
 		return e.Next()
@@ -105,7 +105,7 @@ func changePassword(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	u, err := security.ChangePassword(e.Request.Context(), e.App, actor(e), in.OldPassword, in.Password, e.RealIP())
+	u, err := security.ChangePassword(e.Request.Context(), e.App, actor(e), in.OldPassword, in.Password)
 	if err != nil {
 		return err
 	}
@@ -132,7 +132,7 @@ func enableTOTP(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	codes, err := security.Enable(e.App, actor(e), in.Code, e.RealIP())
+	codes, err := security.Enable(e.App, actor(e), in.Code)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func disableTOTP(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	if err := security.Disable(e.App, actor(e), in.Code, in.RecoveryCode, e.RealIP()); err != nil {
+	if err := security.Disable(e.App, actor(e), in.Code, in.RecoveryCode); err != nil {
 		return err
 	}
 	return e.NoContent(204)
@@ -156,7 +156,7 @@ func regenerateRecoveryCodes(e *core.RequestEvent) error {
 	if err := decodeJSON(e, &in); err != nil {
 		return err
 	}
-	codes, err := security.RegenerateRecoveryCodes(e.App, actor(e), in.Code, e.RealIP())
+	codes, err := security.RegenerateRecoveryCodes(e.App, actor(e), in.Code)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func regenerateRecoveryCodes(e *core.RequestEvent) error {
 // resetPassword answers {"mailed": true}, or without a mail server {"mailed": false,
 // "temporaryPassword": "…"}, shown once to the administrator.
 func resetPassword(e *core.RequestEvent) error {
-	out, err := security.ResetPassword(e.App, actor(e), e.Request.PathValue("id"), e.RealIP())
+	out, err := security.ResetPassword(e.App, actor(e), e.Request.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -177,5 +177,5 @@ func resetPassword(e *core.RequestEvent) error {
 
 func disableMemberMFA(e *core.RequestEvent) error {
 	id := e.Request.PathValue("id")
-	return changeMember(e, id, func(tx core.App) error { return security.DisableMFA(tx, actor(e), id, e.RealIP()) })
+	return changeMember(e, id, func(tx core.App) error { return security.DisableMFA(tx, actor(e), id) })
 }

@@ -38,7 +38,7 @@ func updateSettings(e *core.RequestEvent) error {
 	if err != nil {
 		return err
 	}
-	s, err := orgsettings.Update(e.App, actor(e), p, e.RealIP())
+	s, err := orgsettings.Update(e.App, actor(e), p)
 	if err != nil {
 		return err
 	}

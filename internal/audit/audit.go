@@ -54,7 +54,7 @@ const Collection = "auditLog"
 
 // Actors that are not memberships.
 const (
-	ActorSuperuser = "superuser"
+	ActorSuperuser = access.OperatorID
 	ActorSystem    = "system"
 )
 
@@ -69,6 +69,17 @@ type Entry struct {
 	TargetLabel string
 	Details     any
 	IP          string
+}
+
+// Record writes the audit row of one change a made to a target, in tx's transaction.
+func Record(tx core.App, a access.Actor, action access.Action, targetType, targetID, targetLabel string, details any) error {
+	return Write(tx, By(a, action, targetType, targetID, targetLabel, details))
+}
+
+// By is the entry of one change a made to a target.
+func By(a access.Actor, action access.Action, targetType, targetID, targetLabel string, details any) Entry {
+	return Entry{Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action, IP: a.IP,
+		TargetType: targetType, TargetID: targetID, TargetLabel: targetLabel, Details: details}
 }
 
 // Write appends e to its organisation's chain, in app's transaction (or a new one).

@@ -292,7 +292,7 @@ func TestRekeyKeepsABreak(t *testing.T) {
 		t.Fatalf("%+v", r)
 	}
 	p := audit.Describe(audit.Row{Actor: "system", ActorLabel: "system", Action: "audit.rekeyed", Details: r.Details}, "fr")
-	if p != "Le système a scellé le journal d’audit avec la clé de l’instance\u00a0; la chaîne était déjà rompue à l’entrée 4 (3 entrées vérifiées sur 6)." {
+	if p != "Le système a scellé le journal d’audit avec la clé de l’instance\u202f; la chaîne était déjà rompue à l’entrée 4 (3 entrées vérifiées sur 6)." {
 		t.Fatalf("%q", p)
 	}
 }

@@ -6,10 +6,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"roster/internal/access"
+	"roster/internal/mail"
 )
 
 // Describe writes row r as a sentence in lang (fr, else en) — "Hélène Dupré a désactivé
@@ -23,9 +22,9 @@ func Describe(r Row, lang string) string {
 		}
 	}
 	if s.r.TargetLabel == "" && s.r.TargetID == "" {
-		return s.say("{A} a effectué l’action « "+r.Action+" ».", "{A} performed “"+r.Action+"”.")
+		return s.say("{A} a effectué l’action «\u202f"+r.Action+"\u202f».", "{A} performed “"+r.Action+"”.")
 	}
-	return s.say("{A} a effectué l’action « "+r.Action+" » sur {T}.", "{A} performed “"+r.Action+"” on {T}.")
+	return s.say("{A} a effectué l’action «\u202f"+r.Action+"\u202f» sur {T}.", "{A} performed “"+r.Action+"” on {T}.")
 }
 
 // Described reports whether Describe has a sentence of its own for action.
@@ -53,7 +52,7 @@ var describers = map[access.Action]func(s *sentence) string{
 	},
 	access.MembersChangeUserType: func(s *sentence) string {
 		from, to := s.word(s.before["userType"]), s.word(s.after["userType"])
-		return s.say("{A} a changé le type d’utilisateur {deT} : "+from+" → "+to+".",
+		return s.say("{A} a changé le type d’utilisateur {deT}\u00a0: "+from+" → "+to+".",
 			"{A} changed {T's} user type from "+from+" to "+to+".")
 	},
 	access.MembersChangeRole: func(s *sentence) string {
@@ -61,7 +60,7 @@ var describers = map[access.Action]func(s *sentence) string{
 		if from == "" || to == "" {
 			return s.say("{A} a changé le rôle {deT}.", "{A} changed {T's} role.")
 		}
-		return s.say("{A} a changé le rôle {deT} : "+from+" → "+to+".", "{A} changed {T's} role from "+from+" to "+to+".")
+		return s.say("{A} a changé le rôle {deT}\u00a0: "+from+" → "+to+".", "{A} changed {T's} role from "+from+" to "+to+".")
 	},
 	access.MembersPartnerAccess: func(s *sentence) string {
 		if on, _ := s.after["partnerAccess"].(bool); on {
@@ -76,11 +75,14 @@ var describers = map[access.Action]func(s *sentence) string{
 		}
 		return s.say("{A} a fixé les crédits {deT} à "+s.number(v)+".", "{A} set {T's} credits to "+s.number(v)+".")
 	},
+	access.MembersEndSessions: func(s *sentence) string {
+		return s.say("{A} a fermé toutes les sessions {deT}.", "{A} ended every session of {T}.")
+	},
 	access.MembersResetPassword: func(s *sentence) string {
 		return s.say("{A} a réinitialisé le mot de passe {deT}.", "{A} reset {T's} password.")
 	},
 	access.MembersDisableMfa: func(s *sentence) string {
-		return s.say("{A} a désactivé l’authentification à deux facteurs {deT}.", "{A} turned off two-factor sign-in for {T}.")
+		return s.say("{A} a désactivé la double authentification {deT}.", "{A} turned off two-factor authentication for {T}.")
 	},
 	access.MembersRemove: func(s *sentence) string {
 		if to, ok := s.after["transferredTo"].(map[string]any); ok {
@@ -150,7 +152,7 @@ var describers = map[access.Action]func(s *sentence) string{
 		if from == "" || to == "" {
 			return s.say("{A} a changé d’offre pour {T}.", "{A} changed the plan to {T}.")
 		}
-		return s.say("{A} a changé d’offre : "+from+" → "+to+".", "{A} changed the plan from "+from+" to "+to+".")
+		return s.say("{A} a changé d’offre\u00a0: "+from+" → "+to+".", "{A} changed the plan from "+from+" to "+to+".")
 	},
 	access.BillingClosePeriod: func(s *sentence) string {
 		return s.say("{A} a clôturé la période de facturation (facture {T}).", "{A} closed the billing period (invoice {T}).")
@@ -180,10 +182,10 @@ var describers = map[access.Action]func(s *sentence) string{
 		return s.say("{A} a changé son mot de passe.", "{A} changed their password.")
 	},
 	access.AccountTotpEnable: func(s *sentence) string {
-		return s.say("{A} a activé l’authentification à deux facteurs.", "{A} turned on two-factor sign-in.")
+		return s.say("{A} a activé la double authentification.", "{A} turned on two-factor authentication.")
 	},
 	access.AccountTotpDisable: func(s *sentence) string {
-		return s.say("{A} a désactivé son authentification à deux facteurs.", "{A} turned off their two-factor sign-in.")
+		return s.say("{A} a désactivé sa double authentification.", "{A} turned off their two-factor authentication.")
 	},
 	access.AccountRecoveryCodes: func(s *sentence) string {
 		return s.say("{A} a généré de nouveaux codes de récupération.", "{A} generated new recovery codes.")
@@ -255,7 +257,7 @@ var describers = map[access.Action]func(s *sentence) string{
 			return s.say("{A} a scellé le journal d’audit avec la clé de l’instance ("+s.number(v)+" entrées vérifiées).",
 				"{A} sealed the audit log with the instance’s key ("+s.number(v)+" entries verified).")
 		}
-		return s.say("{A} a scellé le journal d’audit avec la clé de l’instance\u00a0; la chaîne était déjà rompue à l’entrée "+
+		return s.say("{A} a scellé le journal d’audit avec la clé de l’instance\u202f; la chaîne était déjà rompue à l’entrée "+
 			s.number(at)+" ("+s.number(v)+" entrées vérifiées sur "+s.number(n)+").",
 			"{A} sealed the audit log with the instance’s key; the chain was already broken at entry "+s.number(at)+
 				" ("+s.number(v)+" of "+s.number(n)+" entries verified).")
@@ -322,17 +324,8 @@ func (s *sentence) pick(fr, en string) string {
 
 // say fills the placeholders of the sentence in the row's language.
 func (s *sentence) say(fr, en string) string {
-	return strings.NewReplacer("{A}", s.actor, "{T}", s.target, "{deT}", de(s.target), "{T's}", possessive(s.target)).
+	return strings.NewReplacer("{A}", s.actor, "{T}", s.target, "{deT}", mail.De(s.target), "{T's}", possessive(s.target)).
 		Replace(s.pick(fr, en))
-}
-
-// de is French "de X", elided before a vowel: "de Luc", "d’Éric".
-func de(name string) string {
-	r, _ := utf8.DecodeRuneInString(name)
-	if strings.ContainsRune("aeiouyàâäéèêëîïôöùûüœæ", unicode.ToLower(r)) {
-		return "d’" + name
-	}
-	return "de " + name
 }
 
 func possessive(name string) string {
@@ -384,8 +377,8 @@ var fieldNames = map[string][2]string{
 	"title": {"titre", "title"},
 	// The organisation's settings.
 	"name": {"nom", "name"}, "logo": {"logo", "logo"}, "defaultLanguage": {"langue par défaut", "default language"},
-	"defaultUnits": {"unités par défaut", "default units"}, "mfaEnabled": {"authentification à deux facteurs", "two-factor sign-in"},
-	"mfaRequired":     {"authentification à deux facteurs obligatoire", "two-factor sign-in required"},
+	"defaultUnits": {"unités par défaut", "default units"}, "mfaEnabled": {"double authentification", "two-factor authentication"},
+	"mfaRequired":     {"double authentification obligatoire", "two-factor authentication required"},
 	"creditBudgeting": {"budget de crédits", "credit budgeting"}, "creditsPool": {"réserve de crédits", "credit pool"},
 	"inviteTtlDays":  {"durée des invitations", "invitation lifetime"},
 	"allowedDomains": {"domaines autorisés", "allowed domains"}, "partnerAccessDefault": {"accès partenaire par défaut", "default partner access"},

@@ -57,7 +57,7 @@ func TestSentences(t *testing.T) {
 	}{
 		{row("members.disable", "{}"), "Hélène Dupré a désactivé Éric Ollivier.", "Hélène Dupré disabled Éric Ollivier."},
 		{row("members.changeUserType", details(map[string]any{"before": map[string]any{"userType": "creator"}, "after": map[string]any{"userType": "viewer"}})),
-			"Hélène Dupré a changé le type d’utilisateur d’Éric Ollivier : créateur → lecteur.",
+			"Hélène Dupré a changé le type d’utilisateur d’Éric Ollivier\u00a0: créateur → lecteur.",
 			"Hélène Dupré changed Éric Ollivier’s user type from creator to viewer."},
 		{row("members.updateProfile", details(map[string]any{"after": map[string]any{"email": "x@y.z", "familyName": "O"}})),
 			"Hélène Dupré a modifié le profil d’Éric Ollivier (adresse e-mail, nom de famille).",
@@ -82,9 +82,9 @@ func TestSentences(t *testing.T) {
 		{row("members.remove", details(map[string]any{"after": map[string]any{"transferredTo": map[string]any{"id": "m3", "label": "Luc Garçon <l@x.org>"}}})),
 			"Hélène Dupré a retiré Éric Ollivier de l’organisation et transféré son contenu à Luc Garçon.",
 			"Hélène Dupré removed Éric Ollivier from the organisation and handed their content over to Luc Garçon."},
-		{row("security.lockout", "{}"), "Hélène Dupré a effectué l’action « security.lockout » sur Éric Ollivier.",
+		{row("security.lockout", "{}"), "Hélène Dupré a effectué l’action «\u202fsecurity.lockout\u202f» sur Éric Ollivier.",
 			"Hélène Dupré performed “security.lockout” on Éric Ollivier."},
-		{audit.Row{Actor: "m1", Action: "mystery.thing", Details: "not json"}, "Quelqu’un a effectué l’action « mystery.thing ».",
+		{audit.Row{Actor: "m1", Action: "mystery.thing", Details: "not json"}, "Quelqu’un a effectué l’action «\u202fmystery.thing\u202f».",
 			"Someone performed “mystery.thing”."},
 	}
 	for _, c := range cases {

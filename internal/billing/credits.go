@@ -9,6 +9,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/paging"
 )
@@ -41,7 +42,7 @@ const MaxConsume = 1e9
 // Errors: 403; 400 amount (not > 0, or too large), 400 note (too long);
 // 409 credit_budgeting_off; 409 credits_exceeded {allocated, used, remaining, requested};
 // 409 pool_exceeded {allocated, pool, requested, available} for a member without a limit.
-func Consume(app core.App, a Actor, amount float64, note, ip string) (*Credits, error) {
+func Consume(app core.App, a access.Actor, amount float64, note string) (*Credits, error) {
 	if err := access.Can(a.Member, access.CreditsConsume, nil); err != nil {
 		return nil, err
 	}
@@ -104,8 +105,8 @@ func Consume(app core.App, a Actor, amount float64, note, ip string) (*Credits, 
 		if err := tx.Save(row); err != nil {
 			return err
 		}
-		return a.record(tx, access.CreditsConsume, "membership", a.ID, a.Label, map[string]any{
-			"amount": amount, "note": note, "after": out}, ip)
+		return audit.Record(tx, a, access.CreditsConsume, "membership", a.ID, a.Label, map[string]any{
+			"amount": amount, "note": note, "after": out})
 	})
 	if err != nil {
 		return nil, err
@@ -144,7 +145,7 @@ type CreditsOverview struct {
 // GetCredits answers the organisation's credits and its latest credit-ledger rows (at
 // most paging.MaxPerPage). Access: members.list (owner and admins: it shows every member's
 // spending). Errors: 403.
-func GetCredits(app core.App, a Actor, limit int) (*CreditsOverview, error) {
+func GetCredits(app core.App, a access.Actor, limit int) (*CreditsOverview, error) {
 	if err := access.Can(a.Member, access.MembersList, nil); err != nil {
 		return nil, err
 	}

@@ -89,13 +89,13 @@ func remove(t *testing.T, app core.App, org *testapp.Org, id string) {
 	}
 }
 
-func ownerActor(t *testing.T, app core.App, org *testapp.Org) (*members.Actor, billing.Actor) {
+func ownerActor(t *testing.T, app core.App, org *testapp.Org) access.Actor {
 	t.Helper()
-	a, err := members.ActorFor(app, org.Owner.User)
+	s, err := members.SessionOf(app, org.Owner.User)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a, billing.Actor{Member: a.Member, Org: a.Org, Label: a.Label}
+	return s.Actor
 }
 
 // addPlan adds a plan with its own prices (the seeded plans all share theirs).

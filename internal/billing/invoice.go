@@ -200,8 +200,8 @@ func CloseDue(app core.App, now time.Time, slug string, force bool, actor string
 
 // ListInvoices answers one page of the organisation's invoices, newest first, without
 // their lines (lineCount says how many). Access: billing.manage. Errors: 403.
-func ListInvoices(app core.App, a Actor, r paging.Request) (*paging.Page[*Invoice], error) {
-	if err := a.owner(); err != nil {
+func ListInvoices(app core.App, a access.Actor, r paging.Request) (*paging.Page[*Invoice], error) {
+	if err := owner(a); err != nil {
 		return nil, err
 	}
 	total, err := app.CountRecords("invoices", dbx.HashExp{"org": a.Org})
@@ -227,8 +227,8 @@ func ListInvoices(app core.App, a Actor, r paging.Request) (*paging.Page[*Invoic
 
 // GetInvoice answers one invoice of the organisation with its lines.
 // Access: billing.manage. Errors: 403, 404.
-func GetInvoice(app core.App, a Actor, id string) (*Invoice, error) {
-	if err := a.owner(); err != nil {
+func GetInvoice(app core.App, a access.Actor, id string) (*Invoice, error) {
+	if err := owner(a); err != nil {
 		return nil, err
 	}
 	r, err := findInvoice(app, a.Org, id)
@@ -250,8 +250,8 @@ func findInvoice(app core.App, org, id string) (*core.Record, error) {
 // (methodID; empty: the default one), through that method's provider, and writes one
 // audit row. Access: billing.manage. Errors: 403, 404 (invoice), 400 paymentMethod
 // unknown, 409 invoice_not_open {status}, 409 no_payment_method.
-func PayInvoice(app core.App, a Actor, id, methodID, ip string) (*Invoice, error) {
-	if err := a.owner(); err != nil {
+func PayInvoice(app core.App, a access.Actor, id, methodID string) (*Invoice, error) {
+	if err := owner(a); err != nil {
 		return nil, err
 	}
 	var out *Invoice
@@ -291,10 +291,10 @@ func PayInvoice(app core.App, a Actor, id, methodID, ip string) (*Invoice, error
 		if out, err = invoiceOf(r, true); err != nil {
 			return err
 		}
-		return a.record(tx, access.BillingPayInvoice, "invoice", r.Id, out.Number, map[string]any{
+		return audit.Record(tx, a, access.BillingPayInvoice, "invoice", r.Id, out.Number, map[string]any{
 			"before": map[string]any{"status": Open},
 			"after":  map[string]any{"status": Paid, "paymentMethod": method.auditLabel(), "provider": p.Name(), "total": out.Total, "currency": out.Currency},
-		}, ip)
+		})
 	})
 	return out, err
 }

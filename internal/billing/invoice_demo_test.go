@@ -43,10 +43,11 @@ func TestTheDemoOrganisationsInvoiceAfterAMonthOfChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	actor, err := members.ActorFor(app, ownerUser)
+	session, err := members.SessionOf(app, ownerUser)
 	if err != nil {
 		t.Fatal(err)
 	}
+	actor := session.Actor
 	var contributors []string
 	if err := app.DB().NewQuery("SELECT id FROM memberships WHERE org = {:org} AND role = 'member' AND userType = 'contributor' ORDER BY id").
 		Bind(dbx.Params{"org": org}).Column(&contributors); err != nil {
@@ -67,7 +68,7 @@ func TestTheDemoOrganisationsInvoiceAfterAMonthOfChanges(t *testing.T) {
 	billing.SetClock(t, day(14, 8))
 	changed := ""
 	for _, id := range contributors[1:] {
-		if err := members.ChangeUserType(app, actor, id, access.Creator, ""); err == nil {
+		if err := members.ChangeUserType(app, actor, id, access.Creator); err == nil {
 			changed = id
 			break
 		}

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"embed"
 	"html/template"
-	"roster/internal/mail"
 	"strconv"
 	"strings"
 	"time"
+
+	"roster/internal/access"
+	"roster/internal/mail"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -114,7 +116,7 @@ type invoicePage struct {
 // InvoiceHTML renders an invoice as a printable HTML page, in the owner's language
 // (fr or en; else the organisation's default), with the organisation's name and the
 // amounts in the invoice's currency. Access: billing.manage. Errors: 403, 404.
-func InvoiceHTML(app core.App, a Actor, id string) ([]byte, error) {
+func InvoiceHTML(app core.App, a access.Actor, id string) ([]byte, error) {
 	inv, err := GetInvoice(app, a, id)
 	if err != nil {
 		return nil, err

@@ -20,7 +20,7 @@ func TestInvoicesEqualTheHandComputationToTheCent(t *testing.T) {
 	app := testapp.New(t)
 	billing.SetClock(t, at("2026-03-01 00:00"))
 	org := testapp.CreateOrg(t, app, "Acme", "team") // the owner's creator seat, held from the first midnight
-	ownerM, ownerB := ownerActor(t, app, org)
+	owner := ownerActor(t, app, org)
 	addPlan(t, app, "pro", 0, proPrices)
 
 	billing.SetClock(t, at("2026-03-01 08:00"))
@@ -29,11 +29,11 @@ func TestInvoicesEqualTheHandComputationToTheCent(t *testing.T) {
 	billing.SetClock(t, at("2026-03-10 09:00"))
 	ann := join(t, app, org, access.Contributor)
 	billing.SetClock(t, at("2026-03-15 12:00"))
-	if err := members.ChangeUserType(app, ownerM, cat.ID(), access.Viewer, ""); err != nil {
+	if err := members.ChangeUserType(app, owner, cat.ID(), access.Viewer); err != nil {
 		t.Fatal(err)
 	}
 	billing.SetClock(t, at("2026-03-18 10:00"))
-	if err := members.Disable(app, ownerM, ann.ID(), ""); err != nil { // a disabled member keeps a billed seat
+	if err := members.Disable(app, owner, ann.ID()); err != nil { // a disabled member keeps a billed seat
 		t.Fatal(err)
 	}
 	billing.SetClock(t, at("2026-03-20 15:00"))
@@ -68,7 +68,7 @@ func TestInvoicesEqualTheHandComputationToTheCent(t *testing.T) {
 
 	// April (30 days): the plan changes on the 11th at 06:00.
 	billing.SetClock(t, at("2026-04-11 06:00"))
-	s, err := billing.ChangePlan(app, ownerB, "pro", "")
+	s, err := billing.ChangePlan(app, owner, "pro")
 	if err != nil {
 		t.Fatal(err)
 	}

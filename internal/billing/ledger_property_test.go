@@ -70,7 +70,7 @@ func ledgerSequence(t *testing.T, seed uint64, steps int) {
 	clock := at("2026-01-31 09:30") // a period that ends on a clamped day
 	billing.SetClock(t, clock)
 	org := testapp.CreateOrg(t, app, "Acme", "team")
-	ownerM, ownerB := ownerActor(t, app, org)
+	owner := ownerActor(t, app, org)
 	addPlan(t, app, "pro", 0, proPrices)
 	addPlan(t, app, "cheap", 12, map[string]int{"viewer": 100, "contributor": 900, "creator": 2900, "professional": 6900})
 	plans := map[string]map[access.UserType]int{}
@@ -117,7 +117,7 @@ func ledgerSequence(t *testing.T, seed uint64, steps int) {
 		case k < 9 && len(ids) > 0: // change user type
 			id := ids[rng.IntN(len(ids))]
 			to := access.UserTypes[rng.IntN(4)]
-			err := members.ChangeUserType(app, ownerM, id, to, "")
+			err := members.ChangeUserType(app, owner, id, to)
 			if err != nil {
 				t.Fatalf("step %d: user type: %v", step, err)
 			}
@@ -128,7 +128,7 @@ func ledgerSequence(t *testing.T, seed uint64, steps int) {
 		case k < 10: // change plan
 			codes := []string{"starter", "team", "business", "pro", "cheap"}
 			code := codes[rng.IntN(len(codes))]
-			_, err := billing.ChangePlan(app, ownerB, code, "")
+			_, err := billing.ChangePlan(app, owner, code)
 			switch {
 			case code == plan: // the same plan: nothing changes, whatever the seats
 				if err != nil {
@@ -157,7 +157,7 @@ func ledgerSequence(t *testing.T, seed uint64, steps int) {
 			}
 		case k < 11 && len(ids) > 0: // disable: no billed seat changes
 			id := ids[rng.IntN(len(ids))]
-			if err := members.Disable(app, ownerM, id, ""); err != nil && !fail.Is(err, "already_disabled") {
+			if err := members.Disable(app, owner, id); err != nil && !fail.Is(err, "already_disabled") {
 				t.Fatalf("step %d: disable: %v", step, err)
 			}
 		default: // close the periods that are due

@@ -17,6 +17,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/audit"
 	"roster/internal/fail"
 )
 
@@ -258,8 +259,8 @@ func (m PaymentMethod) fields() map[string]any {
 
 // ListPaymentMethods answers the organisation's payment methods, the default first.
 // Access: billing.manage. Errors: 403.
-func ListPaymentMethods(app core.App, a Actor) ([]PaymentMethod, error) {
-	if err := a.owner(); err != nil {
+func ListPaymentMethods(app core.App, a access.Actor) ([]PaymentMethod, error) {
+	if err := owner(a); err != nil {
 		return nil, err
 	}
 	recs, err := methodsOf(app, a.Org, 0)
@@ -290,8 +291,8 @@ func methodsOf(app core.App, org string, limit int64) ([]*core.Record, error) {
 // label optional otherwise. The first method is the default; isDefault makes a new
 // one the default. One audit row. Access: billing.manage. Errors: 403; 400 per field;
 // 400 card_number_refused / cvc_refused (see CheckCardData), before anything is read.
-func AddPaymentMethod(app core.App, a Actor, body []byte, ip string) (*PaymentMethod, error) {
-	if err := a.owner(); err != nil {
+func AddPaymentMethod(app core.App, a access.Actor, body []byte) (*PaymentMethod, error) {
+	if err := owner(a); err != nil {
 		return nil, err
 	}
 	in, err := parseMethod(body)
@@ -332,7 +333,7 @@ func AddPaymentMethod(app core.App, a Actor, body []byte, ip string) (*PaymentMe
 			}
 		}
 		m = methodOf(r)
-		return a.record(tx, access.BillingAddPaymentMethod, "paymentMethod", r.Id, m.auditLabel(), map[string]any{"after": m.view()}, ip)
+		return audit.Record(tx, a, access.BillingAddPaymentMethod, "paymentMethod", r.Id, m.auditLabel(), map[string]any{"after": m.view()})
 	})
 	if err != nil {
 		return nil, err
@@ -344,8 +345,8 @@ func AddPaymentMethod(app core.App, a Actor, body []byte, ip string) (*PaymentMe
 // isDefault true makes it the default (there is always exactly one; to change it,
 // make another one the default). One audit row. Access: billing.manage.
 // Errors: 403, 404, 400 per field, 400 card_number_refused / cvc_refused.
-func UpdatePaymentMethod(app core.App, a Actor, id string, body []byte, ip string) (*PaymentMethod, error) {
-	if err := a.owner(); err != nil {
+func UpdatePaymentMethod(app core.App, a access.Actor, id string, body []byte) (*PaymentMethod, error) {
+	if err := owner(a); err != nil {
 		return nil, err
 	}
 	in, err := parseMethod(body)
@@ -390,8 +391,8 @@ func UpdatePaymentMethod(app core.App, a Actor, id string, body []byte, ip strin
 			}
 		}
 		out = methodOf(r)
-		return a.record(tx, access.BillingUpdatePaymentMethod, "paymentMethod", r.Id, out.auditLabel(),
-			map[string]any{"before": before.view(), "after": out.view()}, ip)
+		return audit.Record(tx, a, access.BillingUpdatePaymentMethod, "paymentMethod", r.Id, out.auditLabel(),
+			map[string]any{"before": before.view(), "after": out.view()})
 	})
 	if err != nil {
 		return nil, err
@@ -402,8 +403,8 @@ func UpdatePaymentMethod(app core.App, a Actor, id string, body []byte, ip strin
 // RemovePaymentMethod deletes a payment method; when it was the default, the most
 // recent other one becomes the default. One audit row. Access: billing.manage.
 // Errors: 403, 404.
-func RemovePaymentMethod(app core.App, a Actor, id, ip string) error {
-	if err := a.owner(); err != nil {
+func RemovePaymentMethod(app core.App, a access.Actor, id string) error {
+	if err := owner(a); err != nil {
 		return err
 	}
 	return app.RunInTransaction(func(tx core.App) error {
@@ -432,7 +433,7 @@ func RemovePaymentMethod(app core.App, a Actor, id, ip string) error {
 				}
 			}
 		}
-		return a.record(tx, access.BillingRemovePaymentMethod, "paymentMethod", r.Id, m.auditLabel(), map[string]any{"before": m.view()}, ip)
+		return audit.Record(tx, a, access.BillingRemovePaymentMethod, "paymentMethod", r.Id, m.auditLabel(), map[string]any{"before": m.view()})
 	})
 }
 

@@ -219,3 +219,32 @@ func dateTime(t any) types.DateTime {
 	d, _ := types.ParseDateTime(t)
 	return d
 }
+
+// Cost is what a change of seats would do to the subscription's monthly amount, shown
+// before the change is confirmed: the seats each user type gains or loses, and the
+// monthly amount now and after, in cents.
+type Cost struct {
+	Seats              map[access.UserType]int `json:"seats"`
+	MonthlyAmount      int                     `json:"monthlyAmount"`
+	MonthlyAmountAfter int                     `json:"monthlyAmountAfter"`
+	Currency           string                  `json:"currency"`
+}
+
+// CostOf prices seats (a change of seat count per user type) under the organisation's
+// current plan.
+func CostOf(app core.App, org string, seats map[access.UserType]int) (*Cost, error) {
+	prices, sub, err := PlanPrices(app, org)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := app.FindRecordById("plans", sub.GetString("plan"))
+	if err != nil {
+		return nil, err
+	}
+	c := &Cost{Seats: seats, MonthlyAmount: sub.GetInt("monthlyAmount"), Currency: plan.GetString("currency")}
+	c.MonthlyAmountAfter = c.MonthlyAmount
+	for t, n := range seats {
+		c.MonthlyAmountAfter += n * prices[t]
+	}
+	return c, nil
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/audit"
 	"roster/internal/fail"
 )
 
@@ -69,8 +70,8 @@ type Subscription struct {
 // type with their prices, members, the seats pending invitations reserve, monthly
 // amount, current period, every plan, and the usage over time.
 // Access: billing.manage (the owner). Errors: 403.
-func GetSubscription(app core.App, a Actor) (*Subscription, error) {
-	if err := a.owner(); err != nil {
+func GetSubscription(app core.App, a access.Actor) (*Subscription, error) {
+	if err := owner(a); err != nil {
 		return nil, err
 	}
 	return subscriptionView(app, a.Org)
@@ -194,8 +195,8 @@ func usageOf(app core.App, org string, today time.Time) (Usage, error) {
 // Access: billing.manage (the owner). Errors: 403; 400 plan (missing or unknown);
 // 409 seat_limit {billedSeats, pendingInvitations, maxSeats} when the new plan's
 // seat limit is below the billed seats plus the pending invitations.
-func ChangePlan(app core.App, a Actor, code, ip string) (*Subscription, error) {
-	if err := a.owner(); err != nil {
+func ChangePlan(app core.App, a access.Actor, code string) (*Subscription, error) {
+	if err := owner(a); err != nil {
 		return nil, err
 	}
 	if code == "" {
@@ -245,8 +246,8 @@ func ChangePlan(app core.App, a Actor, code, ip string) (*Subscription, error) {
 			return err
 		}
 		after := map[string]any{"plan": to.Code, "monthlyAmount": sub.GetInt("monthlyAmount"), "seatsRepriced": repriced}
-		return a.record(tx, access.BillingChangePlan, "subscription", sub.Id, to.Name,
-			map[string]any{"before": before, "after": after}, ip)
+		return audit.Record(tx, a, access.BillingChangePlan, "subscription", sub.Id, to.Name,
+			map[string]any{"before": before, "after": after})
 	})
 	if err != nil {
 		return nil, err
@@ -300,3 +301,7 @@ func reprice(tx core.App, org string, from, to Prices, actor string) (int, int, 
 		FROM seatLedger WHERE rowid > {:last} AND org = {:org}`).Bind(params).Row(&seats, &delta)
 	return seats, delta, err
 }
+
+// owner asks the policy whether a may manage the organisation's billing (the owner
+// alone: billing.manage).
+func owner(a access.Actor) error { return access.Can(a.Member, access.BillingManage, nil) }

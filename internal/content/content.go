@@ -32,19 +32,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/people"
 )
-
-// Actor is who acts on shared resources: the policy's view of a signed-in member, their
-// organisation, and how the audit log names them. (members.Actor carries the same;
-// content cannot import members, which imports content for removals.)
-type Actor struct {
-	access.Member
-	Org   string
-	Label string
-}
 
 // MaxBatch is the most members one assign, revoke or group-membership request takes.
 const MaxBatch = 100
@@ -129,7 +119,7 @@ func find(app core.App, collection, org, id, what string) (*core.Record, error) 
 
 // moderates reports whether a may edit or delete content owned by membership owner:
 // its owner, or whoever may remove the owner (see the package documentation).
-func moderates(app core.App, a Actor, owner string) (bool, error) {
+func moderates(app core.App, a access.Actor, owner string) (bool, error) {
 	if owner == a.ID {
 		return true, nil
 	}
@@ -147,7 +137,7 @@ func moderates(app core.App, a Actor, owner string) (bool, error) {
 // moderation answers moderates for many owners, asking once per owner.
 type moderation struct {
 	app  core.App
-	a    Actor
+	a    access.Actor
 	seen map[string]bool
 }
 
@@ -161,14 +151,6 @@ func (m *moderation) of(owner string) (bool, error) {
 	can, err := moderates(m.app, m.a, owner)
 	m.seen[owner] = can
 	return can, err
-}
-
-// write appends the audit row of one change.
-func (a Actor) write(tx core.App, action access.Action, targetType, targetID, targetLabel string, details any, ip string) error {
-	return audit.Write(tx, audit.Entry{
-		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action,
-		TargetType: targetType, TargetID: targetID, TargetLabel: targetLabel, Details: details, IP: ip,
-	})
 }
 
 // distinct drops empty and repeated ids, keeping the first occurrence's place.

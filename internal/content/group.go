@@ -10,6 +10,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/paging"
 	"roster/internal/people"
@@ -68,7 +69,7 @@ func (in *GroupInput) validate(creating bool) error {
 // ListGroups answers a page of the organisation's groups by title. Every member may see
 // them (titles, owners and members are directory information). ?member=me lists only
 // the actor's groups. Access: content.use.
-func ListGroups(app core.App, a Actor, p paging.Request, onlyMine bool) (*paging.Page[Group], error) {
+func ListGroups(app core.App, a access.Actor, p paging.Request, onlyMine bool) (*paging.Page[Group], error) {
 	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
 		return nil, err
 	}
@@ -100,7 +101,7 @@ func ListGroups(app core.App, a Actor, p paging.Request, onlyMine bool) (*paging
 	return &page, nil
 }
 
-func groupsOf(app core.App, a Actor, recs []*core.Record) ([]Group, error) {
+func groupsOf(app core.App, a access.Actor, recs []*core.Record) ([]Group, error) {
 	var owners []string
 	for _, r := range recs {
 		owners = append(owners, r.GetString("owner"))
@@ -128,7 +129,7 @@ func groupsOf(app core.App, a Actor, recs []*core.Record) ([]Group, error) {
 	return out, nil
 }
 
-func groupOf(app core.App, a Actor, r *core.Record) (*Group, error) {
+func groupOf(app core.App, a access.Actor, r *core.Record) (*Group, error) {
 	gs, err := groupsOf(app, a, []*core.Record{r})
 	if err != nil {
 		return nil, err
@@ -137,7 +138,7 @@ func groupOf(app core.App, a Actor, r *core.Record) (*Group, error) {
 }
 
 // GetGroup answers one group of the organisation. Access: content.use. Errors: 404.
-func GetGroup(app core.App, a Actor, id string) (*Group, error) {
+func GetGroup(app core.App, a access.Actor, id string) (*Group, error) {
 	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
 		return nil, err
 	}
@@ -152,7 +153,7 @@ func GetGroup(app core.App, a Actor, id string) (*Group, error) {
 // members given (memberships of the organisation). Access: content.create.
 // Errors: 400 title, members (count); 403; 409 not_found (unknown members, listed) and
 // cannot_edit_shared (members whose user type cannot edit a shared-update group, listed).
-func CreateGroup(app core.App, a Actor, in GroupInput, ip string) (*Group, error) {
+func CreateGroup(app core.App, a access.Actor, in GroupInput) (*Group, error) {
 	if err := access.Can(a.Member, access.ContentCreate, nil); err != nil {
 		return nil, err
 	}
@@ -179,7 +180,7 @@ func CreateGroup(app core.App, a Actor, in GroupInput, ip string) (*Group, error
 		if out, err = groupOf(tx, a, r); err != nil {
 			return err
 		}
-		return a.write(tx, access.GroupsCreate, "group", r.Id, *in.Title, map[string]any{"after": groupDetails(r)}, ip)
+		return audit.Record(tx, a, access.GroupsCreate, "group", r.Id, *in.Title, map[string]any{"after": groupDetails(r)})
 	})
 	return out, err
 }
@@ -221,27 +222,18 @@ func groupDetails(r *core.Record) map[string]any {
 		"members": len(r.GetStringSlice("members")), "sharedUpdate": r.GetBool("sharedUpdate")}
 }
 
-// groupVisible: every member of the organisation sees its groups.
-func groupVisible(*core.Record) (bool, error) { return true, nil }
-
 // UpdateGroup changes a group's title and shared update. Turning shared update on needs
 // every member to be able to edit shared content. Access: the group's owner, or a
 // moderator; content.use. Errors: 400 title, members; 403 not_owner; 404;
 // 409 cannot_edit_shared (the members who cannot, listed).
-func UpdateGroup(app core.App, a Actor, id string, in GroupInput, ip string) (*Group, error) {
+func UpdateGroup(app core.App, a access.Actor, id string, in GroupInput) (*Group, error) {
 	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
 		return nil, err
 	}
 	if err := in.validate(false); err != nil {
 		return nil, err
 	}
-	var out *Group
-	err := app.RunInTransaction(func(tx core.App) error {
-		r, err := editable(tx, a, "groups", id, "Group", groupVisible)
-		if err != nil {
-			return err
-		}
-		before := groupDetails(r)
+	return edit(app, a, groupKind, id, func(tx core.App, r *core.Record) error {
 		if in.Title != nil {
 			r.Set("title", *in.Title)
 		}
@@ -253,40 +245,14 @@ func UpdateGroup(app core.App, a Actor, id string, in GroupInput, ip string) (*G
 			}
 			r.Set("sharedUpdate", *in.SharedUpdate)
 		}
-		after := groupDetails(r)
-		if fmt.Sprint(before) != fmt.Sprint(after) {
-			if err := tx.Save(r); err != nil {
-				return err
-			}
-			if err := a.write(tx, access.GroupsUpdate, "group", r.Id, r.GetString("title"),
-				map[string]any{"before": before, "after": after}, ip); err != nil {
-				return err
-			}
-		}
-		out, err = groupOf(tx, a, r)
-		return err
-	})
-	return out, err
+		return nil
+	}, groupOf)
 }
 
 // DeleteGroup deletes group id; items shared with it no longer are (PocketBase takes it
 // out of their groups). Access: the group's owner, or a moderator; content.use.
 // Errors: 403 not_owner; 404.
-func DeleteGroup(app core.App, a Actor, id, ip string) error {
-	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
-		return err
-	}
-	return app.RunInTransaction(func(tx core.App) error {
-		r, err := editable(tx, a, "groups", id, "Group", groupVisible)
-		if err != nil {
-			return err
-		}
-		if err := tx.Delete(r); err != nil {
-			return err
-		}
-		return a.write(tx, access.GroupsDelete, "group", r.Id, r.GetString("title"), map[string]any{"before": groupDetails(r)}, ip)
-	})
-}
+func DeleteGroup(app core.App, a access.Actor, id string) error { return remove(app, a, groupKind, id) }
 
 // MembersChange is who joins and who leaves a group.
 type MembersChange struct {
@@ -302,7 +268,7 @@ type MembersChange struct {
 // every result: 403 not_owner, 404 not_found (not in the organisation), 409
 // cannot_edit_shared (a shared-update group and a user type that cannot edit it),
 // 409 group_owner (the owner cannot leave their own group: transfer or delete it).
-func UpdateGroupMembers(app core.App, a Actor, id string, ch MembersChange, ip string) (*Outcome, error) {
+func UpdateGroupMembers(app core.App, a access.Actor, id string, ch MembersChange) (*Outcome, error) {
 	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
 		return nil, err
 	}
@@ -376,8 +342,8 @@ func UpdateGroupMembers(app core.App, a Actor, id string, ch MembersChange, ip s
 		if err := tx.Save(g); err != nil {
 			return err
 		}
-		return a.write(tx, access.GroupsMembers, "group", g.Id, g.GetString("title"),
-			map[string]any{"added": added, "removed": removed}, ip)
+		return audit.Record(tx, a, access.GroupsMembers, "group", g.Id, g.GetString("title"),
+			map[string]any{"added": added, "removed": removed})
 	})
 	if err != nil {
 		return nil, err

@@ -2,7 +2,6 @@ package content
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/paging"
 )
@@ -108,7 +108,7 @@ const visibleTo = `(i.owner = {:me} OR i.sharing = 'org' OR (i.sharing = 'groups
 
 // ListItems answers a page of the items a member can see, newest first.
 // Access: content.use (every active member).
-func ListItems(app core.App, a Actor, f ItemFilter) (*paging.Page[Item], error) {
+func ListItems(app core.App, a access.Actor, f ItemFilter) (*paging.Page[Item], error) {
 	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
 		return nil, err
 	}
@@ -165,7 +165,7 @@ func likeEscape(s string) string {
 }
 
 // itemsOf turns item records into the viewer's view of them, naming owners in one query.
-func itemsOf(app core.App, a Actor, recs []*core.Record) ([]Item, error) {
+func itemsOf(app core.App, a access.Actor, recs []*core.Record) ([]Item, error) {
 	var owners []string
 	for _, r := range recs {
 		owners = append(owners, r.GetString("owner"))
@@ -193,7 +193,7 @@ func itemsOf(app core.App, a Actor, recs []*core.Record) ([]Item, error) {
 	return out, nil
 }
 
-func itemOf(app core.App, a Actor, r *core.Record) (*Item, error) {
+func itemOf(app core.App, a access.Actor, r *core.Record) (*Item, error) {
 	items, err := itemsOf(app, a, []*core.Record{r})
 	if err != nil {
 		return nil, err
@@ -205,7 +205,7 @@ func itemOf(app core.App, a Actor, r *core.Record) (*Item, error) {
 // organisation that the actor belongs to. Access: content.create (a creator or
 // professional). Errors: 400 kind, title, sharing, groups (unknown, or not one of the
 // actor's groups); 403.
-func CreateItem(app core.App, a Actor, in ItemInput, ip string) (*Item, error) {
+func CreateItem(app core.App, a access.Actor, in ItemInput) (*Item, error) {
 	if err := access.Can(a.Member, access.ContentCreate, nil); err != nil {
 		return nil, err
 	}
@@ -231,7 +231,7 @@ func CreateItem(app core.App, a Actor, in ItemInput, ip string) (*Item, error) {
 		if out, err = itemOf(tx, a, r); err != nil {
 			return err
 		}
-		return a.write(tx, access.ItemsCreate, "item", r.Id, *in.Title, map[string]any{"after": itemDetails(r)}, ip)
+		return audit.Record(tx, a, access.ItemsCreate, "item", r.Id, *in.Title, map[string]any{"after": itemDetails(r)})
 	})
 	return out, err
 }
@@ -260,27 +260,7 @@ func itemDetails(r *core.Record) map[string]any {
 		"sharing": r.GetString("sharing"), "groups": r.GetStringSlice("groups"), "owner": r.GetString("owner")}
 }
 
-// editable loads an item or a group of the actor's organisation that the actor may
-// edit. Someone who can see the item but not edit it gets a 403; anything else is a 404.
-func editable(tx core.App, a Actor, collection, id, what string, visible func(*core.Record) (bool, error)) (*core.Record, error) {
-	r, err := find(tx, collection, a.Org, id, what)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := moderates(tx, a, r.GetString("owner"))
-	if err != nil || ok {
-		return r, err
-	}
-	if seen, err := visible(r); err != nil || !seen {
-		if err == nil {
-			err = fail.NotFound(what + " not found.")
-		}
-		return nil, err
-	}
-	return nil, fail.Forbidden("not_owner", fmt.Sprintf("Only its owner can change this %s.", strings.ToLower(what)))
-}
-
-func itemVisible(tx core.App, a Actor) func(*core.Record) (bool, error) {
+func itemVisible(tx core.App, a access.Actor) func(*core.Record) (bool, error) {
 	return func(r *core.Record) (bool, error) {
 		var n int
 		err := tx.DB().NewQuery("SELECT count(*) FROM items i WHERE i.id = {:id} AND " + visibleTo).
@@ -290,7 +270,7 @@ func itemVisible(tx core.App, a Actor) func(*core.Record) (bool, error) {
 }
 
 // GetItem answers one item the actor can see (404 otherwise). Access: content.use.
-func GetItem(app core.App, a Actor, id string) (*Item, error) {
+func GetItem(app core.App, a access.Actor, id string) (*Item, error) {
 	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
 		return nil, err
 	}
@@ -316,20 +296,14 @@ func GetItem(app core.App, a Actor, id string) (*Item, error) {
 // UpdateItem changes the fields given of item id: its title, kind, sharing and groups.
 // Access: its owner, or a moderator (see the package documentation); content.use.
 // Errors: 400 per field; 403 not_owner (visible but not theirs); 404.
-func UpdateItem(app core.App, a Actor, id string, in ItemInput, ip string) (*Item, error) {
+func UpdateItem(app core.App, a access.Actor, id string, in ItemInput) (*Item, error) {
 	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
 		return nil, err
 	}
 	if err := in.validate(false); err != nil {
 		return nil, err
 	}
-	var out *Item
-	err := app.RunInTransaction(func(tx core.App) error {
-		r, err := editable(tx, a, "items", id, "Item", itemVisible(tx, a))
-		if err != nil {
-			return err
-		}
-		before := itemDetails(r)
+	return edit(app, a, itemKind, id, func(tx core.App, r *core.Record) error {
 		for name, v := range map[string]*string{"kind": in.Kind, "title": in.Title, "sharing": in.Sharing} {
 			if v != nil {
 				r.Set(name, *v)
@@ -347,39 +321,13 @@ func UpdateItem(app core.App, a Actor, id string, in ItemInput, ip string) (*Ite
 		case r.GetString("sharing") != "groups":
 			r.Set("groups", []string{})
 		}
-		after := itemDetails(r)
-		if fmt.Sprint(before) != fmt.Sprint(after) {
-			if err := tx.Save(r); err != nil {
-				return err
-			}
-			if err := a.write(tx, access.ItemsUpdate, "item", r.Id, r.GetString("title"),
-				map[string]any{"before": before, "after": after}, ip); err != nil {
-				return err
-			}
-		}
-		out, err = itemOf(tx, a, r)
-		return err
-	})
-	return out, err
+		return nil
+	}, itemOf)
 }
 
 // DeleteItem deletes item id. Access: its owner, or a moderator; content.use.
 // Errors: 403 not_owner; 404.
-func DeleteItem(app core.App, a Actor, id, ip string) error {
-	if err := access.Can(a.Member, access.ContentUse, nil); err != nil {
-		return err
-	}
-	return app.RunInTransaction(func(tx core.App) error {
-		r, err := editable(tx, a, "items", id, "Item", itemVisible(tx, a))
-		if err != nil {
-			return err
-		}
-		if err := tx.Delete(r); err != nil {
-			return err
-		}
-		return a.write(tx, access.ItemsDelete, "item", r.Id, r.GetString("title"), map[string]any{"before": itemDetails(r)}, ip)
-	})
-}
+func DeleteItem(app core.App, a access.Actor, id string) error { return remove(app, a, itemKind, id) }
 
 // jsonList is a JSON array of strings, for json_each.
 func jsonList(ids []string) string {

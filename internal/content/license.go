@@ -13,6 +13,7 @@ import (
 	"github.com/pocketbase/pocketbase/tools/types"
 
 	"roster/internal/access"
+	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/paging"
 	"roster/internal/people"
@@ -120,7 +121,7 @@ func assignedCount(app core.App, license string) (int, error) {
 
 // ListLicenses answers a page of the organisation's licences by name, with how many
 // members hold each. Access: licenses.manage (owner, administrators).
-func ListLicenses(app core.App, a Actor, p paging.Request) (*paging.Page[License], error) {
+func ListLicenses(app core.App, a access.Actor, p paging.Request) (*paging.Page[License], error) {
 	if err := access.Can(a.Member, access.LicensesManage, nil); err != nil {
 		return nil, err
 	}
@@ -160,7 +161,7 @@ func ListLicenses(app core.App, a Actor, p paging.Request) (*paging.Page[License
 
 // CreateLicense defines a licence. Access: licenses.manage.
 // Errors: 400 code, name, compatibleTypes, seats; 403; 409 code_taken.
-func CreateLicense(app core.App, a Actor, in LicenseInput, ip string) (*License, error) {
+func CreateLicense(app core.App, a access.Actor, in LicenseInput) (*License, error) {
 	if err := access.Can(a.Member, access.LicensesManage, nil); err != nil {
 		return nil, err
 	}
@@ -183,7 +184,7 @@ func CreateLicense(app core.App, a Actor, in LicenseInput, ip string) (*License,
 			return err
 		}
 		out = licenseOf(l, 0)
-		return a.write(tx, access.LicensesCreate, "license", l.Id, *in.Name, map[string]any{"after": out}, ip)
+		return audit.Record(tx, a, access.LicensesCreate, "license", l.Id, *in.Name, map[string]any{"after": out})
 	})
 	if err != nil {
 		return nil, err
@@ -207,7 +208,7 @@ func codeFree(tx core.App, org, code, except string) error {
 // Errors: 400 per field; 403; 404; 409 code_taken, seats_below_assigned (fewer seats
 // than members holding it), incompatible_assignments (a member holding it has a user
 // type no longer compatible: revoke it first).
-func UpdateLicense(app core.App, a Actor, id string, in LicenseInput, ip string) (*License, error) {
+func UpdateLicense(app core.App, a access.Actor, id string, in LicenseInput) (*License, error) {
 	if err := access.Can(a.Member, access.LicensesManage, nil); err != nil {
 		return nil, err
 	}
@@ -264,7 +265,7 @@ func UpdateLicense(app core.App, a Actor, id string, in LicenseInput, ip string)
 		if err := tx.Save(l); err != nil {
 			return err
 		}
-		return a.write(tx, access.LicensesUpdate, "license", l.Id, out.Name, map[string]any{"before": before, "after": out}, ip)
+		return audit.Record(tx, a, access.LicensesUpdate, "license", l.Id, out.Name, map[string]any{"before": before, "after": out})
 	})
 	if err != nil {
 		return nil, err
@@ -274,7 +275,7 @@ func UpdateLicense(app core.App, a Actor, id string, in LicenseInput, ip string)
 
 // DeleteLicense deletes licence id and, with it, every assignment of it (the audit row
 // counts them). Access: licenses.manage. Errors: 403, 404.
-func DeleteLicense(app core.App, a Actor, id, ip string) error {
+func DeleteLicense(app core.App, a access.Actor, id string) error {
 	if err := access.Can(a.Member, access.LicensesManage, nil); err != nil {
 		return err
 	}
@@ -290,8 +291,8 @@ func DeleteLicense(app core.App, a Actor, id, ip string) error {
 		if err := tx.Delete(l); err != nil {
 			return err
 		}
-		return a.write(tx, access.LicensesDelete, "license", l.Id, l.GetString("name"),
-			map[string]any{"before": licenseOf(l, assigned), "assignmentsRevoked": assigned}, ip)
+		return audit.Record(tx, a, access.LicensesDelete, "license", l.Id, l.GetString("name"),
+			map[string]any{"before": licenseOf(l, assigned), "assignmentsRevoked": assigned})
 	})
 }
 
@@ -302,18 +303,18 @@ func DeleteLicense(app core.App, a Actor, id, ip string) error {
 // included; administrators: members and themselves; members: nobody). Errors: 400 members; 403; 404 licence; per member: not_found, the
 // policy's 403 codes, 409 incompatible_type (their user type is not in
 // compatibleTypes), 409 license_full (as many members hold it as it has seats).
-func AssignLicense(app core.App, a Actor, id string, memberIDs []string, ip string) (*Outcome, error) {
-	return batchLicense(app, a, id, memberIDs, ip, access.LicensesAssign)
+func AssignLicense(app core.App, a access.Actor, id string, memberIDs []string) (*Outcome, error) {
+	return batchLicense(app, a, id, memberIDs, access.LicensesAssign)
 }
 
 // RevokeLicense takes licence id back from up to MaxBatch members, all or nothing like
 // AssignLicense. A member who does not hold it is "unchanged". Access: licenses.revoke
 // on each member. Errors: 400 members; 403; 404 licence; per member: not_found, 403.
-func RevokeLicense(app core.App, a Actor, id string, memberIDs []string, ip string) (*Outcome, error) {
-	return batchLicense(app, a, id, memberIDs, ip, access.LicensesRevoke)
+func RevokeLicense(app core.App, a access.Actor, id string, memberIDs []string) (*Outcome, error) {
+	return batchLicense(app, a, id, memberIDs, access.LicensesRevoke)
 }
 
-func batchLicense(app core.App, a Actor, id string, memberIDs []string, ip string, action access.Action) (*Outcome, error) {
+func batchLicense(app core.App, a access.Actor, id string, memberIDs []string, action access.Action) (*Outcome, error) {
 	ids := distinct(memberIDs)
 	if len(ids) == 0 || len(ids) > MaxBatch {
 		return nil, fail.Invalid("members", "count", fmt.Sprintf("Select from 1 to %d members.", MaxBatch))
@@ -384,7 +385,7 @@ func batchLicense(app core.App, a Actor, id string, memberIDs []string, ip strin
 			return fe
 		}
 		for _, p := range todo {
-			if err := applyLicense(tx, a, l, p, assign, ip); err != nil {
+			if err := applyLicense(tx, a, l, p, assign); err != nil {
 				return err
 			}
 		}
@@ -410,7 +411,7 @@ func holders(tx core.App, license string, ids []string) (map[string]bool, error)
 }
 
 // applyLicense assigns or revokes one licence of one member, with its audit row.
-func applyLicense(tx core.App, a Actor, l *core.Record, p person, assign bool, ip string) error {
+func applyLicense(tx core.App, a access.Actor, l *core.Record, p person, assign bool) error {
 	ref := map[string]any{"id": l.Id, "code": l.GetString("code"), "name": l.GetString("name")}
 	if assign {
 		col, err := tx.FindCachedCollectionByNameOrId("licenseAssignments")
@@ -422,7 +423,7 @@ func applyLicense(tx core.App, a Actor, l *core.Record, p person, assign bool, i
 		if err := tx.Save(r); err != nil {
 			return err
 		}
-		return a.write(tx, access.LicensesAssign, "membership", p.M.Id, p.Label(), map[string]any{"license": ref}, ip)
+		return audit.Record(tx, a, access.LicensesAssign, "membership", p.M.Id, p.Label(), map[string]any{"license": ref})
 	}
 	r, err := tx.FindFirstRecordByFilter("licenseAssignments", "license = {:l} && membership = {:m}",
 		dbx.Params{"l": l.Id, "m": p.M.Id})
@@ -432,5 +433,5 @@ func applyLicense(tx core.App, a Actor, l *core.Record, p person, assign bool, i
 	if err := tx.Delete(r); err != nil {
 		return err
 	}
-	return a.write(tx, access.LicensesRevoke, "membership", p.M.Id, p.Label(), map[string]any{"license": ref}, ip)
+	return audit.Record(tx, a, access.LicensesRevoke, "membership", p.M.Id, p.Label(), map[string]any{"license": ref})
 }

@@ -72,8 +72,8 @@ var (
 		"en": {"map": "%s map — %s", "dataset": "%s inventory (%s, %d)", "app": "%s dashboard — %s"},
 	}
 	messages = map[string][]string{
-		"fr": {"Bienvenue dans l'équipe !", "Voici ton accès à la plateforme, à bientôt.",
-			"Comme convenu, l'invitation pour le projet de cartographie."},
+		"fr": {"Bienvenue dans l’équipe\u202f!", "Voici ton accès à la plateforme, à bientôt.",
+			"Comme convenu, l’invitation pour le projet de cartographie."},
 		"en": {"Welcome aboard!", "Here is your access, see you soon.",
 			"As discussed, your invitation for the mapping project."},
 	}

@@ -162,11 +162,12 @@ func TestAcceptedInvitationOfARemovedMember(t *testing.T) {
 	if rep, out := run(t, app); !rep.OK() {
 		t.Fatalf("before the removal:\n%s", out)
 	}
-	owner, err := members.ActorFor(app, o.Owner.User)
+	ownerSession, err := members.SessionOf(app, o.Owner.User)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := members.Remove(app, owner, m.ID(), members.RemoveOptions{}, ""); err != nil {
+	owner := ownerSession.Actor
+	if _, err := members.Remove(app, owner, m.ID(), members.RemoveOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if rep, out := run(t, app); !rep.OK() {

@@ -16,7 +16,6 @@ import (
 	"roster/internal/billing"
 	"roster/internal/fail"
 	roster "roster/internal/mail"
-	"roster/internal/members"
 )
 
 // Request is one invitation request: up to MaxBatch rows and the options they share.
@@ -45,6 +44,8 @@ type Result struct {
 	DryRun  bool        `json:"dryRun"`
 	Mailed  bool        `json:"mailed"` // a mail server is configured: the invitees get a mail
 	Seats   Seats       `json:"seats"`  // as they were before this request; Requested = rows that passed the other checks
+	// A dry run's: what the invitations will cost once accepted (a seat each, billed on joining).
+	Cost *billing.Cost `json:"cost,omitempty"`
 }
 
 // RowResult is one row's verdict. Invitation is set once the invitation exists.
@@ -71,21 +72,14 @@ type RowResult struct {
 //
 // A pending invitation to the same address is refused (already_invited) rather than
 // resent: resending rotates the invitee's link, which deserves its own, explicit action.
-func Invite(app core.App, actor *members.Actor, req Request, ip string) (*Result, error) {
-	by := inviter{id: actor.ID, label: actor.Label, member: &actor.Member}
-	return invite(app, actor.Org, by, req, ip)
+func Invite(app core.App, actor access.Actor, req Request) (*Result, error) {
+	return invite(app, actor, req)
 }
 
 // InviteAsOperator is Invite for the instance operator (the CLI): not bound by the
 // policy, audited as superuser, with the same checks and errors otherwise.
 func InviteAsOperator(app core.App, org string, req Request) (*Result, error) {
-	return invite(app, org, inviter{id: audit.ActorSuperuser, label: audit.ActorSuperuser}, req, "")
-}
-
-// inviter is who sends invitations: a member, or the operator (member nil).
-type inviter struct {
-	id, label string
-	member    *access.Member
+	return invite(app, access.Operator(org), req)
 }
 
 // candidate is a row being judged.
@@ -105,7 +99,7 @@ func (c *candidate) refuse(code, message string) {
 	}
 }
 
-func invite(app core.App, orgID string, by inviter, req Request, ip string) (*Result, error) {
+func invite(app core.App, by access.Actor, req Request) (*Result, error) {
 	if len(req.Rows) == 0 {
 		return nil, fail.Invalid("emails", "required", "Give at least one email address.")
 	}
@@ -120,7 +114,7 @@ func invite(app core.App, orgID string, by inviter, req Request, ip string) (*Re
 	}
 	var out *Result
 	run := func(tx core.App) error {
-		org, err := tx.FindRecordById("organizations", orgID)
+		org, err := tx.FindRecordById("organizations", by.Org)
 		if err != nil {
 			return fail.NotFound("Organisation not found.")
 		}
@@ -140,7 +134,7 @@ func invite(app core.App, orgID string, by inviter, req Request, ip string) (*Re
 			return err
 		}
 		if !req.DryRun {
-			if _, err := expire(tx, orgID); err != nil {
+			if _, err := expire(tx, by.Org); err != nil {
 				return err
 			}
 		}
@@ -170,7 +164,14 @@ func invite(app core.App, orgID string, by inviter, req Request, ip string) (*Re
 			}
 		}
 		if req.DryRun {
-			return nil
+			seats := map[access.UserType]int{}
+			for _, c := range cs {
+				if c.code == "" {
+					seats[c.userType]++
+				}
+			}
+			out.Cost, err = billing.CostOf(tx, org.Id, seats)
+			return err
 		}
 		partner := org.GetBool("partnerAccessDefault")
 		if req.PartnerAccess != nil {
@@ -180,7 +181,7 @@ func invite(app core.App, orgID string, by inviter, req Request, ip string) (*Re
 			if c.code != "" {
 				continue
 			}
-			inv, err := create(tx, org, by, c, partner, credits, strings.TrimSpace(req.Message), ip)
+			inv, err := create(tx, org, by, c, partner, credits, strings.TrimSpace(req.Message))
 			if err != nil {
 				return err
 			}
@@ -228,8 +229,8 @@ func judgeRow(row Row, role access.Role, userType access.UserType) *candidate {
 
 // authorise asks the policy about every role the request invites to. The operator
 // is not bound by it.
-func authorise(by inviter, cs []*candidate) error {
-	if by.member == nil {
+func authorise(by access.Actor, cs []*candidate) error {
+	if by.IsOperator() {
 		return nil
 	}
 	// Without any row with a known role, the question is still asked (about a member).
@@ -240,7 +241,7 @@ func authorise(by inviter, cs []*candidate) error {
 		}
 	}
 	for _, r := range roles {
-		if err := access.Can(*by.member, access.MembersInvite, &access.Member{Role: r}); err != nil {
+		if err := access.Can(by.Member, access.MembersInvite, &access.Member{Role: r}); err != nil {
 			if r == access.RoleAdmin {
 				if fe, ok := fail.As(err); ok && fe.Code == "rank" {
 					return fail.Forbidden("rank", "Only the owner can invite administrators.")
@@ -381,7 +382,7 @@ func refusal(r *Result, failed int) error {
 }
 
 // create saves one invitation with a fresh token, its audit row and its mail, in tx.
-func create(tx core.App, org *core.Record, by inviter, c *candidate, partner bool, credits *float64, message, ip string) (*Invitation, error) {
+func create(tx core.App, org *core.Record, by access.Actor, c *candidate, partner bool, credits *float64, message string) (*Invitation, error) {
 	col, err := tx.FindCachedCollectionByNameOrId(Collection)
 	if err != nil {
 		return nil, err
@@ -393,7 +394,7 @@ func create(tx core.App, org *core.Record, by inviter, c *candidate, partner boo
 	r.Load(map[string]any{
 		"org": org.Id, "email": c.email, "role": string(c.role), "userType": string(c.userType),
 		"partnerAccess": partner, "creditsLimited": credits != nil, "creditsAllocated": 0, "message": message,
-		"tokenHash": hash, "expires": expires, "status": Pending, "invitedBy": by.id, "sentCount": 1, "lastSent": sent,
+		"tokenHash": hash, "expires": expires, "status": Pending, "invitedBy": by.ID, "sentCount": 1, "lastSent": sent,
 	})
 	if credits != nil {
 		r.Set("creditsAllocated", *credits)
@@ -401,19 +402,16 @@ func create(tx core.App, org *core.Record, by inviter, c *candidate, partner boo
 	if err := tx.Save(r); err != nil {
 		return nil, err
 	}
-	err = audit.Write(tx, audit.Entry{
-		Org: org.Id, Actor: by.id, ActorLabel: by.label, Action: access.MembersInvite,
-		TargetType: "invitation", TargetID: r.Id, TargetLabel: c.email, IP: ip,
-		Details: map[string]any{"email": c.email, "role": string(c.role), "userType": string(c.userType),
-			"partnerAccess": partner, "credits": credits, "expires": expires.String(), "message": message != ""},
-	})
+	err = audit.Record(tx, by, access.MembersInvite, "invitation", r.Id, c.email,
+		map[string]any{"email": c.email, "role": string(c.role), "userType": string(c.userType),
+			"partnerAccess": partner, "credits": credits, "expires": expires.String(), "message": message != ""})
 	if err != nil {
 		return nil, err
 	}
 	if err := sendInvitation(tx, org, r, c.name, token); err != nil {
 		return nil, err
 	}
-	inv := view(tx, by.member, r)
+	inv := view(tx, by, r)
 	inv.Link = link(tx, token)
 	return &inv, nil
 }

@@ -88,6 +88,15 @@ func (s Seats) details() map[string]any {
 }
 
 // seatsOf counts org's seats in app (the caller's transaction).
+// SeatsOf answers the organisation's seats: billed, held by pending invitations, and the
+// plan's limit (0: none), for the Members page. Access: members.list.
+func SeatsOf(app core.App, actor access.Actor) (Seats, error) {
+	if err := access.Can(actor.Member, access.MembersList, nil); err != nil {
+		return Seats{}, err
+	}
+	return seatsOf(app, actor.Org)
+}
+
 func seatsOf(app core.App, org string) (Seats, error) {
 	var s Seats
 	err := app.DB().NewQuery(`SELECT
@@ -129,7 +138,7 @@ func ttl(org *core.Record) time.Duration {
 }
 
 // view builds what owners and administrators see of an invitation record.
-func view(app core.App, viewer *access.Member, r *core.Record) Invitation {
+func view(app core.App, viewer access.Actor, r *core.Record) Invitation {
 	inv := Invitation{
 		ID: r.Id, Email: r.GetString("email"), Role: access.Role(r.GetString("role")),
 		UserType: access.UserType(r.GetString("userType")), Status: r.GetString("status"),
@@ -148,16 +157,16 @@ func view(app core.App, viewer *access.Member, r *core.Record) Invitation {
 }
 
 // allowed lists what viewer may do to an invitation of the given role and status.
-func allowed(viewer *access.Member, role access.Role, status string) []access.Action {
+func allowed(viewer access.Actor, role access.Role, status string) []access.Action {
 	out := []access.Action{}
-	if viewer == nil {
+	if viewer.IsOperator() {
 		return out
 	}
 	target := &access.Member{Role: role}
-	if (status == Pending || status == Expired) && access.Can(*viewer, access.InvitationsResend, target) == nil {
+	if (status == Pending || status == Expired) && access.Can(viewer.Member, access.InvitationsResend, target) == nil {
 		out = append(out, access.InvitationsResend)
 	}
-	if status == Pending && access.Can(*viewer, access.InvitationsRevoke, target) == nil {
+	if status == Pending && access.Can(viewer.Member, access.InvitationsRevoke, target) == nil {
 		out = append(out, access.InvitationsRevoke)
 	}
 	return out

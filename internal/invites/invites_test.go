@@ -112,14 +112,15 @@ func TestTheInvitationMailInBothLanguages(t *testing.T) {
 			if err := app.Save(o); err != nil {
 				t.Fatal(err)
 			}
-			owner, err := members.ActorFor(app, org.Owner.User)
+			ownerSession, err := members.SessionOf(app, org.Owner.User)
 			if err != nil {
 				t.Fatal(err)
 			}
+			owner := ownerSession.Actor
 			before := app.TestMailer.TotalSend()
 			res, err := invites.Invite(app, owner, invites.Request{
 				Rows: []invites.Row{{Email: "zoe@example.org", GivenName: "Zoë"}}, Role: "admin", Message: "À bientôt <3",
-			}, "")
+			})
 			if err != nil {
 				t.Fatal(err)
 			}

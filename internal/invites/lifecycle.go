@@ -12,7 +12,6 @@ import (
 	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/fail"
-	"roster/internal/members"
 	"roster/internal/paging"
 )
 
@@ -125,7 +124,7 @@ func ParseFilter(q url.Values) (Filter, error) {
 
 // List answers one page of actor's organisation's invitations, newest first. Pending
 // invitations past their expiry are expired first. Access: members.invite.
-func List(app core.App, actor *members.Actor, f Filter) (paging.Page[Invitation], error) {
+func List(app core.App, actor access.Actor, f Filter) (paging.Page[Invitation], error) {
 	var page paging.Page[Invitation]
 	if err := access.Can(actor.Member, access.MembersInvite, &access.Member{Role: access.RoleMember}); err != nil {
 		return page, err
@@ -156,7 +155,7 @@ func List(app core.App, actor *members.Actor, f Filter) (paging.Page[Invitation]
 	}
 	page = paging.Of(f.Request, int(total), make([]Invitation, len(rs)))
 	for i, r := range rs {
-		page.Items[i] = view(app, &actor.Member, r)
+		page.Items[i] = view(app, actor, r)
 	}
 	return page, nil
 }
@@ -167,43 +166,32 @@ func List(app core.App, actor *members.Actor, f Filter) (paging.Page[Invitation]
 // address is still free. Access: invitations.resend on the invitation's role.
 // Errors: 404, 403 from the policy, 409 not_pending (accepted or revoked),
 // already_member, other_org, seat_limit (an expired one only: a pending one holds its seat).
-func Resend(app core.App, actor *members.Actor, id, ip string) (*Invitation, error) {
-	var out *Invitation
-	err := app.RunInTransaction(func(tx core.App) error {
-		if _, err := expire(tx, actor.Org); err != nil {
-			return err
-		}
-		r, err := findInOrg(tx, actor.Org, id)
-		if err != nil {
-			return err
-		}
-		if err := access.Can(actor.Member, access.InvitationsResend, &access.Member{Role: access.Role(r.GetString("role"))}); err != nil {
-			return err
-		}
+func Resend(app core.App, actor access.Actor, id string) (*Invitation, error) {
+	return change(app, actor, access.InvitationsResend, id, func(tx core.App, r *core.Record) (*Invitation, error) {
 		status := r.GetString("status")
 		if status != Pending && status != Expired {
-			return fail.Conflict("not_pending", "This invitation was "+status+": it cannot be sent again.", map[string]any{"status": status})
+			return nil, fail.Conflict("not_pending", "This invitation was "+status+": it cannot be sent again.", map[string]any{"status": status})
 		}
 		org, err := tx.FindRecordById("organizations", actor.Org)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		switch taken, err := accountOrg(tx, r.GetString("email")); {
 		case err != nil:
-			return err
+			return nil, err
 		case taken == actor.Org:
-			return fail.Conflict("already_member", "This address is already a member of the organisation.", nil)
+			return nil, fail.Conflict("already_member", "This address is already a member of the organisation.", nil)
 		case taken != "":
-			return fail.Conflict("other_org", "This address already has an account in another organisation.", nil)
+			return nil, fail.Conflict("other_org", "This address already has an account in another organisation.", nil)
 		}
 		if status == Expired {
 			seats, err := seatsOf(tx, actor.Org)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			seats.Requested = 1
 			if seats.Free() == 0 {
-				return planIsFull(seats)
+				return nil, planIsFull(seats)
 			}
 		}
 		token, hash := newToken()
@@ -215,30 +203,53 @@ func Resend(app core.App, actor *members.Actor, id, ip string) (*Invitation, err
 		r.Set("sentCount", r.GetInt("sentCount")+1)
 		r.Set("lastSent", sent)
 		if err := tx.Save(r); err != nil {
-			return err
+			return nil, err
 		}
 		after := map[string]any{"status": Pending, "expires": r.GetDateTime("expires").String(), "sentCount": r.GetInt("sentCount")}
-		err = audit.Write(tx, audit.Entry{Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label,
-			Action: access.InvitationsResend, TargetType: "invitation", TargetID: r.Id, TargetLabel: label(r),
-			Details: map[string]any{"before": before, "after": after}, IP: ip})
+		err = audit.Record(tx, actor, access.InvitationsResend, "invitation", r.Id, label(r),
+			map[string]any{"before": before, "after": after})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := sendInvitation(tx, org, r, "", token); err != nil {
-			return err
+			return nil, err
 		}
-		inv := view(tx, &actor.Member, r)
+		inv := view(tx, actor, r)
 		inv.Link = link(tx, token)
-		out = &inv
-		return nil
+		return &inv, nil
 	})
-	return out, err
 }
 
 // Revoke cancels pending invitation id: its link stops working at once and its seat is
 // free again. Access: invitations.revoke on the invitation's role.
 // Errors: 404, 403 from the policy, 409 not_pending.
-func Revoke(app core.App, actor *members.Actor, id, ip string) (*Invitation, error) {
+func Revoke(app core.App, actor access.Actor, id string) (*Invitation, error) {
+	return change(app, actor, access.InvitationsRevoke, id, func(tx core.App, r *core.Record) (*Invitation, error) {
+		changed, err := setStatus(tx, r.Id, Pending, Revoked, nil)
+		if err != nil {
+			return nil, err
+		}
+		if !changed {
+			return nil, fail.Conflict("not_pending", "This invitation was "+r.GetString("status")+": there is nothing to revoke.",
+				map[string]any{"status": r.GetString("status")})
+		}
+		err = audit.Record(tx, actor, access.InvitationsRevoke, "invitation", r.Id, label(r),
+			map[string]any{"before": map[string]any{"status": Pending}, "after": map[string]any{"status": Revoked}})
+		if err != nil {
+			return nil, err
+		}
+		if r, err = tx.FindRecordById(Collection, r.Id); err != nil {
+			return nil, err
+		}
+		inv := view(tx, actor, r)
+		return &inv, nil
+	})
+}
+
+// change runs fn on invitation id of the actor's organisation, in one transaction, once
+// the policy allows action on the invitation's role (pending invitations past their
+// expiry are marked expired first). Errors: 404, 403 from the policy, fn's.
+func change(app core.App, actor access.Actor, action access.Action, id string, fn func(tx core.App, r *core.Record) (*Invitation, error)) (*Invitation, error) {
 	var out *Invitation
 	err := app.RunInTransaction(func(tx core.App) error {
 		if _, err := expire(tx, actor.Org); err != nil {
@@ -248,29 +259,11 @@ func Revoke(app core.App, actor *members.Actor, id, ip string) (*Invitation, err
 		if err != nil {
 			return err
 		}
-		if err := access.Can(actor.Member, access.InvitationsRevoke, &access.Member{Role: access.Role(r.GetString("role"))}); err != nil {
+		if err := access.Can(actor.Member, action, &access.Member{Role: access.Role(r.GetString("role"))}); err != nil {
 			return err
 		}
-		changed, err := setStatus(tx, r.Id, Pending, Revoked, nil)
-		if err != nil {
-			return err
-		}
-		if !changed {
-			return fail.Conflict("not_pending", "This invitation was "+r.GetString("status")+": there is nothing to revoke.",
-				map[string]any{"status": r.GetString("status")})
-		}
-		err = audit.Write(tx, audit.Entry{Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label,
-			Action: access.InvitationsRevoke, TargetType: "invitation", TargetID: r.Id, TargetLabel: label(r),
-			Details: map[string]any{"before": map[string]any{"status": Pending}, "after": map[string]any{"status": Revoked}}, IP: ip})
-		if err != nil {
-			return err
-		}
-		if r, err = tx.FindRecordById(Collection, r.Id); err != nil {
-			return err
-		}
-		inv := view(tx, &actor.Member, r)
-		out = &inv
-		return nil
+		out, err = fn(tx, r)
+		return err
 	})
 	return out, err
 }

@@ -10,6 +10,7 @@ import (
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
+	"net"
 	"net/mail"
 	"net/url"
 	"os"
@@ -87,11 +88,11 @@ func Render(app core.App, m Mail) (Rendered, error) {
 	if err != nil {
 		return Rendered{}, fmt.Errorf("mail: no template %s", name)
 	}
-	txt, err := texttemplate.New(name).Option("missingkey=error").Parse(string(src))
+	txt, err := texttemplate.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 	if err != nil {
 		return Rendered{}, err
 	}
-	html, err := htmltemplate.New(name).Option("missingkey=error").Parse(string(src))
+	html, err := htmltemplate.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(src))
 	if err != nil {
 		return Rendered{}, err
 	}
@@ -249,9 +250,8 @@ func deliver(app core.App, o outbox) bool {
 	if n, _ := res.RowsAffected(); n != 1 {
 		return false // another delivery has it
 	}
-	s := app.Settings().Meta
 	msg := &mailer.Message{
-		From:    mail.Address{Name: s.SenderName, Address: s.SenderAddress},
+		From:    Sender(app),
 		To:      []mail.Address{{Address: o.To}},
 		Subject: o.Subject, HTML: o.HTML, Text: o.Text,
 	}
@@ -337,8 +337,32 @@ func Configure(app core.App) error {
 	s.SMTP.TLS = u.Scheme == "smtps"
 	s.SMTP.Username = u.User.Username()
 	s.SMTP.Password, _ = u.User.Password()
-	if s.Meta.SenderAddress == "" || s.Meta.SenderAddress == "noreply@example.com" {
-		s.Meta.SenderAddress = "roster@" + u.Hostname()
-	}
 	return nil
+}
+
+// placeholderSenders are the sender addresses PocketBase ships with (this version and
+// earlier ones): nobody owns them, so mail from them is refused or filed as spam.
+var placeholderSenders = map[string]bool{"": true, "support@example.com": true, "noreply@example.com": true}
+
+// Sender is who Roster's mails come from: the sender address the operator set (dashboard,
+// Settings → Mail settings), else roster@ the public URL's host (ROSTER_APP_URL) when it
+// is a domain name, else roster@ the mail server's host. Never PocketBase's placeholder.
+func Sender(app core.App) mail.Address {
+	s := app.Settings()
+	from := mail.Address{Name: s.Meta.SenderName, Address: s.Meta.SenderAddress}
+	if !placeholderSenders[strings.ToLower(from.Address)] {
+		return from
+	}
+	host := s.SMTP.Host
+	if u, err := url.Parse(s.Meta.AppURL); err == nil && isDomainName(u.Hostname()) {
+		host = u.Hostname()
+	}
+	from.Address = "roster@" + strings.TrimPrefix(host, "www.")
+	return from
+}
+
+// isDomainName tells whether host names a domain mail can come from: not an IP
+// address, not localhost, and with at least one dot.
+func isDomainName(host string) bool {
+	return strings.Contains(host, ".") && net.ParseIP(host) == nil && !strings.HasSuffix(host, ".localhost")
 }

@@ -142,3 +142,58 @@ func TestConfigureFromURL(t *testing.T) {
 	}
 	_ = os.Unsetenv("ROSTER_SMTP_URL")
 }
+
+// PocketBase ships support@example.com as the sender: Roster's mails never come from it,
+// but from the operator's address, else the public URL's domain, else the mail server's.
+func TestSenderIsNeverThePlaceholder(t *testing.T) {
+	app := testapp.New(t)
+	mail.Register(app)
+	s := app.Settings()
+	s.SMTP.Enabled = true
+	s.SMTP.Host = "mail.acme.org"
+	s.Meta.AppURL = "https://members.acme.org"
+	if s.Meta.SenderAddress != "support@example.com" {
+		t.Fatalf("the test app's sender is %q, not PocketBase's placeholder", s.Meta.SenderAddress)
+	}
+	err := mail.Queue(app, mail.Mail{To: "zoe@example.com", Template: "profile_changed", Language: "en",
+		Data: map[string]any{"Name": "Zoë", "OrgName": "Acme", "ActorName": "Hélène", "Fields": "name"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for app.TestMailer.TotalSend() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if app.TestMailer.TotalSend() != 1 {
+		t.Fatal("the mail was not sent")
+	}
+	if from := app.TestMailer.LastMessage().From; from.Address != "roster@members.acme.org" || from.Name != "Roster" {
+		t.Errorf("sent from %v", from)
+	}
+	for _, c := range []struct{ appURL, sender, want string }{
+		{"http://127.0.0.1:8090", "support@example.com", "roster@mail.acme.org"},
+		{"http://localhost:8090", "", "roster@mail.acme.org"},
+		{"https://members.acme.org", "noreply@example.com", "roster@members.acme.org"},
+		{"https://members.acme.org", "membres@acme.org", "membres@acme.org"},
+	} {
+		s.Meta.AppURL, s.Meta.SenderAddress = c.appURL, c.sender
+		if got := mail.Sender(app).Address; got != c.want {
+			t.Errorf("app URL %s, sender %q: from %s, want %s", c.appURL, c.sender, got, c.want)
+		}
+	}
+}
+
+// French elides "de" before a vowel: "retiré d’Équipe Nord", never "retiré de Équipe Nord".
+func TestFrenchMailsElideDe(t *testing.T) {
+	app := testapp.New(t)
+	for org, want := range map[string]string{"Équipe Nord": "Vous avez été retiré d’Équipe Nord", "Acme": "Vous avez été retiré d’Acme", "Nord": "Vous avez été retiré de Nord"} {
+		r, err := mail.Render(app, mail.Mail{Template: "member_removed", Language: "fr",
+			Data: map[string]any{"Name": "Zoë", "OrgName": org, "ActorName": "Hélène"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Subject != want || !strings.Contains(r.Text, "les administrateurs "+strings.TrimPrefix(want, "Vous avez été retiré ")) {
+			t.Errorf("%s: subject %q\n%s", org, r.Subject, r.Text)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/billing"
 	"roster/internal/fail"
 )
 
@@ -16,17 +17,28 @@ const MaxBulk = 100
 
 // Bulk actions.
 const (
-	BulkDisable  = "disable"
-	BulkEnable   = "enable"
-	BulkUserType = "userType"
+	BulkDisable     = "disable"
+	BulkEnable      = "enable"
+	BulkUserType    = "userType"
+	BulkRole        = "role"
+	BulkCredits     = "credits"
+	BulkEndSessions = "endSessions"
+	BulkRemove      = "remove"
 )
 
-// BulkRequest is one action on up to MaxBulk members.
+// BulkRequest is one action on up to MaxBulk members, with what that action needs:
+// userType, role, credits (allocated, or unlimited) or, for a removal, what becomes of
+// the content (RemoveOptions, the same for every member).
 type BulkRequest struct {
 	Action         string   `json:"action"`
 	IDs            []string `json:"ids"`
 	UserType       string   `json:"userType"`
+	Role           string   `json:"role"`
+	Allocated      *float64 `json:"allocated"`
+	Unlimited      bool     `json:"unlimited"`
 	SkipIneligible bool     `json:"skipIneligible"`
+	DryRun         bool     `json:"dryRun"` // check every member and price the change; change nothing
+	RemoveOptions
 }
 
 // BulkResult is what happened, or would have happened, to one member. OK with code
@@ -40,11 +52,12 @@ type BulkResult struct {
 
 // BulkOutcome lists a result per distinct id, in the order asked, and how many members changed.
 type BulkOutcome struct {
-	Results []BulkResult `json:"results"`
-	Changed int          `json:"changed"`
+	Results []BulkResult  `json:"results"`
+	Changed int           `json:"changed"`
+	Cost    *billing.Cost `json:"cost,omitempty"` // a dry run's: what the eligible members' change would cost
 }
 
-// Bulk applies one action (disable, enable or userType) to several members of actor's
+// Bulk applies one action (see the Bulk constants) to several members of actor's
 // organisation, with the very rules of the single action: every member is checked
 // (policy and preconditions; unknown ids and other organisations' are not_found), then
 // the eligible ones change together (set-based: a few statements for all of them), all
@@ -52,35 +65,31 @@ type BulkOutcome struct {
 // SkipIneligible it is all or nothing: if any member is ineligible nothing changes.
 // Errors: 400 ids (none, or more than MaxBulk once duplicates collapse), 400 action,
 // 400 userType; 403 when the actor may not take the action on anyone; 409 bulk_ineligible with the per-id results in details.
-func Bulk(app core.App, actor *Actor, req BulkRequest, ip string) (*BulkOutcome, error) {
+// A DryRun answers the results and, for a change of seats, its Cost, changing nothing.
+func Bulk(app core.App, actor access.Actor, req BulkRequest) (*BulkOutcome, error) {
 	ids := distinct(req.IDs)
 	if len(ids) == 0 || len(ids) > MaxBulk {
 		return nil, fail.Invalid("ids", "count", fmt.Sprintf("Select from 1 to %d members.", MaxBulk))
 	}
-	var o op
-	var action access.Action
-	switch req.Action {
-	case BulkDisable:
-		o, action = disableOp(actor, ip), access.MembersDisable
-	case BulkEnable:
-		o, action = enableOp(actor, ip), access.MembersEnable
-	case BulkUserType:
-		t := access.UserType(req.UserType)
-		if err := validUserType(t); err != nil {
-			return nil, err
-		}
-		o, action = userTypeOp(actor, t, ip), access.MembersChangeUserType
-	default:
-		return nil, fail.Invalid("action", "invalid_choice", "Choose one of: disable, enable, userType.")
+	o, action, err := bulkOp(actor, req, ids)
+	if err != nil {
+		return nil, err
 	}
 	// An actor who may not take this action on anyone is refused outright, not per member.
 	if !slices.Contains(access.Permissions(actor.Member), action) {
 		return nil, access.Can(actor.Member, action, &access.Member{Role: access.RoleMember})
 	}
 	out := &BulkOutcome{}
-	err := app.RunInTransaction(func(tx core.App) error {
+	err = app.RunInTransaction(func(tx core.App) error {
 		results, eligible, err := checkAll(tx, actor, ids, o)
 		if err != nil {
+			return err
+		}
+		if req.DryRun {
+			out.Results, out.Cost, err = results, nil, nil
+			if o.seats != nil {
+				out.Cost, err = costOf(tx, actor.Org, eligible, o)
+			}
 			return err
 		}
 		if !req.SkipIneligible && anyRefused(results) {
@@ -101,8 +110,61 @@ func Bulk(app core.App, actor *Actor, req BulkRequest, ip string) (*BulkOutcome,
 	return out, nil
 }
 
+// costOf prices what o would do to the seats of ts.
+func costOf(tx core.App, org string, ts []*target, o op) (*billing.Cost, error) {
+	seats := map[access.UserType]int{}
+	for _, t := range ts {
+		for ut, n := range o.seats(t) {
+			seats[ut] += n
+		}
+	}
+	for ut, n := range seats {
+		if n == 0 {
+			delete(seats, ut)
+		}
+	}
+	return billing.CostOf(tx, org, seats)
+}
+
+// bulkOp is the op of a bulk request, its action, or a 400 naming the field it lacks.
+func bulkOp(actor access.Actor, req BulkRequest, ids []string) (op, access.Action, error) {
+	switch req.Action {
+	case BulkDisable:
+		return disableOp(actor), access.MembersDisable, nil
+	case BulkEnable:
+		return enableOp(actor), access.MembersEnable, nil
+	case BulkEndSessions:
+		return endSessionsOp(actor), access.MembersEndSessions, nil
+	case BulkUserType:
+		t := access.UserType(req.UserType)
+		return userTypeOp(actor, t), access.MembersChangeUserType, validUserType(t)
+	case BulkRole:
+		r := access.Role(req.Role)
+		return roleOp(actor, r), access.MembersChangeRole, validRole(r)
+	case BulkCredits:
+		if req.Allocated == nil && !req.Unlimited {
+			return op{}, "", fail.Invalid("allocated", "required", "Give the credits to allocate, or unlimited.")
+		}
+		if req.Unlimited {
+			req.Allocated = nil
+		}
+		return creditsOp(actor, req.Allocated), access.MembersManageCredits, validAllocation(req.Allocated)
+	case BulkRemove:
+		if err := req.RemoveOptions.valid(); err != nil {
+			return op{}, "", err
+		}
+		if slices.Contains(ids, req.transferTo()) {
+			return op{}, "", fail.Invalid("transferTo", "in_selection", "The content cannot go to a member who is being removed too.")
+		}
+		r := &removal{actor: actor, opts: req.RemoveOptions, action: access.MembersRemove, notify: true}
+		return r.op(), access.MembersRemove, nil
+	}
+	return op{}, "", fail.Invalid("action", "invalid_choice",
+		"Choose one of: disable, enable, userType, role, credits, endSessions, remove.")
+}
+
 // checkAll loads and checks every id, reading what the checks need once for all.
-func checkAll(tx core.App, actor *Actor, ids []string, o op) ([]BulkResult, []*target, error) {
+func checkAll(tx core.App, actor access.Actor, ids []string, o op) ([]BulkResult, []*target, error) {
 	found, err := loadTargets(tx, actor.Org, ids)
 	if err != nil {
 		return nil, nil, err

@@ -15,11 +15,22 @@ import (
 // when the organisation does not budget credits, 409 pool_exceeded {allocated, pool,
 // requested, available} when the pool has not that much left (billing's pool hook, on
 // the save).
-func SetCredits(app core.App, actor *Actor, id string, allocated *float64, ip string) error {
+func SetCredits(app core.App, actor access.Actor, id string, allocated *float64) error {
+	if err := validAllocation(allocated); err != nil {
+		return err
+	}
+	return runOne(app, actor, id, creditsOp(actor, allocated))
+}
+
+func validAllocation(allocated *float64) error {
 	if allocated != nil && *allocated < 0 {
 		return fail.Invalid("allocated", "negative", "The allocation cannot be negative; send null for no limit.")
 	}
-	return runOne(app, actor, id, op{
+	return nil
+}
+
+func creditsOp(actor access.Actor, allocated *float64) op {
+	return op{
 		check: func(tx core.App, t *target) error {
 			if err := can(actor, access.MembersManageCredits, t); err != nil {
 				return err
@@ -58,9 +69,9 @@ func SetCredits(app core.App, actor *Actor, id string, allocated *float64, ip st
 			if err := tx.Save(row); err != nil {
 				return err
 			}
-			return record(tx, actor, access.MembersManageCredits, t, before, creditsView(allocated != nil, amount), ip)
+			return record(tx, actor, access.MembersManageCredits, t, before, creditsView(allocated != nil, amount))
 		}),
-	})
+	}
 }
 
 // creditsView is an allocation as the audit log shows it: a number, or nil for no limit.

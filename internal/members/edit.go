@@ -38,6 +38,9 @@ type op struct {
 	// rows (and ledger rows, mails): set-based (a few statements for all the targets)
 	// for the changes a bulk action makes, one member at a time (each) for the others.
 	apply func(tx core.App, ts []*target) error
+	// seats is what the change does to one target's billed seat, by user type, for the
+	// cost shown before a bulk change is confirmed (nil: the change costs nothing).
+	seats func(t *target) map[access.UserType]int
 }
 
 // each makes an op's apply out of a change made to one member at a time.
@@ -55,7 +58,7 @@ func each(fn func(tx core.App, t *target) error) func(core.App, []*target) error
 // runOne loads the member id of actor's organisation and runs o on it in one
 // transaction. Errors: 404 when the member is not in the organisation, the check's
 // 403/409, or nil when there was nothing to change.
-func runOne(app core.App, actor *Actor, id string, o op) error {
+func runOne(app core.App, actor access.Actor, id string, o op) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		ts, err := loadTargets(tx, actor.Org, []string{id})
 		if err != nil {
@@ -87,17 +90,13 @@ func loadTargets(app core.App, org string, ids []string) (map[string]*target, er
 }
 
 // entry is the audit row of one change to one member.
-func entry(actor *Actor, action access.Action, t *target, before, after map[string]any, ip string) audit.Entry {
-	return audit.Entry{
-		Org: actor.Org, Actor: actor.ID, ActorLabel: actor.Label, Action: action,
-		TargetType: "membership", TargetID: t.M.Id, TargetLabel: t.Label(),
-		Details: map[string]any{"before": before, "after": after}, IP: ip,
-	}
+func entry(actor access.Actor, action access.Action, t *target, before, after map[string]any) audit.Entry {
+	return audit.By(actor, action, "membership", t.M.Id, t.Label(), map[string]any{"before": before, "after": after})
 }
 
 // record writes the audit row of one change to one member.
-func record(tx core.App, actor *Actor, action access.Action, t *target, before, after map[string]any, ip string) error {
-	return audit.Write(tx, entry(actor, action, t, before, after, ip))
+func record(tx core.App, actor access.Actor, action access.Action, t *target, before, after map[string]any) error {
+	return audit.Write(tx, entry(actor, action, t, before, after))
 }
 
 // updateAll sets cols, and updated, on the memberships of ts (in actor's organisation
@@ -123,6 +122,6 @@ func updateAll(tx core.App, org string, ts []*target, cols dbx.Params, where dbx
 }
 
 // can asks the policy whether actor may perform action on t.
-func can(actor *Actor, action access.Action, t *target) error {
+func can(actor access.Actor, action access.Action, t *target) error {
 	return access.Can(actor.Member, action, ptr(t.Policy()))
 }

@@ -17,7 +17,7 @@ var exportHeader = []string{"name", "givenName", "familyName", "username", "emai
 // that writes every member matching f as CSV: UTF-8 with a byte-order mark so that
 // spreadsheets read the accents, and cells a spreadsheet would run as a formula defused
 // with a leading quote.
-func Export(app core.App, actor *Actor, f Filter) (func(io.Writer) error, error) {
+func Export(app core.App, actor access.Actor, f Filter) (func(io.Writer) error, error) {
 	if err := access.Can(actor.Member, access.MembersExport, nil); err != nil {
 		return nil, err
 	}
@@ -39,10 +39,10 @@ func writeCSV(app core.App, org string, f Filter, w io.Writer) error {
 			m := r.member()
 			alloc := ""
 			if m.Credits.Allocated != nil {
-				alloc = fmt.Sprint(*m.Credits.Allocated)
+				alloc = spreadsheet.Number(*m.Credits.Allocated)
 			}
 			err := out.Row(m.Name, m.GivenName, m.FamilyName, m.Username, m.Email, string(m.Role), string(m.UserType),
-				string(m.Status), m.Added, m.LastLogin, alloc, fmt.Sprint(m.Credits.Used), fmt.Sprint(m.Partner), fmt.Sprint(m.MfaEnabled))
+				string(m.Status), m.Added, m.LastLogin, alloc, spreadsheet.Number(m.Credits.Used), fmt.Sprint(m.Partner), fmt.Sprint(m.MfaEnabled))
 			if err != nil {
 				return err
 			}

@@ -12,11 +12,11 @@ import (
 // revoked, their membership and account are deleted and their seat is no longer billed.
 // No mail: they did it themselves. Access: org.leave (admins and members).
 // Errors: 409 owner_must_transfer for the owner; otherwise as Remove.
-func Leave(app core.App, actor *Actor, opts RemoveOptions, ip string) (*Removal, error) {
+func Leave(app core.App, actor access.Actor, opts RemoveOptions) (*Removal, error) {
 	if actor.Role == access.RoleOwner {
 		return nil, fail.Conflict("owner_must_transfer",
 			"The owner cannot leave the organisation: transfer ownership to another member first.", nil)
 	}
-	r := &removal{actor: actor, opts: opts, action: access.OrgLeave, ip: ip}
+	r := &removal{actor: actor, opts: opts, action: access.OrgLeave}
 	return r.run(app, actor.ID)
 }

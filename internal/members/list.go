@@ -32,6 +32,7 @@ type Filter struct {
 	LastLoginAfter  time.Time
 	NeverSignedIn   *bool
 	PartnerAccess   *bool
+	MFA             *bool // two-factor sign-in on (true) or off (false)
 	CreditsMin      *float64
 	CreditsMax      *float64
 	sort            sortBy
@@ -134,6 +135,9 @@ func ParseFilter(q url.Values) (Filter, error) {
 	if f.PartnerAccess, err = boolean(q, "partnerAccess"); err != nil {
 		return f, err
 	}
+	if f.MFA, err = onOff(q, "mfa"); err != nil {
+		return f, err
+	}
 	if f.CreditsMin, err = number(q, "creditsMin"); err != nil {
 		return f, err
 	}
@@ -184,6 +188,18 @@ func boolean(q url.Values, name string) (*bool, error) {
 	return &b, nil
 }
 
+func onOff(q url.Values, name string) (*bool, error) {
+	switch q.Get(name) {
+	case "":
+		return nil, nil
+	case "on":
+		return new(true), nil
+	case "off":
+		return new(false), nil
+	}
+	return nil, fail.Invalid(name, "invalid_choice", name+" is on or off.")
+}
+
 func number(q url.Values, name string) (*float64, error) {
 	v := q.Get(name)
 	if v == "" {
@@ -210,8 +226,21 @@ func (f Filter) where(org string) (cond dbx.Expression, set bool) {
 		conds = append(conds, dbx.NewExp("x.membership IN (SELECT la.membership FROM licenseAssignments la WHERE la.license = {:license})",
 			dbx.Params{"license": f.License}))
 	}
+	// The memberships of accounts with two-factor sign-in are read from the accounts'
+	// partial index idx_users_totpEnabled and memberIndex_user alone (no organisation
+	// check there: x has one), as many rows as have it: "on" is a set of them, "off" a
+	// check of each walked row against it, by membership (in every index of x, so the
+	// walk still reads the index alone).
+	if f.MFA != nil {
+		op := "IN"
+		if !*f.MFA {
+			op = "NOT IN"
+		}
+		conds = append(conds, dbx.NewExp("x.membership "+op+" (SELECT t.membership FROM users u INDEXED BY idx_users_totpEnabled"+
+			" CROSS JOIN memberIndex t INDEXED BY memberIndex_user ON t.user = u.id WHERE u.totpEnabled = TRUE)"))
+	}
 	search := searchConds(f.Search, org, f.directory)
-	set = f.Group != "" || f.License != "" || len(search) > 0
+	set = f.Group != "" || f.License != "" || len(search) > 0 || (f.MFA != nil && *f.MFA)
 	conds = append(conds, search...)
 	if !f.LastLoginBefore.IsZero() {
 		conds = append(conds, dbx.NewExp("x.lastLogin != '' AND x.lastLogin < {:before}", dbx.Params{"before": f.LastLoginBefore.Format(dbTime)}))
@@ -486,7 +515,7 @@ func countSQL(org string, f Filter, where dbx.Expression, set bool, params dbx.P
 
 // List answers a page of the organisation's members: full rows for those allowed
 // members.list, otherwise the directory (active members only, visibility respected).
-func List(app core.App, actor *Actor, f Filter) (any, error) {
+func List(app core.App, actor access.Actor, f Filter) (any, error) {
 	if access.Can(actor.Member, access.MembersList, nil) == nil {
 		rows, total, err := find(app, actor.Org, f)
 		if err != nil {
@@ -517,7 +546,7 @@ func List(app core.App, actor *Actor, f Filter) (any, error) {
 
 // Get answers one member: the full view for those allowed members.list and for
 // oneself, the directory entry otherwise. 404 outside the actor's organisation.
-func Get(app core.App, actor *Actor, id string) (any, error) {
+func Get(app core.App, actor access.Actor, id string) (any, error) {
 	rows, err := selectRows(app, dbx.HashExp{"x.membership": id, "x.org": actor.Org}, "x.membership", "ASC", "", false, 1, 0)
 	if err != nil {
 		return nil, err
@@ -540,7 +569,7 @@ func Get(app core.App, actor *Actor, id string) (any, error) {
 
 // enrich adds licences, groups, owned counts and the viewer's allowed actions to a
 // page of rows, with one query per relation for the whole page.
-func enrich(app core.App, actor *Actor, rows []row) ([]Member, error) {
+func enrich(app core.App, actor access.Actor, rows []row) ([]Member, error) {
 	out := make([]Member, len(rows))
 	ids := make([]any, len(rows))
 	index := map[string]int{}

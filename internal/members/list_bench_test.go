@@ -13,13 +13,14 @@ import (
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 
+	"roster/internal/access"
 	"roster/internal/demo"
 	"roster/internal/members"
 )
 
 // benchApp opens an organisation of ROSTER_BENCH_MEMBERS (default 100 000) demo members,
 // built once by `roster demo`'s code into a data dir that later runs reuse.
-func benchApp(b *testing.B) (core.App, *members.Actor) {
+func benchApp(b *testing.B) (core.App, access.Actor) {
 	b.Helper()
 	n := 100000
 	if v := os.Getenv("ROSTER_BENCH_MEMBERS"); v != "" {
@@ -50,10 +51,11 @@ func benchApp(b *testing.B) (core.App, *members.Actor) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	a, err := members.ActorFor(app, owner)
+	session, err := members.SessionOf(app, owner)
 	if err != nil {
 		b.Fatal(err)
 	}
+	a := session.Actor
 	return app, a
 }
 
@@ -85,7 +87,7 @@ func BenchmarkMemberList(b *testing.B) {
 	for _, q := range []string{
 		"", "page=50", "sort=-lastLogin", "userType=viewer&status=active", "role=admin&sort=-added",
 		"userType=creator&status=active&sort=name", "userType=creator&status=active&sort=name&page=50",
-		"neverSignedIn=true", "search=helene", "search=dupr", "search=du", "search=helene&userType=creator&sort=-lastLogin",
+		"neverSignedIn=true", "creditsMin=10", "mfa=off", "mfa=on", "mfa=off&sort=-lastLogin&page=50", "search=helene", "search=dupr", "search=du", "search=helene&userType=creator&sort=-lastLogin",
 	} {
 		vals, _ := url.ParseQuery(q)
 		f, err := members.ParseFilter(vals)

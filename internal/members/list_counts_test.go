@@ -286,10 +286,11 @@ func TestListTotalIsWhatIsListed(t *testing.T) {
 		name string
 		user *core.Record
 	}{{"owner", ownerUser}, {"member (directory)", memberUser}} {
-		actor, err := members.ActorFor(app, who.user)
+		session, err := members.SessionOf(app, who.user)
 		if err != nil {
 			t.Fatal(err)
 		}
+		actor := session.Actor
 		for _, query := range []string{"", "status=disabled", "role=admin", "userType=creator&status=active", "neverSignedIn=true",
 			"partnerAccess=true", "role=member,admin&sort=-lastLogin", "search=carto", "search=carto&status=disabled",
 			"search=a", "search=a+carto&sort=-added", "search=zzzz", "lastLoginAfter=2020-01-01&sort=lastLogin"} {

@@ -45,27 +45,28 @@ func FuzzMemberListQuery(f *testing.F) {
 			f.Fatal(err)
 		}
 	}
-	ownerActor, err := members.ActorFor(app, org.Owner.User)
+	ownerSession, err := members.SessionOf(app, org.Owner.User)
 	if err != nil {
 		f.Fatal(err)
 	}
-	memberActor, err := members.ActorFor(app, member.User)
+	ownerActor := ownerSession.Actor
+	memberSession, err := members.SessionOf(app, member.User)
 	if err != nil {
 		f.Fatal(err)
 	}
-	ca := content.Actor{Member: ownerActor.Member, Org: org.ID, Label: "owner"}
+	memberActor := memberSession.Actor
 	title := "Géomatique"
-	group, err := content.CreateGroup(app, ca, content.GroupInput{Title: &title, Members: &[]string{admin.ID(), member.ID()}}, "")
+	group, err := content.CreateGroup(app, ownerActor, content.GroupInput{Title: &title, Members: &[]string{admin.ID(), member.ID()}})
 	if err != nil {
 		f.Fatal(err)
 	}
 	code, lname, seats := "PRO", "Pro tools", 5
-	lic, err := content.CreateLicense(app, ca, content.LicenseInput{Code: &code, Name: &lname,
-		CompatibleTypes: &[]string{"creator", "professional"}, Seats: &seats}, "")
+	lic, err := content.CreateLicense(app, ownerActor, content.LicenseInput{Code: &code, Name: &lname,
+		CompatibleTypes: &[]string{"creator", "professional"}, Seats: &seats})
 	if err != nil {
 		f.Fatal(err)
 	}
-	if _, err := content.AssignLicense(app, ca, lic.ID, []string{member.ID()}, ""); err != nil {
+	if _, err := content.AssignLicense(app, ownerActor, lic.ID, []string{member.ID()}); err != nil {
 		f.Fatal(err)
 	}
 	ours := map[string]bool{}

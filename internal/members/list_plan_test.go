@@ -70,7 +70,7 @@ func TestListSetsAreLookedUp(t *testing.T) {
 	org := testapp.CreateOrg(t, app, "Acme", "")
 	for _, query := range []string{"search=helene", "search=du", "search=du+helene&sort=-lastLogin",
 		"search=helene&userType=creator&status=active", "group=g000000000000001", "license=l000000000000001&sort=added",
-		"group=g000000000000001&search=ma&role=member"} {
+		"group=g000000000000001&search=ma&role=member", "mfa=on", "mfa=on&sort=-lastLogin&status=active"} {
 		plan, err := members.PagePlan(app, org.ID, filterOf(t, query), 0)
 		if err != nil {
 			t.Fatalf("%s: %v", query, err)
@@ -80,6 +80,24 @@ func TestListSetsAreLookedUp(t *testing.T) {
 			t.Errorf("%s: want primary-key lookups of the set, got\n%s", query, joined)
 		}
 		t.Logf("%s:\n  %s", query, strings.Join(plan, "\n  "))
+	}
+}
+
+// The members without two-factor sign-in are a walk of the sort index, from the index
+// alone, each row checked against the few accounts that have it (their partial index).
+func TestListWithoutMFAWalksTheSortIndex(t *testing.T) {
+	app := testapp.New(t)
+	org := testapp.CreateOrg(t, app, "Acme", "")
+	for _, query := range []string{"mfa=off", "mfa=off&sort=-lastLogin&userType=creator", "mfa=off&role=admin&sort=added"} {
+		plan, err := members.PagePlan(app, org.ID, filterOf(t, query), 2450)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		joined := strings.Join(plan, "\n")
+		if !strings.HasPrefix(plan[0], "SEARCH x USING COVERING INDEX memberIndex_by_") || !strings.Contains(joined, "SCAN u USING COVERING INDEX idx_users_totpEnabled") ||
+			strings.Contains(joined, "TEMP B-TREE") {
+			t.Errorf("%s: want a covering walk checked against idx_users_totpEnabled, got\n%s", query, joined)
+		}
 	}
 }
 

@@ -325,10 +325,11 @@ func TestAFailureAfterTheUpdatesUndoesTheWholeChange(t *testing.T) {
 func TestTheApplyStepGuardsTheOwnerUnderThePolicy(t *testing.T) {
 	w := newCrowd(t, 1)
 	owner, m := w.org.Owner, w.members[0]
-	actor, err := members.ActorFor(w.app, owner.User)
+	session, err := members.SessionOf(w.app, owner.User)
 	if err != nil {
 		t.Fatal(err)
 	}
+	actor := session.Actor
 	before := w.state(t)
 	for _, c := range []struct {
 		req  members.BulkRequest

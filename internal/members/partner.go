@@ -12,7 +12,7 @@ import (
 // Access: members.partnerAccess (never one's own).
 // Errors: 404, 403 from the policy, 409 member_disabled to switch it on for a disabled
 // member (disabling a member switches it off).
-func SetPartnerAccess(app core.App, actor *Actor, id string, enabled bool, ip string) error {
+func SetPartnerAccess(app core.App, actor access.Actor, id string, enabled bool) error {
 	return runOne(app, actor, id, op{
 		check: func(_ core.App, t *target) error {
 			if err := can(actor, access.MembersPartnerAccess, t); err != nil {
@@ -32,7 +32,7 @@ func SetPartnerAccess(app core.App, actor *Actor, id string, enabled bool, ip st
 				return err
 			}
 			return record(tx, actor, access.MembersPartnerAccess, t,
-				map[string]any{"partnerAccess": !enabled}, map[string]any{"partnerAccess": enabled}, ip)
+				map[string]any{"partnerAccess": !enabled}, map[string]any{"partnerAccess": enabled})
 		}),
 	})
 }

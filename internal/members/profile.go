@@ -126,7 +126,7 @@ func (p Profile) diff(u *core.Record) (before, after map[string]any) {
 // writes no audit row (ownLanguageOnly).
 // Errors: 400 per field (invalid_choice, too_long, invalid_email, avatar
 // image_too_large or invalid_type: see images.Check), 404, 403 from the policy, 409 email_taken, 409 domain_not_allowed.
-func UpdateProfile(app core.App, actor *Actor, id string, p Profile, ip string) error {
+func UpdateProfile(app core.App, actor access.Actor, id string, p Profile) error {
 	if err := p.validate(); err != nil {
 		return err
 	}
@@ -163,7 +163,7 @@ func UpdateProfile(app core.App, actor *Actor, id string, p Profile, ip string) 
 				return err
 			}
 			if !ownLanguageOnly(actor, t, after) {
-				if err := record(tx, actor, access.MembersUpdateProfile, t, before, after, ip); err != nil {
+				if err := record(tx, actor, access.MembersUpdateProfile, t, before, after); err != nil {
 					return err
 				}
 			}
@@ -176,13 +176,13 @@ func UpdateProfile(app core.App, actor *Actor, id string, p Profile, ip string) 
 // nothing else: the FR/EN switch saves it at every click, a preference nobody needs to
 // account for, so it writes no audit row. The same change made by someone else, or
 // with any other field, is audited.
-func ownLanguageOnly(actor *Actor, t *target, after map[string]any) bool {
+func ownLanguageOnly(actor access.Actor, t *target, after map[string]any) bool {
 	_, lang := after["language"]
 	return lang && len(after) == 1 && actor.ID == t.M.Id
 }
 
 // emailFree checks that actor may give t the address email and that no account has it.
-func emailFree(tx core.App, actor *Actor, t *target, email string) error {
+func emailFree(tx core.App, actor access.Actor, t *target, email string) error {
 	if err := can(actor, access.MembersChangeEmail, t); err != nil {
 		return err
 	}
@@ -235,7 +235,7 @@ func changedFields(lang string, after map[string]any) string {
 // notifyProfile queues the mails of a profile edit, sent once the change commits: the
 // member is told of an edit made by someone else, and a new email address is announced
 // to both addresses.
-func notifyProfile(tx core.App, actor *Actor, t *target, before, after map[string]any) error {
+func notifyProfile(tx core.App, actor access.Actor, t *target, before, after map[string]any) error {
 	_, emailChanged := after["email"]
 	self, others := actor.ID == t.M.Id, len(after) > 1 || !emailChanged
 	if self && !emailChanged {
@@ -246,11 +246,7 @@ func notifyProfile(tx core.App, actor *Actor, t *target, before, after map[strin
 		return err
 	}
 	lang := mail.LanguageOf(t.U, org)
-	actorName := actor.Label
-	if actor.User != nil {
-		actorName = DisplayName(actor.User)
-	}
-	data := map[string]any{"Name": t.Name(), "OrgName": org.GetString("name"), "ActorName": actorName}
+	data := map[string]any{"Name": t.Name(), "OrgName": org.GetString("name"), "ActorName": actorName(actor, lang)}
 	var mails []mail.Mail
 	if emailChanged {
 		d := map[string]any{"OldEmail": before["email"], "NewEmail": after["email"]}

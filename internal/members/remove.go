@@ -66,14 +66,14 @@ type RemovalPreview struct {
 // 409 owns_content {items, groups} while they own content and neither transferTo nor
 // deleteContent is given; 409 has_licenses {licenses} unless revokeLicenses;
 // 409 transfer_target_ineligible {reason: not_member, same_member, not_active, user_type}.
-func Remove(app core.App, actor *Actor, id string, opts RemoveOptions, ip string) (*Removal, error) {
-	r := &removal{actor: actor, opts: opts, action: access.MembersRemove, ip: ip, notify: true}
+func Remove(app core.App, actor access.Actor, id string, opts RemoveOptions) (*Removal, error) {
+	r := &removal{actor: actor, opts: opts, action: access.MembersRemove, notify: true}
 	return r.run(app, id)
 }
 
 // PreviewRemoval answers what removing member id would involve, changing nothing.
 // Access: members.remove on them, or org.leave on oneself. Errors: 404, 403.
-func PreviewRemoval(app core.App, actor *Actor, id string) (*RemovalPreview, error) {
+func PreviewRemoval(app core.App, actor access.Actor, id string) (*RemovalPreview, error) {
 	ts, err := loadTargets(app, actor.Org, []string{id})
 	if err != nil {
 		return nil, err
@@ -115,25 +115,37 @@ func PreviewRemoval(app core.App, actor *Actor, id string) (*RemovalPreview, err
 
 // removal is one member leaving the organisation, removed by someone or by choice.
 type removal struct {
-	actor  *Actor
+	actor  access.Actor
 	opts   RemoveOptions
 	action access.Action
-	ip     string
 	notify bool
 
-	held *content.Holdings // read by check
-	to   *target           // the member receiving the content, if any
+	held map[string]*content.Holdings // per member removed, read by check
+	to   *target                      // the member receiving the content, if any
 	out  *Removal
 }
 
 func (r *removal) run(app core.App, id string) (*Removal, error) {
-	if r.opts.transferTo() != "" && r.opts.DeleteContent {
-		return nil, fail.Invalid("transferTo", "choose_one", "Either transfer the content or delete it, not both.")
+	if err := r.opts.valid(); err != nil {
+		return nil, err
 	}
-	if err := runOne(app, r.actor, id, op{check: r.check, apply: each(r.apply)}); err != nil {
+	if err := runOne(app, r.actor, id, r.op()); err != nil {
 		return nil, err
 	}
 	return r.out, nil
+}
+
+func (o RemoveOptions) valid() error {
+	if o.transferTo() != "" && o.DeleteContent {
+		return fail.Invalid("transferTo", "choose_one", "Either transfer the content or delete it, not both.")
+	}
+	return nil
+}
+
+func (r *removal) op() op {
+	r.held = map[string]*content.Holdings{}
+	return op{check: r.check, apply: each(r.apply),
+		seats: func(t *target) map[access.UserType]int { return map[access.UserType]int{t.Policy().UserType: -1} }}
 }
 
 // check enforces the policy and the removal's preconditions.
@@ -145,7 +157,7 @@ func (r *removal) check(tx core.App, t *target) error {
 	if err != nil {
 		return err
 	}
-	r.held = held
+	r.held[t.M.Id] = held
 	if to := r.opts.transferTo(); to != "" {
 		if r.to, err = transferTarget(tx, r.actor.Org, t, to); err != nil {
 			return err
@@ -205,7 +217,7 @@ func (r *removal) apply(tx core.App, t *target) error {
 	if err != nil {
 		return err
 	}
-	p := t.Policy()
+	p, held := t.Policy(), r.held[t.M.Id]
 	toID := ""
 	var toPerson *Person
 	if r.to != nil {
@@ -233,14 +245,14 @@ func (r *removal) apply(tx core.App, t *target) error {
 		return err
 	}
 	before := map[string]any{"role": string(p.Role), "userType": string(p.UserType), "status": string(p.Status),
-		"itemsOwned": len(r.held.Items), "groupsOwned": len(r.held.Groups), "groupsMemberOf": len(r.held.MemberOf),
-		"licenses": len(r.held.Licenses)}
+		"itemsOwned": len(held.Items), "groupsOwned": len(held.Groups), "groupsMemberOf": len(held.MemberOf),
+		"licenses": len(held.Licenses)}
 	after := map[string]any{"removed": true, "accountDeleted": true, "handover": handover,
 		"seatPriceSaved": price.seat, "monthlyAmount": price.monthly, "currency": price.currency}
 	if toPerson != nil {
 		after["transferredTo"] = map[string]any{"id": toPerson.ID, "label": r.to.Label()}
 	}
-	if err := record(tx, r.actor, r.action, t, before, after, r.ip); err != nil {
+	if err := record(tx, r.actor, r.action, t, before, after); err != nil {
 		return err
 	}
 	r.out = &Removal{Member: Person{ID: t.M.Id, Name: name, Email: email}, TransferredTo: toPerson, Handover: handover,

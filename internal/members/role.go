@@ -4,7 +4,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/mail"
 )
@@ -17,14 +16,25 @@ import (
 // Errors: 400 role (unknown, or owner: use_transfer), 404, 403 from the policy (the
 // owner's role cannot change: owner_protected), 409 role_incompatible_type (a viewer or
 // contributor can only be a member).
-func ChangeRole(app core.App, actor *Actor, id string, role access.Role, ip string) error {
+func ChangeRole(app core.App, actor access.Actor, id string, role access.Role) error {
+	if err := validRole(role); err != nil {
+		return err
+	}
+	return runOne(app, actor, id, roleOp(actor, role))
+}
+
+func validRole(role access.Role) error {
 	switch {
 	case role == access.RoleOwner:
 		return fail.Invalid("role", "use_transfer", "The owner changes only through an ownership transfer.")
 	case !role.Valid():
 		return fail.Invalid("role", "invalid_choice", "Choose one of: admin, member.")
 	}
-	return runOne(app, actor, id, op{
+	return nil
+}
+
+func roleOp(actor access.Actor, role access.Role) op {
+	return op{
 		check: func(_ core.App, t *target) error {
 			if err := can(actor, access.MembersChangeRole, t); err != nil {
 				return err
@@ -51,7 +61,7 @@ func ChangeRole(app core.App, actor *Actor, id string, role access.Role, ip stri
 				return err
 			}
 			if err := record(tx, actor, access.MembersChangeRole, t,
-				map[string]any{"role": from}, map[string]any{"role": string(role), "sessionsRevoked": true}, ip); err != nil {
+				map[string]any{"role": from}, map[string]any{"role": string(role), "sessionsRevoked": true}); err != nil {
 				return err
 			}
 			org, err := tx.FindRecordById("organizations", actor.Org)
@@ -63,7 +73,7 @@ func ChangeRole(app core.App, actor *Actor, id string, role access.Role, ip stri
 				Data: map[string]any{"Name": t.Name(), "OrgName": org.GetString("name"), "ActorName": actorName(actor, lang),
 					"Role": roleNames[lang][role], "Admin": role == access.RoleAdmin}})
 		}),
-	})
+	}
 }
 
 // roleNames name the roles in mails, as they read after "you are now".
@@ -74,11 +84,11 @@ var roleNames = map[string]map[access.Role]string{
 
 // actorName is how mails name who acted: a member by their name, the instance operator
 // (CLI) by their function.
-func actorName(actor *Actor, lang string) string {
+func actorName(actor access.Actor, lang string) string {
 	switch {
-	case actor.User != nil:
-		return DisplayName(actor.User)
-	case actor.ID == audit.ActorSuperuser:
+	case actor.User != "":
+		return actor.Name
+	case actor.IsOperator():
 		return map[string]string{"fr": "l’opérateur de l’instance", "en": "the instance operator"}[lang]
 	}
 	return actor.Label

@@ -22,17 +22,17 @@ import (
 // Access: members.disable (never oneself, never the owner, admins only on members).
 // Errors: 404 not in the organisation, 403 from the policy, 409 never_signed_in (the
 // member never signed in), 409 already_disabled.
-func Disable(app core.App, actor *Actor, id, ip string) error {
-	return runOne(app, actor, id, disableOp(actor, ip))
+func Disable(app core.App, actor access.Actor, id string) error {
+	return runOne(app, actor, id, disableOp(actor))
 }
 
 // Enable lets a disabled member id sign in again. Partner access stays off.
 // Access: members.enable. Errors: 404, 403 from the policy, 409 already_enabled.
-func Enable(app core.App, actor *Actor, id, ip string) error {
-	return runOne(app, actor, id, enableOp(actor, ip))
+func Enable(app core.App, actor access.Actor, id string) error {
+	return runOne(app, actor, id, enableOp(actor))
 }
 
-func disableOp(actor *Actor, ip string) op {
+func disableOp(actor access.Actor) op {
 	return op{
 		check: func(_ core.App, t *target) error {
 			if err := can(actor, access.MembersDisable, t); err != nil {
@@ -58,14 +58,14 @@ func disableOp(actor *Actor, ip string) op {
 			entries := make([]audit.Entry, len(ts))
 			for i, t := range ts {
 				before := map[string]any{"status": t.M.GetString("status"), "partnerAccess": t.M.GetBool("partnerAccess")}
-				entries[i] = entry(actor, access.MembersDisable, t, before, after, ip)
+				entries[i] = entry(actor, access.MembersDisable, t, before, after)
 			}
 			return audit.WriteMany(tx, entries)
 		},
 	}
 }
 
-func enableOp(actor *Actor, ip string) op {
+func enableOp(actor access.Actor) op {
 	return op{
 		check: func(_ core.App, t *target) error {
 			if err := can(actor, access.MembersEnable, t); err != nil {
@@ -83,7 +83,7 @@ func enableOp(actor *Actor, ip string) op {
 			entries := make([]audit.Entry, len(ts))
 			for i, t := range ts {
 				entries[i] = entry(actor, access.MembersEnable, t,
-					map[string]any{"status": t.M.GetString("status")}, map[string]any{"status": string(access.Active)}, ip)
+					map[string]any{"status": t.M.GetString("status")}, map[string]any{"status": string(access.Active)})
 			}
 			return audit.WriteMany(tx, entries)
 		},
@@ -94,7 +94,7 @@ func enableOp(actor *Actor, ip string) op {
 // UPDATE. The policy never lets anyone disable or enable the owner; the one-owner hook
 // also refuses to disable the owner, but a raw UPDATE skips it, so the owner is guarded
 // here as well, in Go and in the statement.
-func setStatus(tx core.App, actor *Actor, ts []*target, cols dbx.Params) error {
+func setStatus(tx core.App, actor access.Actor, ts []*target, cols dbx.Params) error {
 	for _, t := range ts {
 		if access.Role(t.M.GetString("role")) == access.RoleOwner {
 			return fail.Conflict("owner_protected", "The owner cannot be disabled or moved.", nil)

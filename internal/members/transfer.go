@@ -40,7 +40,7 @@ func personOf(t *target) Person { return Person{ID: t.M.Id, Name: t.Name(), Emai
 // Errors: 400 to (missing), 404 (not a member of the organisation), 403 from the policy (self: the owner
 // already is), 403 step_up_failed, 409 target_ineligible with the reason: not_active
 // (disabled) or user_type (a viewer or contributor cannot own: change their type first).
-func TransferOwnership(app core.App, actor *Actor, to string, stepUp func() error, ip string) (*OwnershipTransfer, error) {
+func TransferOwnership(app core.App, actor access.Actor, to string, stepUp func() error) (*OwnershipTransfer, error) {
 	if to == "" {
 		return nil, fail.Invalid("to", "required", "Choose the member who becomes the owner.")
 	}
@@ -56,14 +56,14 @@ func TransferOwnership(app core.App, actor *Actor, to string, stepUp func() erro
 		if err != nil {
 			return err
 		}
-		out, err = transferOwnership(tx, actor, t, false, ip)
+		out, err = transferOwnership(tx, actor, t, false)
 		return err
 	})
 	return out, err
 }
 
 // newOwnerOf loads member `to` and checks that actor may make them the owner.
-func newOwnerOf(app core.App, actor *Actor, to string) (*target, error) {
+func newOwnerOf(app core.App, actor access.Actor, to string) (*target, error) {
 	ts, err := loadTargets(app, actor.Org, []string{to})
 	if err != nil {
 		return nil, err
@@ -118,8 +118,7 @@ func TransferOwnershipByOperator(app core.App, slug, email string) (*OwnershipTr
 		if err := ownerEligible(t); err != nil {
 			return err
 		}
-		operator := &Actor{Member: access.Member{ID: audit.ActorSuperuser}, Org: org.Id, Label: audit.ActorSuperuser}
-		out, err = transferOwnership(tx, operator, t, true, "")
+		out, err = transferOwnership(tx, access.Operator(org.Id), t, true)
 		return err
 	})
 	return out, err
@@ -143,7 +142,7 @@ func ownerEligible(t *target) error {
 
 // transferOwnership promotes t; the owner invariant demotes the former owner. It writes
 // the audit row and queues the mails; revokeFormer also ends the former owner's sessions.
-func transferOwnership(tx core.App, by *Actor, t *target, revokeFormer bool, ip string) (*OwnershipTransfer, error) {
+func transferOwnership(tx core.App, by access.Actor, t *target, revokeFormer bool) (*OwnershipTransfer, error) {
 	owner, err := tx.FindFirstRecordByFilter("memberships", "org = {:org} && role = {:role}",
 		dbx.Params{"org": by.Org, "role": string(access.RoleOwner)})
 	if err != nil {
@@ -169,16 +168,12 @@ func transferOwnership(tx core.App, by *Actor, t *target, revokeFormer bool, ip 
 		}
 	}
 	h := &OwnershipTransfer{From: personOf(former), To: personOf(t)}
-	err = audit.Write(tx, audit.Entry{
-		Org: by.Org, Actor: by.ID, ActorLabel: by.Label, Action: access.OrgTransferOwnership,
-		TargetType: "membership", TargetID: t.M.Id, TargetLabel: t.Label(), IP: ip,
-		Details: map[string]any{
-			"from":   map[string]any{"id": former.M.Id, "label": former.Label()},
-			"to":     map[string]any{"id": t.M.Id, "label": t.Label()},
-			"before": map[string]any{"from": string(access.RoleOwner), "to": fromRole},
-			"after": map[string]any{"from": string(access.RoleAdmin), "to": string(access.RoleOwner),
-				"formerOwnerSessionsRevoked": revokeFormer},
-		},
+	err = audit.Record(tx, by, access.OrgTransferOwnership, "membership", t.M.Id, t.Label(), map[string]any{
+		"from":   map[string]any{"id": former.M.Id, "label": former.Label()},
+		"to":     map[string]any{"id": t.M.Id, "label": t.Label()},
+		"before": map[string]any{"from": string(access.RoleOwner), "to": fromRole},
+		"after": map[string]any{"from": string(access.RoleAdmin), "to": string(access.RoleOwner),
+			"formerOwnerSessionsRevoked": revokeFormer},
 	})
 	if err != nil {
 		return nil, err
@@ -192,7 +187,7 @@ func transferOwnership(tx core.App, by *Actor, t *target, revokeFormer bool, ip 
 		err := mail.Queue(tx, mail.Mail{Org: by.Org, To: r.U.Email(), Template: "ownership_transferred", Language: lang,
 			Data: map[string]any{"Name": r.Name(), "OrgName": org.GetString("name"), "ActorName": actorName(by, lang),
 				"NewOwner": t.Name(), "FormerOwner": former.Name(), "IsNewOwner": r == t,
-				"Operator": by.ID == audit.ActorSuperuser}})
+				"Operator": by.IsOperator()}})
 		if err != nil {
 			return nil, err
 		}

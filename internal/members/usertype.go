@@ -22,11 +22,11 @@ import (
 // type cannot own), incompatible_licenses, shared_update_groups, role_incompatible_type
 // (an admin or the owner must stay creator or professional). Every 409 carries the
 // counts of all the blockers, and "reasons" lists each of them.
-func ChangeUserType(app core.App, actor *Actor, id string, userType access.UserType, ip string) error {
+func ChangeUserType(app core.App, actor access.Actor, id string, userType access.UserType) error {
 	if err := validUserType(userType); err != nil {
 		return err
 	}
-	return runOne(app, actor, id, userTypeOp(actor, userType, ip))
+	return runOne(app, actor, id, userTypeOp(actor, userType))
 }
 
 func validUserType(t access.UserType) error {
@@ -41,9 +41,12 @@ type holdings struct {
 	Items, Groups, IncompatibleLicenses, SharedUpdateGroups int
 }
 
-func userTypeOp(actor *Actor, to access.UserType, ip string) op {
+func userTypeOp(actor access.Actor, to access.UserType) op {
 	var held map[string]*holdings
 	return op{
+		seats: func(t *target) map[access.UserType]int {
+			return map[access.UserType]int{t.Policy().UserType: -1, to: 1}
+		},
 		prepare: func(tx core.App, ts []*target) (err error) {
 			held, err = holdingsOf(tx, actor.Org, ts, to)
 			return err
@@ -77,7 +80,7 @@ func userTypeOp(actor *Actor, to access.UserType, ip string) op {
 					seats = append(seats, s)
 				}
 				entries[i] = entry(actor, access.MembersChangeUserType, t,
-					map[string]any{"userType": string(from)}, map[string]any{"userType": string(to)}, ip)
+					map[string]any{"userType": string(from)}, map[string]any{"userType": string(to)})
 			}
 			if err := billing.SeatsChanged(tx, seats); err != nil {
 				return err

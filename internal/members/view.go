@@ -1,8 +1,6 @@
 package members
 
 import (
-	"github.com/pocketbase/pocketbase/core"
-
 	"roster/internal/access"
 	"roster/internal/people"
 )
@@ -63,9 +61,6 @@ type Entry struct {
 	Role        access.Role `json:"role"`
 	Description string      `json:"description,omitempty"`
 }
-
-// DisplayName is how Roster names an account (people.Name).
-func DisplayName(u *core.Record) string { return people.Name(u) }
 
 func avatarURL(userID, file string) string {
 	if file == "" {

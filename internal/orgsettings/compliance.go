@@ -7,7 +7,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/members"
 	"roster/internal/paging"
 )
 
@@ -37,7 +36,7 @@ type Person struct {
 // MfaCompliance lists, a page at a time and by name, the active members without
 // two-factor sign-in: those whom requiring MFA would stop until they enrol.
 // Access: org.settings. Errors: 403 from the policy (r is bounded by paging.Parse).
-func MfaCompliance(app core.App, actor *members.Actor, r paging.Request) (*paging.Page[Person], error) {
+func MfaCompliance(app core.App, actor access.Actor, r paging.Request) (*paging.Page[Person], error) {
 	if err := access.Can(actor.Member, access.OrgSettings, nil); err != nil {
 		return nil, err
 	}
@@ -53,7 +52,7 @@ func MfaCompliance(app core.App, actor *members.Actor, r paging.Request) (*pagin
 	return &p, nil
 }
 
-func summary(app core.App, actor *members.Actor) (Compliance, error) {
+func summary(app core.App, actor access.Actor) (Compliance, error) {
 	c := Compliance{}
 	var err error
 	if c.Members, c.WithoutMfa, err = countWithoutMfa(app, actor.Org); err != nil {
@@ -62,7 +61,14 @@ func summary(app core.App, actor *members.Actor) (Compliance, error) {
 	if c.Sample, err = withoutMfa(app, actor.Org, SampleSize, 0); err != nil {
 		return c, err
 	}
-	c.You = actor.Status == access.Active && !actor.User.GetBool("totpEnabled")
+	if actor.Status != access.Active || actor.User == "" {
+		return c, nil
+	}
+	u, err := app.FindRecordById("users", actor.User)
+	if err != nil {
+		return c, err
+	}
+	c.You = !u.GetBool("totpEnabled")
 	return c, nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/members"
 	"roster/internal/security"
 )
 
@@ -49,7 +48,7 @@ type SSOOption struct {
 
 // Get answers the organisation's settings with the MFA compliance summary.
 // Access: org.settings (the owner alone). Errors: 403 from the policy.
-func Get(app core.App, actor *members.Actor) (*Settings, error) {
+func Get(app core.App, actor access.Actor) (*Settings, error) {
 	if err := access.Can(actor.Member, access.OrgSettings, nil); err != nil {
 		return nil, err
 	}

@@ -18,7 +18,6 @@ import (
 	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/images"
-	"roster/internal/members"
 	"roster/internal/security"
 )
 
@@ -93,7 +92,7 @@ func (p *Patch) validate() error {
 		}
 	}
 	if p.MfaEnabled != nil && p.MfaRequired != nil && *p.MfaRequired && !*p.MfaEnabled {
-		return fail.Invalid("mfaEnabled", "required_by_mfa_required", "Two-factor sign-in cannot be off while it is required.")
+		return fail.Invalid("mfaEnabled", "required_by_mfa_required", "Two-factor authentication cannot be off while it is required.")
 	}
 	if err := amount("creditsPool", p.CreditsPool); err != nil {
 		return err
@@ -189,7 +188,7 @@ func domains(in []string) ([]string, error) {
 // newMemberRole (role_incompatible_type: viewers and contributors can only be members);
 // 409 pool_exceeded {allocated, pool, requested} when budgeting is switched on, or the
 // pool lowered, below what the members already take (billing's pool hook, on the save).
-func Update(app core.App, actor *members.Actor, p Patch, ip string) (*Settings, error) {
+func Update(app core.App, actor access.Actor, p Patch) (*Settings, error) {
 	if err := access.Can(actor.Member, access.OrgSettings, nil); err != nil {
 		return nil, err
 	}
@@ -223,11 +222,8 @@ func Update(app core.App, actor *members.Actor, p Patch, ip string) (*Settings, 
 		if _, ok := c.after["logo"]; ok {
 			c.after["logo"] = org.GetString("logo") // the stored file name
 		}
-		return audit.Write(tx, audit.Entry{
-			Org: org.Id, Actor: actor.ID, ActorLabel: actor.Label, Action: access.OrgSettings,
-			TargetType: "organization", TargetID: org.Id, TargetLabel: org.GetString("name"),
-			Details: map[string]any{"before": c.before, "after": c.after}, IP: ip,
-		})
+		return audit.Record(tx, actor, access.OrgSettings, "organization", org.Id, org.GetString("name"),
+			map[string]any{"before": c.before, "after": c.after})
 	})
 	if err != nil {
 		return nil, err
@@ -324,7 +320,7 @@ func (c *change) implied() error {
 	switch {
 	case enabling && o.GetBool("mfaRequired") && !o.GetBool("mfaEnabled"):
 		if _, asked := c.after["mfaEnabled"]; asked {
-			return fail.Invalid("mfaEnabled", "required_by_mfa_required", "Two-factor sign-in cannot be off while it is required.")
+			return fail.Invalid("mfaEnabled", "required_by_mfa_required", "Two-factor authentication cannot be off while it is required.")
 		}
 		c.set("mfaEnabled", false, true)
 	case !o.GetBool("mfaEnabled") && o.GetBool("mfaRequired"):

@@ -4,6 +4,8 @@
 package people
 
 import (
+	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/pocketbase/dbx"
@@ -107,4 +109,13 @@ func One(app core.App, org, id string) (*Person, error) {
 		return nil, fail.NotFound("Member not found.")
 	}
 	return p, nil
+}
+
+// MembershipOf returns the user's membership, or a 404 when the account has none.
+func MembershipOf(app core.App, userID string) (*core.Record, error) {
+	m, err := app.FindFirstRecordByData("memberships", "user", userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fail.NotFound("This account belongs to no organisation.")
+	}
+	return m, err
 }

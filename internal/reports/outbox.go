@@ -8,7 +8,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/members"
 	"roster/internal/paging"
 )
 
@@ -28,7 +27,7 @@ type Mail struct {
 // Outbox lists the mails the organisation sent, newest first, a page at a time
 // (index (org, at)). Access: audit.view — the outbox is a record of what happened, for
 // the owner and administrators. Errors: 403 from the policy (r is bounded by paging.Parse).
-func Outbox(app core.App, actor *members.Actor, r paging.Request) (*paging.Page[Mail], error) {
+func Outbox(app core.App, actor access.Actor, r paging.Request) (*paging.Page[Mail], error) {
 	if err := access.Can(actor.Member, access.AuditView, nil); err != nil {
 		return nil, err
 	}

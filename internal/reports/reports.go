@@ -12,7 +12,6 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
-	"roster/internal/members"
 	"roster/internal/orgsettings"
 )
 
@@ -30,7 +29,7 @@ type Report struct {
 // Build answers the report of actor's organisation: the sections the viewer may see
 // (every one for the owner, those the owner shares for administrators and members),
 // narrowed to only when it names any. Access: reports.view. Errors: 403 from the policy.
-func Build(app core.App, actor *members.Actor, only []string) (*Report, error) {
+func Build(app core.App, actor access.Actor, only []string) (*Report, error) {
 	if err := access.Can(actor.Member, access.ReportsView, nil); err != nil {
 		return nil, err
 	}

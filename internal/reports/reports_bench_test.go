@@ -9,6 +9,7 @@ import (
 
 	"github.com/pocketbase/pocketbase/core"
 
+	"roster/internal/access"
 	"roster/internal/demo"
 	"roster/internal/members"
 	"roster/internal/orgsettings"
@@ -19,7 +20,7 @@ import (
 // benchOrg opens an organisation of ROSTER_BENCH_MEMBERS (default 100 000) demo members
 // with their sign-ins, credits, seat ledger and invitations, built once by `roster
 // demo`'s code into a data dir that later runs reuse.
-func benchOrg(b *testing.B) (core.App, *members.Actor) {
+func benchOrg(b *testing.B) (core.App, access.Actor) {
 	b.Helper()
 	n := 100000
 	if v := os.Getenv("ROSTER_BENCH_MEMBERS"); v != "" {
@@ -47,10 +48,11 @@ func benchOrg(b *testing.B) (core.App, *members.Actor) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	a, err := members.ActorFor(app, owner)
+	session, err := members.SessionOf(app, owner)
 	if err != nil {
 		b.Fatal(err)
 	}
+	a := session.Actor
 	return app, a
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
-	"roster/internal/members"
+	"roster/internal/people"
 )
 
 // Password limits: bcrypt reads 72 bytes at most, and we never truncate.
@@ -70,8 +70,8 @@ func SetPasswordHash(u *core.Record, hash string) {
 // one that was checked.
 // Errors: 409 sso_account, 403 temporary_password_expired, 400 oldPassword
 // (invalid_password, also while locked), 400 password.
-func ChangePassword(ctx context.Context, app core.App, a *members.Actor, oldPassword, password, ip string) (*core.Record, error) {
-	u, err := app.FindRecordById("users", a.User.Id)
+func ChangePassword(ctx context.Context, app core.App, a access.Actor, oldPassword, password string) (*core.Record, error) {
+	u, err := app.FindRecordById("users", a.User)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +102,7 @@ func ChangePassword(ctx context.Context, app core.App, a *members.Actor, oldPass
 	}
 	var out *core.Record
 	err = app.RunInTransaction(func(tx core.App) error {
-		u, err := tx.FindRecordById("users", a.User.Id)
+		u, err := tx.FindRecordById("users", a.User)
 		if err != nil {
 			return err
 		}
@@ -116,7 +116,7 @@ func ChangePassword(ctx context.Context, app core.App, a *members.Actor, oldPass
 		if err := tx.Save(u); err != nil {
 			return err
 		}
-		if err := auditSelf(tx, a, access.AccountPasswordChange, map[string]any{"sessionsRevoked": true}, ip); err != nil {
+		if err := auditSelf(tx, a, access.AccountPasswordChange, map[string]any{"sessionsRevoked": true}); err != nil {
 			return err
 		}
 		org, err := tx.FindRecordById("organizations", a.Org)
@@ -124,7 +124,7 @@ func ChangePassword(ctx context.Context, app core.App, a *members.Actor, oldPass
 			return err
 		}
 		out = u
-		return notify(tx, org, u, "password_changed", map[string]any{"ActorName": members.DisplayName(u)})
+		return notify(tx, org, u, "password_changed", map[string]any{"ActorName": people.Name(u)})
 	})
 	return out, err
 }
@@ -151,5 +151,5 @@ func AfterReset(app core.App, u *core.Record) error {
 		return err
 	}
 	org := orgOf(app, u.Id)
-	return notify(app, org, u, "password_changed", map[string]any{"ActorName": members.DisplayName(u)})
+	return notify(app, org, u, "password_changed", map[string]any{"ActorName": people.Name(u)})
 }

@@ -13,7 +13,6 @@ import (
 	"roster/internal/audit"
 	"roster/internal/fail"
 	"roster/internal/mail"
-	"roster/internal/members"
 	"roster/internal/people"
 )
 
@@ -45,7 +44,7 @@ type Reset struct {
 // no mail server it is returned for the administrator to hand over.
 // Access: members.resetPassword (never oneself, never the owner, admins only on members).
 // Errors: 404 not in the organisation, 403 from the policy, 409 sso_account.
-func ResetPassword(app core.App, a *members.Actor, id, ip string) (*Reset, error) {
+func ResetPassword(app core.App, a access.Actor, id string) (*Reset, error) {
 	// The policy first, so that a refused request costs no bcrypt; then the hash, before
 	// the transaction (bcrypt would hold the write lock), which checks everything again.
 	if _, _, _, err := target(app, a, id, access.MembersResetPassword); err != nil {
@@ -77,11 +76,11 @@ func ResetPassword(app core.App, a *members.Actor, id, ip string) (*Reset, error
 		}
 		after := map[string]any{"mustChangePassword": true, "temporaryPasswordExpires": expires.String(),
 			"sessionsRevoked": true, "mailed": mailed}
-		if err := writeAudit(tx, a, access.MembersResetPassword, m, u, after, ip); err != nil {
+		if err := writeAudit(tx, a, access.MembersResetPassword, m, u, after); err != nil {
 			return err
 		}
 		return notify(tx, org, u, "password_reset_by_admin", map[string]any{
-			"ActorName": members.DisplayName(a.User), "TemporaryPassword": temp,
+			"ActorName": a.Name, "TemporaryPassword": temp,
 			"Expires": expires.Time().UTC().Format("2006-01-02 15:04 UTC"), "SignInURL": tx.Settings().Meta.AppURL,
 		})
 	})
@@ -99,7 +98,7 @@ func ResetPassword(app core.App, a *members.Actor, id, ip string) (*Reset, error
 // organisation requires MFA, their next session must enrol again.
 // Access: members.disableMfa. Errors: 404, 403 from the policy, 409 mfa_not_enabled
 // (the organisation has MFA off), 409 no_mfa (the member has no TOTP).
-func DisableMFA(app core.App, a *members.Actor, id, ip string) error {
+func DisableMFA(app core.App, a access.Actor, id string) error {
 	return app.RunInTransaction(func(tx core.App) error {
 		org, m, u, err := target(tx, a, id, access.MembersDisableMfa)
 		if err != nil {
@@ -117,15 +116,15 @@ func DisableMFA(app core.App, a *members.Actor, id, ip string) error {
 			return err
 		}
 		after := map[string]any{"mfaEnabled": false, "sessionsRevoked": true}
-		if err := writeAudit(tx, a, access.MembersDisableMfa, m, u, after, ip); err != nil {
+		if err := writeAudit(tx, a, access.MembersDisableMfa, m, u, after); err != nil {
 			return err
 		}
-		return notify(tx, org, u, "mfa_disabled_by_admin", map[string]any{"ActorName": members.DisplayName(a.User)})
+		return notify(tx, org, u, "mfa_disabled_by_admin", map[string]any{"ActorName": a.Name})
 	})
 }
 
 // target loads member id of the actor's organisation and asks the policy.
-func target(tx core.App, a *members.Actor, id string, action access.Action) (org, m, u *core.Record, err error) {
+func target(tx core.App, a access.Actor, id string, action access.Action) (org, m, u *core.Record, err error) {
 	m, err = tx.FindFirstRecordByFilter("memberships", "id = {:id} && org = {:org}", dbx.Params{"id": id, "org": a.Org})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nil, fail.NotFound("Member not found.")
@@ -144,11 +143,7 @@ func target(tx core.App, a *members.Actor, id string, action access.Action) (org
 	return org, m, u, err
 }
 
-func writeAudit(tx core.App, a *members.Actor, action access.Action, m, u *core.Record, after map[string]any, ip string) error {
-	return audit.Write(tx, audit.Entry{
-		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action,
-		TargetType: "membership", TargetID: m.Id,
-		TargetLabel: people.Label(u.GetString("givenName"), u.GetString("familyName"), u.Email()),
-		Details:     map[string]any{"after": after}, IP: ip,
-	})
+func writeAudit(tx core.App, a access.Actor, action access.Action, m, u *core.Record, after map[string]any) error {
+	return audit.Record(tx, a, action, "membership", m.Id,
+		people.Label(u.GetString("givenName"), u.GetString("familyName"), u.Email()), map[string]any{"after": after})
 }

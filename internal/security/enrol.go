@@ -11,7 +11,6 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/fail"
-	"roster/internal/members"
 )
 
 // Enrolment is what an authenticator app needs: the secret as text, its otpauth://
@@ -25,7 +24,7 @@ type Enrolment struct {
 // Setup starts (or restarts) the actor's TOTP enrolment: a new secret is stored,
 // encrypted, but two-factor sign-in stays off until Enable confirms a code.
 // Errors: 403 mfa_not_enabled (the organisation has MFA off), 409 totp_enabled.
-func Setup(app core.App, a *members.Actor) (*Enrolment, error) {
+func Setup(app core.App, a access.Actor) (*Enrolment, error) {
 	org, err := app.FindRecordById("organizations", a.Org)
 	if err != nil {
 		return nil, err
@@ -35,7 +34,7 @@ func Setup(app core.App, a *members.Actor) (*Enrolment, error) {
 	}
 	var out *Enrolment
 	err = app.RunInTransaction(func(tx core.App) error {
-		u, err := tx.FindRecordById("users", a.User.Id)
+		u, err := tx.FindRecordById("users", a.User)
 		if err != nil {
 			return err
 		}
@@ -67,7 +66,7 @@ func Setup(app core.App, a *members.Actor) (*Enrolment, error) {
 // secret from Setup, and returns the recovery codes (shown once, stored hashed).
 // Errors: 403 mfa_not_enabled, 409 totp_enabled, 409 totp_not_set_up, 409 totp_key_mismatch
 // (set up under another key: start again), 400 code.
-func Enable(app core.App, a *members.Actor, code, ip string) ([]string, error) {
+func Enable(app core.App, a access.Actor, code string) ([]string, error) {
 	org, err := app.FindRecordById("organizations", a.Org)
 	if err != nil {
 		return nil, err
@@ -77,7 +76,7 @@ func Enable(app core.App, a *members.Actor, code, ip string) ([]string, error) {
 	}
 	var codes []string
 	err = app.RunInTransaction(func(tx core.App) error {
-		u, err := tx.FindRecordById("users", a.User.Id)
+		u, err := tx.FindRecordById("users", a.User)
 		if err != nil {
 			return err
 		}
@@ -117,7 +116,7 @@ func Enable(app core.App, a *members.Actor, code, ip string) ([]string, error) {
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errCodeUsed
 		}
-		return auditSelf(tx, a, access.AccountTotpEnable, map[string]any{"totpEnabled": true, "recoveryCodes": RecoveryCodeCount}, ip)
+		return auditSelf(tx, a, access.AccountTotpEnable, map[string]any{"totpEnabled": true, "recoveryCodes": RecoveryCodeCount})
 	})
 	return codes, err
 }
@@ -129,7 +128,7 @@ func Enable(app core.App, a *members.Actor, code, ip string) ([]string, error) {
 // Errors: 409 no_mfa, 409 mfa_required (the organisation requires it), 409
 // totp_key_mismatch (a code, when the secret is sealed under another key: a recovery
 // code still works), 400 code (required, invalid_code, code_used), 400 recoveryCode.
-func Disable(app core.App, a *members.Actor, code, recoveryCode, ip string) error {
+func Disable(app core.App, a access.Actor, code, recoveryCode string) error {
 	u, err := totpUser(app, a)
 	if err != nil {
 		return err
@@ -160,14 +159,14 @@ func Disable(app core.App, a *members.Actor, code, recoveryCode, ip string) erro
 		if recoveryCode != "" {
 			proof = "recoveryCode"
 		}
-		return auditSelf(tx, a, access.AccountTotpDisable, map[string]any{"totpEnabled": false, "proof": proof}, ip)
+		return auditSelf(tx, a, access.AccountTotpDisable, map[string]any{"totpEnabled": false, "proof": proof})
 	})
 }
 
 // RegenerateRecoveryCodes replaces the actor's recovery codes, proven by a current code
 // under the lockout (verifySecondFactor), before the transaction.
 // Errors: 409 no_mfa, 409 totp_key_mismatch, 400 code.
-func RegenerateRecoveryCodes(app core.App, a *members.Actor, code, ip string) ([]string, error) {
+func RegenerateRecoveryCodes(app core.App, a access.Actor, code string) ([]string, error) {
 	u, err := totpUser(app, a)
 	if err != nil {
 		return nil, err
@@ -191,7 +190,7 @@ func RegenerateRecoveryCodes(app core.App, a *members.Actor, code, ip string) ([
 		if n, _ := res.RowsAffected(); n != 1 {
 			return errNoMFA // turned off, and maybe on again, meanwhile
 		}
-		return auditSelf(tx, a, access.AccountRecoveryCodes, map[string]any{"recoveryCodes": RecoveryCodeCount}, ip)
+		return auditSelf(tx, a, access.AccountRecoveryCodes, map[string]any{"recoveryCodes": RecoveryCodeCount})
 	})
 	if err != nil {
 		return nil, err
@@ -202,8 +201,8 @@ func RegenerateRecoveryCodes(app core.App, a *members.Actor, code, ip string) ([
 var errNoMFA = fail.Conflict("no_mfa", "Two-factor authentication is not on.", nil)
 
 // totpUser loads the actor's account, which must have two-factor sign-in on (409 no_mfa).
-func totpUser(app core.App, a *members.Actor) (*core.Record, error) {
-	u, err := app.FindRecordById("users", a.User.Id)
+func totpUser(app core.App, a access.Actor) (*core.Record, error) {
+	u, err := app.FindRecordById("users", a.User)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +213,7 @@ func totpUser(app core.App, a *members.Actor) (*core.Record, error) {
 }
 
 // mfaOptional is 409 mfa_required when the actor's organisation requires two-factor sign-in.
-func mfaOptional(app core.App, a *members.Actor) error {
+func mfaOptional(app core.App, a access.Actor) error {
 	org, err := app.FindRecordById("organizations", a.Org)
 	if err != nil {
 		return err

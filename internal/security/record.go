@@ -6,23 +6,19 @@ import (
 	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/mail"
-	"roster/internal/members"
+	"roster/internal/people"
 )
 
 // auditSelf records a change a member made to their own account's security.
 // Details never hold a secret.
-func auditSelf(tx core.App, a *members.Actor, action access.Action, after map[string]any, ip string) error {
-	return audit.Write(tx, audit.Entry{
-		Org: a.Org, Actor: a.ID, ActorLabel: a.Label, Action: action,
-		TargetType: "membership", TargetID: a.ID, TargetLabel: a.Label,
-		Details: map[string]any{"after": after}, IP: ip,
-	})
+func auditSelf(tx core.App, a access.Actor, action access.Action, after map[string]any) error {
+	return audit.Record(tx, a, action, "membership", a.ID, a.Label, map[string]any{"after": after})
 }
 
 // notify queues a mail to u in their language, delivered once tx commits. data gets
 // the person's name and organisation's name.
 func notify(tx core.App, org, u *core.Record, template string, data map[string]any) error {
-	d := map[string]any{"Name": members.DisplayName(u), "OrgName": ""}
+	d := map[string]any{"Name": people.Name(u), "OrgName": ""}
 	orgID := ""
 	if org != nil {
 		d["OrgName"] = org.GetString("name")
@@ -36,7 +32,7 @@ func notify(tx core.App, org, u *core.Record, template string, data map[string]a
 
 // orgOf returns the organisation the user belongs to, or nil.
 func orgOf(app core.App, userID string) *core.Record {
-	m, err := members.MembershipOf(app, userID)
+	m, err := people.MembershipOf(app, userID)
 	if err != nil {
 		return nil
 	}

@@ -10,7 +10,6 @@ import (
 	"roster/internal/access"
 	"roster/internal/audit"
 	"roster/internal/fail"
-	"roster/internal/members"
 	"roster/internal/people"
 )
 
@@ -144,7 +143,7 @@ func Complete(app core.App, mfaID, code, recoveryCode, ip string) (*core.Record,
 // auditRecoveryCode records that a recovery code was spent: the member's
 // administrators can see a lost device coming.
 func auditRecoveryCode(app core.App, user *core.Record, ip string) {
-	m, err := members.MembershipOf(app, user.Id)
+	m, err := people.MembershipOf(app, user.Id)
 	if err != nil {
 		return // no organisation: the sign-in gate refuses it anyway
 	}

@@ -32,10 +32,11 @@ func TestStepUp(t *testing.T) {
 	if err := app.Save(o); err != nil {
 		t.Fatal(err)
 	}
-	actor, err := members.ActorFor(app, m.User)
+	session, err := members.SessionOf(app, m.User)
 	if err != nil {
 		t.Fatal(err)
 	}
+	actor := session.Actor
 	enr, err := security.Setup(app, actor)
 	if err != nil {
 		t.Fatal(err)
@@ -43,7 +44,7 @@ func TestStepUp(t *testing.T) {
 	u, _ := url.Parse(enr.OTPAuthURL)
 	secret := u.Query().Get("secret")
 	prev, _ := security.Code(secret, security.Step(time.Now())-1)
-	if _, err := security.Enable(app, actor, prev, ""); err != nil {
+	if _, err := security.Enable(app, actor, prev); err != nil {
 		t.Fatal(err)
 	}
 

@@ -6,6 +6,7 @@ package spreadsheet
 import (
 	"encoding/csv"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -41,4 +42,10 @@ func Defuse(cell string) string {
 		return "'" + cell
 	}
 	return cell
+}
+
+// Number writes n as a spreadsheet reads it back: whole numbers as integers
+// (10000000, never fmt's 1e+07), others in their shortest exact decimal form.
+func Number(n float64) string {
+	return strconv.FormatFloat(n, 'f', -1, 64)
 }

@@ -26,3 +26,11 @@ func TestExportsOpenSafelyInASpreadsheet(t *testing.T) {
 		t.Errorf("got %q\nwant %q", b.String(), want)
 	}
 }
+
+func TestNumbersAreWrittenInFull(t *testing.T) {
+	for n, want := range map[float64]string{10_000_000: "10000000", 0: "0", 2.5: "2.5", 1e21: "1000000000000000000000", -3: "-3"} {
+		if got := spreadsheet.Number(n); got != want {
+			t.Errorf("%v: got %q, want %q", n, got, want)
+		}
+	}
+}

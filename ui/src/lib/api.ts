@@ -1,6 +1,7 @@
 // The PocketBase client, the shape of GET /api/me and one way to read an error.
 import PocketBase, { ClientResponseError } from 'pocketbase'
 import { i18n, t, type Lang } from './i18n/index.svelte'
+import { stashInput } from './resume.svelte'
 
 export const pb = new PocketBase(window.location.origin)
 
@@ -13,11 +14,19 @@ pb.beforeSend = (url, options) => {
   return { url, options }
 }
 
-// A 401 means the session is gone (expired, revoked, account disabled): forget it. The app
+// A 401 means the session is gone (expired, revoked, account disabled): end it. The app
 // then sends the user to /signin, since no signed-in page shows without a session.
 pb.afterSend = (response, data) => {
-  if (response.status === 401 && pb.authStore.token) pb.authStore.clear()
+  if (response.status === 401 && pb.authStore.token) endSession()
   return data
+}
+
+// endSession forgets the session, keeping the page's unsaved input for the same person's
+// next sign-in (resume.svelte.ts).
+export function endSession(): void {
+  const user = pb.authStore.record?.id
+  if (user) stashInput(user)
+  pb.authStore.clear()
 }
 
 export type Role = 'owner' | 'admin' | 'member'
@@ -39,6 +48,10 @@ export interface Me {
   membership: { id: string; role: Role; userType: UserType; status: 'active' | 'disabled' }
   permissions: string[]
   restrictions: string[]
+  invitableRoles: Role[] // the roles this member may invite to
+  // What user types allow (the server's rule): who may own content (and the organisation),
+  // who may be an administrator, who may join a shared-update group.
+  userTypes: { owners: UserType[]; admins: UserType[]; sharedEditors: UserType[] }
 }
 
 // Problem is an API error in PocketBase's shape ({status, message, data}); status 0 means the

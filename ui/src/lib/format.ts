@@ -46,7 +46,7 @@ export function relativeTime(value: string, now = Date.now()): string {
 }
 
 // The keys that come in pairs "<base>.one" / "<base>.other".
-type PluralBase = {
+export type PluralBase = {
   [K in MessageKey]: K extends `${infer B}.one` ? (`${B}.other` extends MessageKey ? B : never) : never
 }[MessageKey]
 

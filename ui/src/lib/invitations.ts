@@ -6,7 +6,7 @@ import { describe, pb, type Problem, type Role, type UserType } from './api'
 import { poolRefusal } from './credits'
 import { plural } from './format'
 import { t, type Lang, type MessageKey } from './i18n/index.svelte'
-import type { Page, Ref } from './members'
+import type { Cost, Page, Ref } from './members'
 
 export type InvitationStatus = 'pending' | 'accepted' | 'revoked' | 'expired'
 export const invitationStatuses: InvitationStatus[] = ['pending', 'accepted', 'revoked', 'expired']
@@ -53,6 +53,7 @@ export interface InviteResult {
   dryRun: boolean
   mailed: boolean // a mail server is configured: the invitees get a mail
   seats: Seats
+  cost?: Cost // a check's: what the invitations cost once accepted
 }
 
 export interface InviteOptions {

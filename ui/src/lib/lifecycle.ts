@@ -138,10 +138,6 @@ export function candidate(m: Member | Entry): Candidate {
   }
 }
 
-// The user types that may own items and groups, and so receive a leaving member's content
-// or the organisation itself.
-export const ownerTypes: UserType[] = ['creator', 'professional']
-
 // ---- Words.
 
 // money writes cents in a currency: « 35,00 € », "€35.00".

@@ -100,6 +100,7 @@ export interface ListQuery {
   lastLoginBefore: string
   neverSignedIn: boolean
   partnerAccess: '' | 'true' | 'false'
+  mfa: '' | 'on' | 'off' // two-factor sign-in
   sort: SortKey
   desc: boolean
   page: number
@@ -132,6 +133,7 @@ export function readQuery(q: URLSearchParams): ListQuery {
   const page = Number.parseInt(q.get('page') ?? '', 10)
   const perPage = Number.parseInt(q.get('perPage') ?? '', 10)
   const partner = q.get('partnerAccess')
+  const mfa = q.get('mfa')
   return {
     search: (q.get('search') ?? '').slice(0, 200),
     role: listOf(q.get('role'), roles),
@@ -141,6 +143,7 @@ export function readQuery(q: URLSearchParams): ListQuery {
     lastLoginBefore: day(q.get('lastLoginBefore')),
     neverSignedIn: q.get('neverSignedIn') === 'true',
     partnerAccess: partner === 'true' || partner === 'false' ? partner : '',
+    mfa: mfa === 'on' || mfa === 'off' ? mfa : '',
     sort: sortKeys.includes(key) ? key : 'name',
     desc: sortKeys.includes(key) && sort.startsWith('-'),
     page: page > 0 ? page : 1,
@@ -162,6 +165,7 @@ export function queryParams(q: ListQuery): Record<string, string> {
     if (q.lastLoginBefore) out.lastLoginBefore = q.lastLoginBefore
   }
   if (q.partnerAccess) out.partnerAccess = q.partnerAccess
+  if (q.mfa) out.mfa = q.mfa
   if (q.sort !== 'name' || q.desc) out.sort = (q.desc ? '-' : '') + q.sort
   if (q.page > 1) out.page = String(q.page)
   if (q.perPage !== 50) out.perPage = String(q.perPage)
@@ -180,9 +184,22 @@ export function activeFilters(q: ListQuery): number {
     (q.userType.length ? 1 : 0) +
     (q.status.length ? 1 : 0) +
     (q.neverSignedIn || q.lastLoginAfter || q.lastLoginBefore ? 1 : 0) +
-    (q.partnerAccess ? 1 : 0)
+    (q.partnerAccess ? 1 : 0) +
+    (q.mfa ? 1 : 0)
   )
 }
+
+// noFilters is a query's filters cleared (search, sort and page kept).
+export const noFilters = {
+  role: [],
+  userType: [],
+  status: [],
+  lastLoginAfter: '',
+  lastLoginBefore: '',
+  neverSignedIn: false,
+  partnerAccess: '',
+  mfa: '',
+} satisfies Partial<ListQuery>
 
 // ---- Calls.
 
@@ -244,7 +261,29 @@ export function updateProfile(
   return pb.send<Member>(one(org, id), { method: 'PATCH', body })
 }
 
-export type BulkAction = 'disable' | 'enable' | 'userType'
+export type BulkAction = 'disable' | 'enable' | 'userType' | 'role' | 'credits' | 'endSessions' | 'remove'
+
+// What a bulk action needs beside the members: the user type, the role, the credits (or
+// unlimited), or for a removal what becomes of the content (the same for every member).
+export interface BulkOptions {
+  userType?: UserType
+  role?: 'admin' | 'member'
+  allocated?: number
+  unlimited?: boolean
+  transferTo?: string
+  deleteContent?: boolean
+  revokeLicenses?: boolean
+  skipIneligible?: boolean
+  dryRun?: boolean
+}
+
+// Cost is what a change of seats does to the monthly amount (cents), before it is made.
+export interface Cost {
+  seats: Partial<Record<UserType, number>>
+  monthlyAmount: number
+  monthlyAmountAfter: number
+  currency: string
+}
 
 export interface BulkResult {
   id: string
@@ -259,8 +298,8 @@ export function bulk(
   org: string,
   action: BulkAction,
   ids: string[],
-  options: { userType?: UserType; skipIneligible?: boolean } = {},
-): Promise<{ results: BulkResult[]; changed: number }> {
+  options: BulkOptions = {},
+): Promise<{ results: BulkResult[]; changed: number; cost?: Cost }> {
   return pb.send(`${base(org)}/bulk`, { method: 'POST', body: { action, ids, ...options } })
 }
 

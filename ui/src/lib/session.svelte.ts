@@ -1,5 +1,6 @@
 // Who is signed in: the auth token (kept by the SDK in localStorage) and GET /api/me.
-import { pb, type Me } from './api'
+import { getTokenPayload } from 'pocketbase'
+import { endSession, pb, type Me } from './api'
 import { browserLang, setLang } from './i18n/index.svelte'
 
 if (!pb.authStore.isValid) pb.authStore.clear() // an expired token is no session
@@ -10,7 +11,70 @@ let me = $state<Me | null>(null)
 pb.authStore.onChange((newToken, record) => {
   token = newToken
   if (!newToken || record?.id !== me?.user.id) me = null // signed out, or someone else signed in
+  received(newToken)
+  keepAlive()
 })
+
+// A token lasts the users collection's authToken.duration (an hour). While the app is in
+// use it is renewed once past half its life: at the first activity or navigation after
+// that, or on a timer at that point while the tab is visible. The token tells only when
+// it expires, so when this browser received it is kept beside it.
+const receivedKey = 'roster.tokenReceived'
+
+function expiry(t: string): number {
+  return (Number(getTokenPayload(t).exp) || 0) * 1000
+}
+
+function received(t: string): void {
+  if (t) localStorage.setItem(receivedKey, JSON.stringify({ exp: expiry(t), at: Date.now() }))
+  else localStorage.removeItem(receivedKey)
+}
+
+// halfway is when the token is half-way through its life; now when that is not known.
+function halfway(t: string): number {
+  const exp = expiry(t)
+  try {
+    const r = JSON.parse(localStorage.getItem(receivedKey) ?? 'null') as { exp?: number; at?: number } | null
+    if (r?.exp === exp && typeof r.at === 'number') return r.at + (exp - r.at) / 2
+  } catch {
+    // unreadable: renew now
+  }
+  return Date.now()
+}
+
+let renewing = false
+let timer: ReturnType<typeof setTimeout> | undefined
+
+// keepAlive renews the token when it is due, else sets the timer for when it will be; a
+// token that expired meanwhile (the tab asleep) ends the session, keeping the page's input.
+export function keepAlive(): void {
+  clearTimeout(timer)
+  const t = pb.authStore.token
+  if (!t || renewing) return
+  if (!pb.authStore.isValid) return endSession()
+  const due = halfway(t)
+  if (Date.now() >= due) renew()
+  else if (document.visibilityState === 'visible') timer = setTimeout(keepAlive, due - Date.now())
+}
+
+async function renew(): Promise<void> {
+  renewing = true
+  try {
+    await pb.collection('users').authRefresh() // saves the new token (onChange)
+  } catch {
+    // A 401 has ended the session (api.ts); offline, the next activity tries again.
+  } finally {
+    renewing = false
+  }
+  // Renewed: set the timer for the new token (failed: the next activity tries again).
+  const t = pb.authStore.token
+  if (t && Date.now() < halfway(t)) keepAlive()
+}
+
+for (const type of ['pointerdown', 'keydown', 'visibilitychange', 'focus']) {
+  window.addEventListener(type, keepAlive, { passive: true })
+}
+keepAlive()
 
 export const session = {
   get signedIn(): boolean {

@@ -3,6 +3,7 @@
 // action is one line here, plus its dialog in ActionDialog.svelte when it needs one.
 import type { MessageKey } from '../../lib/i18n/index.svelte'
 import type { Member } from '../../lib/members'
+import { session } from '../../lib/session.svelte'
 
 export type ActionKind =
   | 'edit'
@@ -65,7 +66,7 @@ export const rowActions: RowAction[] = [
     permission: 'org.transferOwnership',
     label: () => 'action.transferOwnership',
     // The new owner is active and may own content (the server's rule: members.ownerEligible).
-    when: (m) => m.status === 'active' && (m.userType === 'creator' || m.userType === 'professional'),
+    when: (m) => m.status === 'active' && (session.me?.userTypes.owners.includes(m.userType) ?? false),
   },
   { kind: 'remove', permission: 'members.remove', label: () => 'action.remove', danger: true },
 ]

@@ -133,7 +133,7 @@ export const accountEn: Record<keyof typeof accountFr, string> = {
   'account.error.mfaNotEnabled': 'Your organisation has not enabled two-factor authentication.',
   'account.error.totpEnabled': 'Two-factor authentication is already on for your account.',
   'account.error.totpKeyMismatch':
-    'This server cannot check authenticator codes for your account. Use a recovery code, or ask an administrator to turn off your multi-factor authentication.',
+    'This server cannot check authenticator codes for your account. Use a recovery code, or ask an administrator to turn off your two-factor authentication.',
   'account.error.totpNotSetUp': 'The setup was interrupted: start again.',
   'account.error.noMfa': 'Two-factor authentication is not on for your account.',
   'account.error.mfaRequired':
@@ -145,7 +145,7 @@ export const accountEn: Record<keyof typeof accountFr, string> = {
     'Your organisation requires two-factor authentication: turn it on first.',
 
   'action.resetPassword': 'Reset password',
-  'action.disableMfa': 'Disable multi-factor authentication',
+  'action.disableMfa': 'Disable two-factor authentication',
   'reset.confirmTitle': 'Reset {name}’s password?',
   'reset.confirmText':
     'Roster creates a temporary password, valid for 24 hours, and emails it to {name}. Their current sessions end, and {name} must choose a new password at the next sign-in.',
@@ -163,17 +163,17 @@ export const accountEn: Record<keyof typeof accountFr, string> = {
   'reset.noted': 'I noted the password',
   'reset.ssoAccount':
     'This member signs in through the organisation’s identity provider: reset the password there.',
-  'disableMfa.confirmTitle': 'Disable {name}’s multi-factor authentication?',
+  'disableMfa.confirmTitle': 'Disable {name}’s two-factor authentication?',
   'disableMfa.confirmText':
     'Do this when {name} has lost their phone. Their authenticator app and recovery codes will stop working, their current sessions will end, and an email will tell them.',
   'disableMfa.required':
     'Your organisation requires two-factor authentication: {name} must set it up again at the next sign-in.',
   'disableMfa.confirm': 'Disable',
-  'disableMfa.doneTitle': '{name}’s multi-factor authentication is disabled',
+  'disableMfa.doneTitle': '{name}’s two-factor authentication is disabled',
   'disableMfa.done':
     '{name} now signs in with a password alone, and can turn two-factor authentication on again from My account.',
   'disableMfa.doneRequired':
     'At the next sign-in, {name} must set up two-factor authentication again, as your organisation requires.',
-  'disableMfa.noMfa': 'This member has not set up multi-factor authentication.',
-  'disableMfa.orgOff': 'Multi-factor authentication is not enabled in your organisation.',
+  'disableMfa.noMfa': 'This member has not set up two-factor authentication.',
+  'disableMfa.orgOff': 'Two-factor authentication is not enabled in your organisation.',
 }

@@ -28,7 +28,7 @@ export const accountFr = {
   'forgot.sent':
     'Si un compte Roster utilise l’adresse {email}, un lien pour choisir un nouveau mot de passe vient d’y être envoyé. Il est valable 30 minutes.',
   'forgot.sentHelp':
-    'Rien reçu après quelques minutes ? Regardez dans les courriers indésirables, ou demandez à un administrateur de votre organisation de réinitialiser votre mot de passe.',
+    'Rien reçu après quelques minutes ? Regardez dans les courriers indésirables, ou demandez à un administrateur de votre organisation de réinitialiser votre mot de passe.',
 
   'reset.title': 'Choisir un nouveau mot de passe',
   'reset.lead': 'Choisissez le nouveau mot de passe de votre compte Roster.',
@@ -82,8 +82,8 @@ export const accountFr = {
   'account.totp.step1': 'Ajoutez votre compte à l’application',
   'account.totp.step1Text': 'Scannez ce QR code avec l’application d’authentification de votre téléphone.',
   'account.totp.qrAlt':
-    'QR code à scanner avec votre application d’authentification ; la même clé est écrite à côté.',
-  'account.totp.manual': 'Vous ne pouvez pas scanner ? Saisissez cette clé dans l’application :',
+    'QR code à scanner avec votre application d’authentification ; la même clé est écrite à côté.',
+  'account.totp.manual': 'Vous ne pouvez pas scanner ? Saisissez cette clé dans l’application :',
   'account.totp.manualHint': 'Type : basé sur l’heure (TOTP), 6 chiffres, toutes les 30 secondes.',
   'account.totp.copySecret': 'Copier la clé',
   'account.totp.step2': 'Saisissez le code affiché par l’application',
@@ -139,7 +139,7 @@ export const accountFr = {
   'account.error.mfaNotEnabled': 'Votre organisation n’a pas activé la double authentification.',
   'account.error.totpEnabled': 'La double authentification est déjà activée sur votre compte.',
   'account.error.totpKeyMismatch':
-    'Ce serveur ne peut pas vérifier les codes d’authentification de votre compte. Utilisez un code de secours, ou demandez à un administrateur de désactiver votre authentification multifacteur.',
+    'Ce serveur ne peut pas vérifier les codes d’authentification de votre compte. Utilisez un code de secours, ou demandez à un administrateur de désactiver votre double authentification.',
   'account.error.totpNotSetUp': 'La configuration a été interrompue : recommencez.',
   'account.error.noMfa': 'La double authentification n’est pas activée sur votre compte.',
   'account.error.mfaRequired':
@@ -151,14 +151,14 @@ export const accountFr = {
     'Votre organisation exige la double authentification : activez-la d’abord.',
 
   'action.resetPassword': 'Réinitialiser le mot de passe',
-  'action.disableMfa': 'Désactiver l’authentification multifacteur',
-  'reset.confirmTitle': 'Réinitialiser le mot de passe de {name} ?',
+  'action.disableMfa': 'Désactiver la double authentification',
+  'reset.confirmTitle': 'Réinitialiser le mot de passe de {name} ?',
   'reset.confirmText':
     'Roster crée un mot de passe temporaire, valable 24 heures, et l’envoie à {name} par e-mail. Ses sessions en cours prennent fin, et {name} devra choisir un nouveau mot de passe à sa prochaine connexion.',
   'reset.confirm': 'Réinitialiser',
   'reset.doneAdminTitle': 'Mot de passe de {name} réinitialisé',
   'reset.mailed':
-    'Le mot de passe temporaire a été envoyé à {name} par e-mail. Il est valable 24 heures ; {name} devra en choisir un nouveau à sa prochaine connexion.',
+    'Le mot de passe temporaire a été envoyé à {name} par e-mail. Il est valable 24 heures ; {name} devra en choisir un nouveau à sa prochaine connexion.',
   'reset.notMailedTitle': 'Aucun e-mail n’a été envoyé, et ce mot de passe ne sera plus affiché.',
   'reset.notMailed':
     'Aucun serveur de messagerie n’est configuré. Transmettez vous-même ce mot de passe temporaire à {name}, par un moyen sûr, avant de fermer cette fenêtre.',
@@ -169,17 +169,17 @@ export const accountFr = {
   'reset.noted': 'J’ai noté le mot de passe',
   'reset.ssoAccount':
     'Ce membre se connecte par le fournisseur d’identité de l’organisation : son mot de passe se réinitialise là-bas.',
-  'disableMfa.confirmTitle': 'Désactiver l’authentification multifacteur de {name} ?',
+  'disableMfa.confirmTitle': 'Désactiver la double authentification de {name} ?',
   'disableMfa.confirmText':
     'À faire si {name} a perdu son téléphone. Son application d’authentification et ses codes de secours ne fonctionneront plus, ses sessions en cours prendront fin, et un e-mail l’en informera.',
   'disableMfa.required':
     'Votre organisation exige la double authentification : {name} devra la configurer de nouveau à sa prochaine connexion.',
   'disableMfa.confirm': 'Désactiver',
-  'disableMfa.doneTitle': 'Authentification multifacteur de {name} désactivée',
+  'disableMfa.doneTitle': 'Double authentification de {name} désactivée',
   'disableMfa.done':
     '{name} se connecte désormais avec son seul mot de passe, et peut réactiver la double authentification depuis Mon compte.',
   'disableMfa.doneRequired':
     'À sa prochaine connexion, {name} devra configurer de nouveau la double authentification, comme l’exige votre organisation.',
-  'disableMfa.noMfa': 'Ce membre n’a pas activé l’authentification multifacteur.',
-  'disableMfa.orgOff': 'L’authentification multifacteur n’est pas activée dans votre organisation.',
+  'disableMfa.noMfa': 'Ce membre n’a pas activé la double authentification.',
+  'disableMfa.orgOff': 'La double authentification n’est pas activée dans votre organisation.',
 }

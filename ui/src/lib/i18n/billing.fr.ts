@@ -3,9 +3,9 @@
 // have the same keys. 'billing.title' and 'billing.lead' stay in fr.ts.
 export const billingFr = {
   'billing.flash.planChanged': 'L’organisation est passée à l’offre {plan}.',
-  'billing.flash.methodAdded': '« {label} » a été ajouté aux moyens de paiement.',
-  'billing.flash.methodDefault': '« {label} » est désormais le moyen de paiement par défaut.',
-  'billing.flash.methodRemoved': '« {label} » a été supprimé des moyens de paiement.',
+  'billing.flash.methodAdded': '« {label} » a été ajouté aux moyens de paiement.',
+  'billing.flash.methodDefault': '« {label} » est désormais le moyen de paiement par défaut.',
+  'billing.flash.methodRemoved': '« {label} » a été supprimé des moyens de paiement.',
   'billing.flash.invoicePaid': 'La facture {number} est marquée comme payée.',
 
   // Counts.
@@ -46,16 +46,16 @@ export const billingFr = {
   // Changer d'offre.
   'billing.planDialog.title': 'Changer d’offre',
   'billing.planDialog.lead':
-    'Le prix de chaque place dépend du type d’utilisateur. Le changement prend effet aujourd’hui ; la prochaine facture compte chaque place au prorata des jours.',
+    'Le prix de chaque place dépend du type d’utilisateur. Le changement prend effet aujourd’hui ; la prochaine facture compte chaque place au prorata des jours.',
   'billing.planDialog.legend': 'Offres',
   'billing.planDialog.current': 'Offre actuelle',
   'billing.planDialog.credits': '{n} crédits inclus',
-  'billing.planDialog.prices': 'Par place et par mois :',
+  'billing.planDialog.prices': 'Par place et par mois :',
   'billing.planDialog.tooSmall': 'Moins de places que les {taken} occupées aujourd’hui.',
-  'billing.planDialog.newAmount': 'Montant mensuel avec l’offre {plan} : {amount} (aujourd’hui : {current}).',
+  'billing.planDialog.newAmount': 'Montant mensuel avec l’offre {plan} : {amount} (aujourd’hui : {current}).',
   'billing.planDialog.submit': 'Passer à l’offre {plan}',
   'billing.seatLimit':
-    'L’offre {plan} compte {max} : {billed} et {pending} en occupent {taken}. Libérez {excess} (retirez des membres ou révoquez des invitations) avant de changer d’offre.',
+    'L’offre {plan} compte {max} : {billed} et {pending} en occupent {taken}. Libérez {excess} (retirez des membres ou révoquez des invitations) avant de changer d’offre.',
 
   // Places et montant mensuel.
   'billing.seatsCard.heading': 'Places et montant mensuel',
@@ -65,9 +65,9 @@ export const billingFr = {
   'billing.seatsTable.price': 'Prix mensuel',
   'billing.seatsTable.amount': 'Montant',
   'billing.seatsTable.total': 'Total',
-  'billing.billed': '{billed} : {active} et {disabled}. Un membre désactivé reste facturé.',
+  'billing.billed': '{billed} : {active} et {disabled}. Un membre désactivé reste facturé.',
   'billing.reserved':
-    '{pending} : chacune réserve une place, facturée une fois l’invitation acceptée.',
+    '{pending} : chacune réserve une place, facturée une fois l’invitation acceptée.',
   'billing.reservedNone': 'Aucune invitation en attente.',
   'billing.promise':
     'La révocation d’un membre met à jour votre abonnement automatiquement, avec une réduction correspondant au coût mensuel du membre supprimé.',
@@ -80,7 +80,7 @@ export const billingFr = {
   'billing.seatDelta.other': '{signed} places',
   'billing.usage.seats': 'Places facturées',
   'billing.usage.amount': 'Montant mensuel',
-  'billing.usage.empty': 'Aucune place facturée pour l’instant : la courbe apparaîtra avec le premier membre.',
+  'billing.usage.empty': 'Aucune place facturée pour l’instant : la courbe apparaîtra avec le premier membre.',
   'billing.usage.summary': 'En chiffres',
   'billing.usage.range': 'Du {from} au {to}.',
   'billing.usage.now': 'Aujourd’hui',
@@ -107,7 +107,7 @@ export const billingFr = {
   'billing.invoices.view': 'Voir',
   'billing.invoices.viewFor': 'Voir la facture {number}',
   'billing.invoices.pay': 'Marquer comme payée',
-  'billing.invoices.payFor': 'Marquer comme payée : facture {number}',
+  'billing.invoices.payFor': 'Marquer comme payée : facture {number}',
   'billing.invoices.paidWith': 'par {method}',
   'billing.invoiceStatus.draft': 'Brouillon',
   'billing.invoiceStatus.open': 'À payer',
@@ -124,15 +124,15 @@ export const billingFr = {
 
   'billing.payDialog.title': 'Marquer la facture {number} comme payée',
   'billing.payDialog.text':
-    'Enregistrez le paiement de {total} reçu pour cette facture. Roster ne débite rien : il note la date du paiement et le moyen utilisé.',
+    'Enregistrez le paiement de {total} reçu pour cette facture. Roster ne débite rien : il note la date du paiement et le moyen utilisé.',
   'billing.payDialog.method': 'Moyen de paiement utilisé',
-  'billing.payDialog.none': 'Aucun moyen de paiement n’est enregistré : ajoutez-en un d’abord.',
+  'billing.payDialog.none': 'Aucun moyen de paiement n’est enregistré : ajoutez-en un d’abord.',
   'billing.payDialog.submit': 'Marquer comme payée',
 
   // Moyens de paiement.
   'billing.methods.heading': 'Moyens de paiement',
   'billing.methods.lead':
-    'Roster n’enregistre jamais le numéro complet d’une carte ni son cryptogramme : seulement la marque, les 4 derniers chiffres et la date d’expiration.',
+    'Roster n’enregistre jamais le numéro complet d’une carte ni son cryptogramme : seulement la marque, les 4 derniers chiffres et la date d’expiration.',
   'billing.methods.empty': 'Aucun moyen de paiement enregistré.',
   'billing.methods.add': 'Ajouter un moyen de paiement',
   'billing.methods.default': 'Par défaut',
@@ -140,9 +140,9 @@ export const billingFr = {
   'billing.methods.expires': 'expire fin {date}',
   'billing.methods.iban': 'IBAN •••• {last4}',
   'billing.methods.makeDefault': 'Définir par défaut',
-  'billing.methods.makeDefaultFor': 'Définir par défaut : « {label} »',
+  'billing.methods.makeDefaultFor': 'Définir par défaut : « {label} »',
   'billing.methods.remove': 'Supprimer',
-  'billing.methods.removeFor': 'Supprimer : « {label} »',
+  'billing.methods.removeFor': 'Supprimer : « {label} »',
   'billing.kind.card': 'Carte bancaire',
   'billing.kind.sepa': 'Prélèvement SEPA',
   'billing.kind.transfer': 'Virement bancaire',
@@ -150,7 +150,7 @@ export const billingFr = {
   'billing.methodDialog.title': 'Ajouter un moyen de paiement',
   'billing.methodDialog.kind': 'Type de moyen de paiement',
   'billing.methodDialog.cardNote':
-    'Ne saisissez jamais le numéro complet de la carte ni son cryptogramme (les 3 chiffres au dos) : Roster les refuse.',
+    'Ne saisissez jamais le numéro complet de la carte ni son cryptogramme (les 3 chiffres au dos) : Roster les refuse.',
   'billing.methodDialog.transferNote':
     'Un virement est enregistré quand vous marquez une facture comme payée, à réception des fonds.',
   'billing.methodDialog.submit': 'Ajouter',
@@ -166,19 +166,19 @@ export const billingFr = {
   'billing.field.accountHolder': 'Titulaire du compte',
   'billing.field.label': 'Libellé (facultatif)',
   'billing.field.labelTransfer': 'Libellé',
-  'billing.field.labelHint': 'Pour le reconnaître dans la liste, par exemple « Carte de la direction ».',
-  'billing.field.transferHint': 'La banque et la référence à rappeler, par exemple « Virement BNP — réf. ACME-2026 ».',
+  'billing.field.labelHint': 'Pour le reconnaître dans la liste, par exemple « Carte de la direction ».',
+  'billing.field.transferHint': 'La banque et la référence à rappeler, par exemple « Virement BNP — réf. ACME-2026 ».',
   'billing.field.makeDefault': 'En faire le moyen de paiement par défaut',
 
-  'billing.removeDialog.title': 'Supprimer « {label} » ?',
+  'billing.removeDialog.title': 'Supprimer « {label} » ?',
   'billing.removeDialog.text':
     'Ce moyen de paiement ne sera plus proposé. Les factures déjà payées avec lui le mentionnent toujours.',
-  'billing.removeDialog.default': 'C’est le moyen de paiement par défaut : le plus récent des autres le deviendra.',
+  'billing.removeDialog.default': 'C’est le moyen de paiement par défaut : le plus récent des autres le deviendra.',
 
   // Refusals.
   'billing.error.pan':
-    'Ceci ressemble à un numéro de carte complet. Roster n’enregistre jamais de numéro de carte : saisissez seulement la marque et les 4 derniers chiffres.',
-  'billing.error.cvc': 'Ne transmettez jamais le cryptogramme d’une carte : Roster ne le demande ni ne le conserve.',
+    'Ceci ressemble à un numéro de carte complet. Roster n’enregistre jamais de numéro de carte : saisissez seulement la marque et les 4 derniers chiffres.',
+  'billing.error.cvc': 'Ne transmettez jamais le cryptogramme d’une carte : Roster ne le demande ni ne le conserve.',
   'billing.error.brandRequired': 'Indiquez la marque de la carte (Visa, Mastercard…).',
   'billing.error.last4': 'Saisissez exactement les 4 derniers chiffres de la carte.',
   'billing.error.last4Iban': 'Saisissez exactement les 4 derniers chiffres de l’IBAN.',
@@ -190,9 +190,9 @@ export const billingFr = {
   'billing.error.labelRequired': 'Décrivez le virement (banque, référence…).',
   'billing.error.kind': 'Choisissez carte bancaire, prélèvement SEPA ou virement.',
   'billing.error.tooLong': '{n} caractères au plus.',
-  'billing.refusal.invoice_not_open': 'Cette facture n’est plus à payer : rechargez la page.',
+  'billing.refusal.invoice_not_open': 'Cette facture n’est plus à payer : rechargez la page.',
   'billing.refusal.no_payment_method': 'Ajoutez d’abord un moyen de paiement.',
   'billing.refusal.subscription_canceled': 'Cet abonnement est résilié.',
   'billing.refusal.forbidden': 'Seul le propriétaire de l’organisation gère l’abonnement et la facturation.',
-  'billing.refusal.notFound': 'Introuvable : il a peut-être été supprimé entre-temps. Rechargez la page.',
+  'billing.refusal.notFound': 'Introuvable : il a peut-être été supprimé entre-temps. Rechargez la page.',
 }

@@ -6,6 +6,7 @@ import { billingEn } from './billing.en'
 import { lifecycleEn } from './lifecycle.en'
 import { filtersEn } from './filters.en'
 import { auditActionsEn } from './auditActions.en'
+import { tableEn } from './table.en'
 
 // English messages: typed as Messages, so a missing or extra key is a type error.
 export const en: Messages = {
@@ -42,7 +43,7 @@ export const en: Messages = {
   'field.language': 'Language',
   'field.units': 'Units',
   'field.authSource': 'Sign-in method',
-  'field.mfa': 'Multifactor authentication',
+  'field.mfa': 'Two-factor authentication',
 
   'role.owner': 'Owner',
   'role.admin': 'Administrator',
@@ -83,7 +84,7 @@ export const en: Messages = {
   'signin.invalid': 'Invalid email or password.',
   'signin.tooMany': 'Too many attempts. Try again in a few minutes.',
   'signin.forgot': 'Forgot password?',
-  'signin.totpTitle': 'Two-step verification',
+  'signin.totpTitle': 'Two-factor authentication',
 
   'forgot.title': 'Forgot password',
   'forgot.text': 'Enter your account’s email address: you will get a link to choose a new password.',
@@ -196,6 +197,39 @@ export const en: Messages = {
   'bulk.userTypeText.one': 'Choose the new user type of the selected member.',
   'bulk.userTypeText.other': 'Choose the new user type of the {n} selected members.',
   'bulk.newUserType': 'New user type',
+  'bulk.role': 'Change role',
+  'bulk.roleTitle': 'Change role',
+  'bulk.roleText.one': 'Choose the new role of the selected member. They will be signed out and told by email.',
+  'bulk.roleText.other': 'Choose the new role of the {n} selected members. They will be signed out and told by email.',
+  'bulk.newRole': 'New role',
+  'bulk.roleHint': 'An administrator is a creator or a professional; the owner changes only by a transfer.',
+  'bulk.roleChanged': 'Role changed',
+  'bulk.credits': 'Credits',
+  'bulk.creditsTitle': 'Allocate credits',
+  'bulk.creditsText.one': 'Set how many credits the selected member may use.',
+  'bulk.creditsText.other': 'Set how many credits each of the {n} selected members may use.',
+  'bulk.creditsUnlimited': 'No limit',
+  'bulk.creditsLabel': 'Credits per member',
+  'bulk.creditsInvalid': 'Enter a number of credits, 0 or more.',
+  'bulk.creditsSet': 'Credits set',
+  'bulk.endSessions': 'End sessions',
+  'bulk.endSessionsTitle': 'End sessions',
+  'bulk.endSessionsText.one': 'The selected member will be signed out everywhere and will have to sign in again.',
+  'bulk.endSessionsText.other': 'The {n} selected members will be signed out everywhere and will have to sign in again.',
+  'bulk.sessionsEnded': 'Signed out',
+  'bulk.remove': 'Remove',
+  'bulk.removeTitle': 'Remove members',
+  'bulk.removeText.one': 'The selected member will leave the organisation and their account will be deleted. This cannot be undone.',
+  'bulk.removeText.other': 'The {n} selected members will leave the organisation and their accounts will be deleted. This cannot be undone.',
+  'bulk.heirRequired': 'Choose the member who receives the content.',
+  'bulk.revokeLicenses': 'Revoke their licences',
+  'bulk.removed': 'Removed',
+  'members.seatsUnlimited': 'Seats: {members} and {pending}; the plan has no seat limit.',
+  'cost.seats': '{type} seats',
+  'bulk.selectAll.one': 'Select the {n} matching member',
+  'bulk.selectAll.other': 'Select all {n} matching members',
+  'bulk.selectAllFailed': 'The matching members could not be loaded. Try again.',
+  'bulk.selectAllTooMany': '{n} members match, and a bulk action takes {limit} at most: narrow the search or the filters to select them all.',
   'bulk.userTypeHint':
     'A lower type is only possible for members who own no content or groups, hold no incompatible licence and belong to no shared-update group.',
   'bulk.skipIneligible': 'Skip ineligible members and apply the action to the others',
@@ -215,7 +249,7 @@ export const en: Messages = {
   'bulk.disabled': 'Disabled',
   'bulk.enabled': 'Enabled',
   'bulk.typeChanged': 'User type changed',
-  'bulk.unchanged': 'Unchanged: it already was',
+  'bulk.unchanged': 'Nothing to change: already set that way',
   'profile.removePicture': 'Remove the picture',
 
   'reason.never_signed_in': 'This member has never signed in, so cannot be disabled.',
@@ -292,6 +326,7 @@ export const en: Messages = {
   ...accountEn,
   ...billingEn,
   ...lifecycleEn,
+  ...tableEn,
   ...orgEn,
   ...filtersEn,
   ...auditActionsEn,

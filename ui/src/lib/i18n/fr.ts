@@ -8,6 +8,7 @@ import { billingFr } from './billing.fr'
 import { lifecycleFr } from './lifecycle.fr'
 import { filtersFr } from './filters.fr'
 import { auditActionsFr } from './auditActions.fr'
+import { tableFr } from './table.fr'
 
 export const fr = {
   'common.loading': 'Chargement…',
@@ -45,7 +46,7 @@ export const fr = {
   'field.language': 'Langue',
   'field.units': 'Unités',
   'field.authSource': 'Mode de connexion',
-  'field.mfa': 'Authentification multifacteur',
+  'field.mfa': 'Double authentification',
 
   'role.owner': 'Propriétaire',
   'role.admin': 'Administrateur',
@@ -86,12 +87,12 @@ export const fr = {
   'signin.submitting': 'Connexion…',
   'signin.invalid': 'Adresse e-mail ou mot de passe incorrect.',
   'signin.tooMany': 'Trop de tentatives. Réessayez dans quelques minutes.',
-  'signin.forgot': 'Mot de passe oublié ?',
-  'signin.totpTitle': 'Vérification en deux étapes',
+  'signin.forgot': 'Mot de passe oublié ?',
+  'signin.totpTitle': 'Double authentification',
 
   'forgot.title': 'Mot de passe oublié',
   'forgot.text':
-    'Saisissez l’adresse e-mail de votre compte : vous y recevrez un lien pour choisir un nouveau mot de passe.',
+    'Saisissez l’adresse e-mail de votre compte : vous y recevrez un lien pour choisir un nouveau mot de passe.',
 
   'notFound.title': 'Page introuvable',
   'notFound.text': 'Aucune page de Roster ne se trouve à l’adresse {path}.',
@@ -100,13 +101,13 @@ export const fr = {
   'denied.text': 'Votre rôle dans l’organisation ne donne pas accès à cette page.',
 
   'app.loadFailed': 'Impossible de charger votre organisation.',
-  'app.pageFailed': 'Impossible de charger cette page : Roster a peut-être été mis à jour depuis l’ouverture de cet onglet.',
+  'app.pageFailed': 'Impossible de charger cette page : Roster a peut-être été mis à jour depuis l’ouverture de cet onglet.',
   'app.reload': 'Recharger',
   'header.signOut': 'Se déconnecter',
   'nav.label': 'Navigation principale',
 
   'members.title': 'Membres',
-  'members.lead': 'Gérer les membres de votre organisation : rôles, types d’utilisateur et statut.',
+  'members.lead': 'Gérer les membres de votre organisation : rôles, types d’utilisateur et statut.',
   'members.invite': 'Inviter des membres',
   'members.export': 'Exporter (CSV)',
   'members.exportFailed': 'L’export n’a pas pu être téléchargé. Réessayez.',
@@ -124,7 +125,7 @@ export const fr = {
   'members.moreOptionsFor': 'Plus d’options pour {name}',
   'members.never': 'Jamais',
   'members.empty': 'Aucun membre ne correspond à cette recherche.',
-  'members.changed': 'Modification enregistrée : {name}.',
+  'members.changed': 'Modification enregistrée : {name}.',
   'directory.lead': 'Les membres de votre organisation.',
   'directory.searchLabel': 'Rechercher des membres',
   'directory.searchPlaceholder': 'Nom ou nom d’utilisateur',
@@ -160,14 +161,14 @@ export const fr = {
   'action.disable': 'Désactiver le membre',
   'action.enable': 'Activer le membre',
 
-  'confirm.disableTitle': 'Désactiver {name} ?',
+  'confirm.disableTitle': 'Désactiver {name} ?',
   'confirm.disableText':
     '{name} ne pourra plus se connecter ni utiliser les ressources de l’organisation, et ses sessions en cours prendront fin. Son compte reste compté dans les places facturées. Vous pourrez l’activer à nouveau.',
-  'confirm.enableTitle': 'Activer {name} ?',
+  'confirm.enableTitle': 'Activer {name} ?',
   'confirm.enableText':
     '{name} pourra de nouveau se connecter et utiliser les ressources de l’organisation.',
-  'confirm.partnerOnTitle': 'Activer l’accès partenaire de {name} ?',
-  'confirm.partnerOffTitle': 'Désactiver l’accès partenaire de {name} ?',
+  'confirm.partnerOnTitle': 'Activer l’accès partenaire de {name} ?',
+  'confirm.partnerOffTitle': 'Désactiver l’accès partenaire de {name} ?',
   'confirm.partnerOnText':
     'L’accès partenaire permet au membre d’utiliser les ressources en ligne du fournisseur (formation, assistance, forums). Son nom complet, son nom d’utilisateur et son adresse e-mail sont alors communiqués au fournisseur.',
   'confirm.partnerOffText': 'Le membre n’aura plus accès aux ressources en ligne du fournisseur.',
@@ -177,7 +178,7 @@ export const fr = {
   'confirm.downgradeText':
     'Ce type d’utilisateur offre moins de fonctionnalités. Le changement n’est possible que si le membre ne possède ni contenu ni groupe, n’a pas de licence incompatible avec ce type et n’appartient à aucun groupe de mise à jour partagée.',
   'confirm.creditsTitle': 'Gérer les crédits de {name}',
-  'confirm.creditsUsed': 'Crédits déjà utilisés : {used}.',
+  'confirm.creditsUsed': 'Crédits déjà utilisés : {used}.',
   'confirm.creditsUnlimited': 'Aucune limite',
   'confirm.creditsLimit': 'Allouer un nombre de crédits',
   'confirm.creditsAmount': 'Crédits alloués',
@@ -189,9 +190,9 @@ export const fr = {
   'bulk.enable': 'Activer',
   'bulk.userType': 'Gérer les types d’utilisateurs',
   'bulk.tooMany.one':
-    'Les actions groupées portent sur {limit} membres au plus : désélectionnez-en {n}.',
+    'Les actions groupées portent sur {limit} membres au plus : désélectionnez-en {n}.',
   'bulk.tooMany.other':
-    'Les actions groupées portent sur {limit} membres au plus : désélectionnez-en {n}.',
+    'Les actions groupées portent sur {limit} membres au plus : désélectionnez-en {n}.',
   'bulk.disableTitle': 'Désactiver les membres',
   'bulk.enableTitle': 'Activer les membres',
   'bulk.userTypeTitle': 'Gérer les types d’utilisateurs',
@@ -204,6 +205,39 @@ export const fr = {
   'bulk.userTypeText.one': 'Choisissez le nouveau type d’utilisateur du membre sélectionné.',
   'bulk.userTypeText.other': 'Choisissez le nouveau type d’utilisateur des {n} membres sélectionnés.',
   'bulk.newUserType': 'Nouveau type d’utilisateur',
+  'bulk.role': 'Changer le rôle',
+  'bulk.roleTitle': 'Changer le rôle',
+  'bulk.roleText.one': 'Choisissez le nouveau rôle du membre sélectionné. Il sera déconnecté et prévenu par courriel.',
+  'bulk.roleText.other': 'Choisissez le nouveau rôle des {n} membres sélectionnés. Ils seront déconnectés et prévenus par courriel.',
+  'bulk.newRole': 'Nouveau rôle',
+  'bulk.roleHint': 'Un administrateur est créateur ou professionnel ; le propriétaire ne change que par un transfert.',
+  'bulk.roleChanged': 'Rôle modifié',
+  'bulk.credits': 'Crédits',
+  'bulk.creditsTitle': 'Attribuer des crédits',
+  'bulk.creditsText.one': 'Fixez le nombre de crédits que le membre sélectionné peut utiliser.',
+  'bulk.creditsText.other': 'Fixez le nombre de crédits que chacun des {n} membres sélectionnés peut utiliser.',
+  'bulk.creditsUnlimited': 'Sans limite',
+  'bulk.creditsLabel': 'Crédits par membre',
+  'bulk.creditsInvalid': 'Saisissez un nombre de crédits, 0 ou plus.',
+  'bulk.creditsSet': 'Crédits attribués',
+  'bulk.endSessions': 'Fermer les sessions',
+  'bulk.endSessionsTitle': 'Fermer les sessions',
+  'bulk.endSessionsText.one': 'Le membre sélectionné sera déconnecté partout et devra se reconnecter.',
+  'bulk.endSessionsText.other': 'Les {n} membres sélectionnés seront déconnectés partout et devront se reconnecter.',
+  'bulk.sessionsEnded': 'Déconnecté',
+  'bulk.remove': 'Supprimer',
+  'bulk.removeTitle': 'Supprimer des membres',
+  'bulk.removeText.one': 'Le membre sélectionné quittera l’organisation et son compte sera supprimé. C’est définitif.',
+  'bulk.removeText.other': 'Les {n} membres sélectionnés quitteront l’organisation et leurs comptes seront supprimés. C’est définitif.',
+  'bulk.heirRequired': 'Choisissez le membre qui recevra le contenu.',
+  'bulk.revokeLicenses': 'Révoquer leurs licences',
+  'bulk.removed': 'Supprimé',
+  'members.seatsUnlimited': 'Places : {members} et {pending} ; la formule n’a pas de limite de places.',
+  'cost.seats': 'Places {type}',
+  'bulk.selectAll.one': 'Sélectionner le membre correspondant',
+  'bulk.selectAll.other': 'Sélectionner les {n} membres correspondants',
+  'bulk.selectAllFailed': 'Les membres correspondants n’ont pas pu être chargés. Réessayez.',
+  'bulk.selectAllTooMany': '{n} membres correspondent et une action groupée en prend {limit} au plus : affinez la recherche ou les filtres pour tous les sélectionner.',
   'bulk.userTypeHint':
     'Un type inférieur n’est possible que pour les membres qui ne possèdent ni contenu ni groupe, n’ont pas de licence incompatible et n’appartiennent à aucun groupe de mise à jour partagée.',
   'bulk.skipIneligible': 'Ignorer les membres non éligibles et appliquer l’action aux autres',
@@ -223,25 +257,25 @@ export const fr = {
   'bulk.disabled': 'Désactivé',
   'bulk.enabled': 'Activé',
   'bulk.typeChanged': 'Type d’utilisateur modifié',
-  'bulk.unchanged': 'Inchangé : c’était déjà le cas',
+  'bulk.unchanged': 'Rien à changer : c’était déjà le cas',
   'profile.removePicture': 'Supprimer l’image',
 
-  'reason.never_signed_in': 'Ce membre ne s’est jamais connecté : il ne peut pas être désactivé.',
+  'reason.never_signed_in': 'Ce membre ne s’est jamais connecté : il ne peut pas être désactivé.',
   'reason.owns_content':
-    'Ce membre possède du contenu ou des groupes que ce type d’utilisateur ne peut pas posséder : transférez-les d’abord.',
+    'Ce membre possède du contenu ou des groupes que ce type d’utilisateur ne peut pas posséder : transférez-les d’abord.',
   'reason.owns_content_count':
-    'Ce membre possède {items} et {groups}, que ce type d’utilisateur ne peut pas posséder : transférez-les d’abord.',
+    'Ce membre possède {items} et {groups}, que ce type d’utilisateur ne peut pas posséder : transférez-les d’abord.',
   'count.items.one': '{n} élément',
   'count.items.other': '{n} éléments',
   'count.groups.one': '{n} groupe',
   'count.groups.other': '{n} groupes',
   'reason.incompatible_licenses':
-    'Ce membre a des licences incompatibles avec ce type d’utilisateur : révoquez-les d’abord.',
+    'Ce membre a des licences incompatibles avec ce type d’utilisateur : révoquez-les d’abord.',
   'reason.shared_update_groups':
     'Ce membre appartient à des groupes de mise à jour partagée que ce type d’utilisateur ne peut pas modifier.',
   'reason.role_incompatible_type':
-    'Ce type d’utilisateur n’est pas compatible avec le rôle du membre : un administrateur ou le propriétaire est Créateur ou Professionnel.',
-  'reason.member_disabled': 'Ce membre est désactivé : activez-le d’abord.',
+    'Ce type d’utilisateur n’est pas compatible avec le rôle du membre : un administrateur ou le propriétaire est Créateur ou Professionnel.',
+  'reason.member_disabled': 'Ce membre est désactivé : activez-le d’abord.',
   'reason.credit_budgeting_off':
     'La budgétisation des crédits n’est pas activée pour votre organisation.',
   'reason.email_taken': 'Cette adresse e-mail est déjà utilisée par un autre compte.',
@@ -302,6 +336,7 @@ export const fr = {
   ...accountFr,
   ...billingFr,
   ...lifecycleFr,
+  ...tableFr,
   ...orgFr,
   ...filtersFr,
   ...auditActionsFr,

@@ -35,9 +35,20 @@ export function setLang(lang: Lang): void {
   document.documentElement.lang = lang
 }
 
-// t returns the message for key in the current language, with {name} placeholders filled from params.
+// A French "de" before a placeholder, and what makes it "d’": a value starting with a vowel.
+const dePlaceholder = /((?<!\p{L})[dD]e )?\{(\w+)\}/gu
+const startsWithVowel = /^[aeiouyàâäéèêëîïôöùûüœæ]/iu
+
+// t returns the message for key in the current language, with {name} placeholders filled from
+// params. In French, "de {name}" elides before a vowel, as the audit sentences and mails do:
+// « retiré d’Équipe Nord », never « retiré de Équipe Nord ».
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
   const text = dictionaries[current][key]
   if (!params) return text
-  return text.replace(/\{(\w+)\}/g, (match, name: string) => String(params[name] ?? match))
+  return text.replace(dePlaceholder, (match, de: string | undefined, name: string) => {
+    if (params[name] === undefined) return match
+    const value = String(params[name])
+    if (!de) return value
+    return current === 'fr' && startsWithVowel.test(value) ? de[0] + '’' + value : de + value
+  })
 }

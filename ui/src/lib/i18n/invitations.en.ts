@@ -140,7 +140,7 @@ export const invitationsEn: typeof invitationsFr = {
   'invitations.acceptedOn': 'Accepted {when}',
   'invitations.sentCount.one': '{n} time',
   'invitations.sentCount.other': '{n} times',
-  'invitations.lastSent': 'last {when}',
+  'invitations.lastSent': 'last sent {when}',
   'invitations.resend': 'Resend',
   'invitations.revoke': 'Revoke',
   'invitations.resendFor': 'Resend the invitation for {email}',

@@ -45,8 +45,8 @@ export const lifecycleEn: Record<keyof typeof lifecycleFr, string> = {
 
   'choice.what': '{items} and {groups}',
   'choice.contentLegend': 'Content',
-  'choice.contentLead': '{name} owns {what}. What should happen to it?',
-  'choice.contentLeadSelf': 'You own {what}. What should happen to it?',
+  'choice.contentLead': '{name} owns {what}. Choose what becomes of this content:',
+  'choice.contentLeadSelf': 'You own {what}. Choose what becomes of this content:',
   'choice.transfer': 'Transfer it to another member',
   'choice.delete': 'Delete it for good',
   'choice.pickerLabel': 'Member who receives the content',
@@ -179,7 +179,7 @@ export const lifecycleEn: Record<keyof typeof lifecycleFr, string> = {
   'licenses.assignTo.other': 'Assign to {n} members',
   'licenses.assigned': 'Licence assigned: {who}.',
   'licenses.revoked': 'Licence revoked: {who}.',
-  'licenses.unchanged': 'Nothing to change: it already was so.',
+  'licenses.unchanged': 'Nothing to change: it was already set that way.',
 
   'content.title': 'Shared resources',
   'content.lead': 'The maps, data and apps members work on, and the groups they share them with.',

@@ -1,1 +1,0 @@
-import{Z as e,b as t,et as n,j as r,nt as i,vt as a,wt as o}from"./format-BjT0MC_n.js";var s=i(`<p class="count svelte-1ym5xfv"> </p>`);function c(i,c){let l=t(c,`live`,3,!1);var u=s(),d=o(u,!0);a(()=>{r(u,`id`,c.id),r(u,`role`,l()?`status`:void 0),e(d,c.text)}),n(i,u)}export{c as t};

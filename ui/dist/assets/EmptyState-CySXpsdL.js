@@ -1,1 +1,0 @@
-import{R as e,St as t,W as n,Wt as r,b as i,et as a,j as o,nt as s,vt as c}from"./format-BjT0MC_n.js";var l=s(`<div><!></div>`);function u(s,u){let d=i(u,`align`,3,`center`);var f=l();let p;var m=t(f);n(m,()=>u.children),r(f),c(()=>{p=e(f,1,`panel empty svelte-h8efys`,null,p,{start:d()===`start`}),o(f,`id`,u.id)}),a(s,f)}export{u as t};
