@@ -45,6 +45,7 @@ export const auditActionsEn: AuditActionMessages = {
   'audit.action.members.disable': 'Disabled a member',
   'audit.action.members.disableMfa': 'Turned off a member’s two-factor sign-in',
   'audit.action.members.enable': 'Enabled a member again',
+  'audit.action.members.endSessions': 'Signed a member out everywhere',
   'audit.action.members.export': 'Exported the member list',
   'audit.action.members.invite': 'Invited someone',
   'audit.action.members.join': 'Joined the organisation',

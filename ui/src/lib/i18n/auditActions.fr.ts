@@ -43,6 +43,7 @@ export const auditActionsFr = {
   'audit.action.members.disable': 'A désactivé un membre',
   'audit.action.members.disableMfa': 'A désactivé l’authentification à deux facteurs d’un membre',
   'audit.action.members.enable': 'A réactivé un membre',
+  'audit.action.members.endSessions': 'A déconnecté un membre de toutes ses sessions',
   'audit.action.members.export': 'A exporté la liste des membres',
   'audit.action.members.invite': 'A invité quelqu’un',
   'audit.action.members.join': 'A rejoint l’organisation',
