@@ -55,7 +55,7 @@ func TestPhone(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(s.URL+"/members?perPage=25"), chromedp.WaitVisible(chromedp.CSS("#members-table tbody tr")))
 		noSideScroll(t, ctx, "members")
 		// Each row is a card: labelled values, and its menu on screen.
-		if got := evalJS[string](t, ctx, `document.querySelector("#members-table tbody td.email")?.dataset.label ?? ""`); got != "Email address" {
+		if got := evalJS[string](t, ctx, `document.querySelector('#members-table tbody td[data-col="email"]')?.dataset.label ?? ""`); got != "Email address" {
 			t.Errorf("the email cell is labelled %q, want Email address", got)
 		}
 		phoneClickable(t, ctx, `#members-table tbody tr:first-child [id^="more-"]`)
@@ -68,11 +68,15 @@ func TestPhone(t *testing.T) {
 		}
 		noSideScroll(t, ctx, "members with the filters panel open")
 		lcShot(t, ctx, "phone-members-filters-en")
-		do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="filter-role"][value="admin"]`)),
-			chromedp.Click(chromedp.CSS(`input[name="filter-status"][value="active"]`)))
-		do(t, ctx, chromedp.KeyEvent("\x1b"))
-		waitText(t, ctx, `#member-chips [data-chip="role"]`, "Role: Administrator")
+		// Each filter changes the address and reloads the list: wait for its chip before the next.
+		do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="filter-role"][value="member"]`)))
+		waitText(t, ctx, `#member-chips [data-chip="role"]`, "Role: Member")
+		waitJS(t, ctx, `location.search.includes("role=member") && !document.querySelector('[aria-busy="true"]')`, "the list filtered by role")
+		evalJS[bool](t, ctx, `(document.querySelector('input[name="filter-status"][value="active"]').scrollIntoView({block: "center"}), true)`)
+		do(t, ctx, chromedp.Click(chromedp.CSS(`input[name="filter-status"][value="active"]`)))
 		waitText(t, ctx, `#member-chips [data-chip="status"]`, "Status: Active")
+		do(t, ctx, chromedp.KeyEvent("\x1b"))
+		waitText(t, ctx, `#member-chips [data-chip="role"]`, "Role: Member")
 		noSideScroll(t, ctx, "members with chips")
 		checkAccessibility(t, ctx, "members with chips")
 		lcShot(t, ctx, "phone-members-chips-en")
