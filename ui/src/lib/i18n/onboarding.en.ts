@@ -7,7 +7,7 @@ export const onboardingEn: typeof onboardingFr = {
 
   'settings.org.slug': 'Short name',
   'settings.org.slugHint':
-    'The command line names the organisation by it, as in roster invite --org {slug}. It does not change.',
+    'It does not change. The command line names the organisation by it, for example:',
   'settings.org.slugCopy': 'Copy the short name',
 
   'checklist.title': 'First steps',

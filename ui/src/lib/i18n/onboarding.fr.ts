@@ -6,7 +6,7 @@ export const onboardingFr = {
 
   'settings.org.slug': 'Nom court',
   'settings.org.slugHint':
-    'La ligne de commande désigne l’organisation par ce nom, par exemple roster invite --org {slug}. Il ne change pas.',
+    'Il ne change pas. La ligne de commande désigne l’organisation par ce nom, par exemple :',
   'settings.org.slugCopy': 'Copier le nom court',
 
   'checklist.title': 'Premiers pas',
