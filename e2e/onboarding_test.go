@@ -38,10 +38,8 @@ func TestBrowserFirstStepsOfANewOrganisation(t *testing.T) {
 		waitText(t, ctx, "#username-hint", "Proposé d’après votre adresse e-mail")
 		waitText(t, ctx, "#username-hint", "3 à 32 caractères\u00a0: lettres minuscules sans accent, chiffres, point (.), tiret (-) ou tiret bas (_)")
 		screenshot(t, ctx, "setup-username-fr")
-		do(t, ctx, chromedp.EmulateViewport(375, 812))
-		noSideScroll(t, ctx, "setup at 375 px")
-		screenshot(t, ctx, "setup-username-fr-phone")
-		do(t, ctx, chromedp.EmulateViewport(1280, 800), chromedp.Click(chromedp.CSS("#lang-en")))
+		phoneScreenshot(t, ctx, "setup-username-fr-phone")
+		do(t, ctx, chromedp.Click(chromedp.CSS("#lang-en")))
 
 		// A username typed by hand stays; emptied, it follows the address again.
 		do(t, ctx, setField("#username", "zoe"), setField("#email", "zoe@example.com"))
@@ -83,10 +81,7 @@ func TestBrowserFirstStepsOfANewOrganisation(t *testing.T) {
 		waitText(t, ctx, "#first-step-plan", "Choisissez l’offre")
 		screenshot(t, ctx, "first-steps-fr")
 		checkAccessibility(t, ctx, "first steps (fr)")
-		do(t, ctx, chromedp.EmulateViewport(375, 812))
-		noSideScroll(t, ctx, "first steps at 375 px")
-		screenshot(t, ctx, "first-steps-fr-phone")
-		do(t, ctx, chromedp.EmulateViewport(1280, 800))
+		phoneScreenshot(t, ctx, "first-steps-fr-phone")
 	})
 
 	// A browser's context lasts 90 s: the rest of the tour signs in again in a new one.
@@ -106,10 +101,7 @@ func TestBrowserFirstStepsOfANewOrganisation(t *testing.T) {
 		waitText(t, ctx, "#settings-slug-hint", "The command line names the organisation by it, for example: roster invite --org equipe-nord")
 		waitText(t, ctx, "#settings-org", "Short name")
 		screenshot(t, ctx, "settings-slug-en")
-		do(t, ctx, chromedp.EmulateViewport(375, 812))
-		noSideScroll(t, ctx, "settings at 375 px")
-		screenshot(t, ctx, "settings-slug-en-phone")
-		do(t, ctx, chromedp.EmulateViewport(1280, 800))
+		phoneScreenshot(t, ctx, "settings-slug-en-phone")
 	})
 
 	var link string
@@ -135,10 +127,7 @@ func TestBrowserFirstStepsOfANewOrganisation(t *testing.T) {
 		waitText(t, ctx, "#invite-no-mail", "Aucun serveur de messagerie n’est configuré\u00a0: Roster n’envoie aucun e-mail.")
 		noPromise(t, ctx, "#invite-dialog", `Envoyer les invitations|recevra|a été envoyé`)
 		screenshot(t, ctx, "invite-no-mail-fr")
-		do(t, ctx, chromedp.EmulateViewport(375, 812))
-		noSideScroll(t, ctx, "invite dialog at 375 px")
-		screenshot(t, ctx, "invite-no-mail-fr-phone")
-		do(t, ctx, chromedp.EmulateViewport(1280, 800))
+		phoneScreenshot(t, ctx, "invite-no-mail-fr-phone")
 
 		do(t, ctx,
 			chromedp.SendKeys(chromedp.CSS("#invite-emails"), "Marc Membre <marc@example.com>"),
@@ -194,10 +183,7 @@ func TestBrowserFirstStepsOfANewOrganisation(t *testing.T) {
 			t.Errorf("after switching to French the names are %q", got)
 		}
 		screenshot(t, joiner, "join-prefilled-fr")
-		do(t, joiner, chromedp.EmulateViewport(375, 812))
-		noSideScroll(t, joiner, "join page at 375 px")
-		screenshot(t, joiner, "join-prefilled-fr-phone")
-		do(t, joiner, chromedp.EmulateViewport(1280, 800))
+		phoneScreenshot(t, joiner, "join-prefilled-fr-phone")
 		// The names are a suggestion: the invitee changes the family name and joins.
 		do(t, joiner,
 			setField("#join-family-name", "Membré"),
