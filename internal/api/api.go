@@ -48,11 +48,17 @@ func restoreRequestBody() *hook.Handler[*core.RequestEvent] {
 		}}
 }
 
-// Register adds Roster's routes and the web app to app's server.
+// Register adds Roster's routes and the web app to app's server. An invalid
+// ROSTER_TRUSTED_PROXIES stops serve.
 func Register(app core.App) {
 	closeAccountTables(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Server.ReadHeaderTimeout = ReadHeaderTimeout
+		tp, err := proxiesFromEnv()
+		if err != nil {
+			return err
+		}
+		se.Router.Bind(tp.middleware())
 		routes(se.Router)
 		return se.Next()
 	})
