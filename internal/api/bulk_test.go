@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/pocketbase/dbx"
@@ -171,4 +172,146 @@ func (w *crew) tokenKeys(t *testing.T, ids ...string) []string {
 		out[i] = u.TokenKey()
 	}
 	return out
+}
+
+// TestBulkLicencesAndGroups: assigning and revoking a licence, and adding to and removing
+// from a group, in bulk, with the single forms' checks member by member (content's
+// LicenseBatch and GroupBatch), all or nothing unless skipIneligible; the licence or
+// group is one of the organisation's.
+func TestBulkLicencesAndGroups(t *testing.T) {
+	w := newCrew(t)
+	bulk := func(tok string, body map[string]any) testapp.Response {
+		return w.c.Do("POST", "/api/orgs/"+w.org.ID+"/members/bulk", tok, body)
+	}
+	ids := w.members(t, 4, access.Creator)
+	viewer := w.members(t, 1, access.Viewer)[0]
+	licence := w.seed(t, "licenses", map[string]any{"org": w.org.ID, "code": "spatial", "name": "Spatial",
+		"compatibleTypes": []string{"creator", "professional"}, "seats": 3}).Id
+	theirs := w.seed(t, "licenses", map[string]any{"org": w.other.ID, "code": "spatial", "name": "Spatial",
+		"compatibleTypes": []string{"creator"}}).Id
+	held := func() int { return w.count(t, "licenseAssignments", dbx.HashExp{"license": licence}) }
+
+	t.Run("the licence is required, one of the organisation's", func(t *testing.T) {
+		for _, action := range []string{"licenseAssign", "licenseRevoke"} {
+			expectField(t, bulk(w.owner.Token(t), map[string]any{"action": action, "ids": ids[:1]}), "license")
+			expectField(t, bulk(w.owner.Token(t), map[string]any{"action": action, "ids": ids[:1], "license": "nosuchlicence1"}), "license")
+			expectStatus(t, bulk(w.owner.Token(t), map[string]any{"action": action, "ids": ids[:1], "license": theirs}), 404, "not_found")
+		}
+		if w.count(t, "licenseAssignments", nil) != 0 {
+			t.Fatal("assigned")
+		}
+	})
+
+	t.Run("a member cannot assign licences", func(t *testing.T) {
+		expectStatus(t, bulk(w.member.Token(t), map[string]any{"action": "licenseAssign", "license": licence, "ids": ids[:2]}), 403, "role")
+	})
+
+	t.Run("a viewer, another administrator and a full licence: nothing is assigned", func(t *testing.T) {
+		r := bulk(w.admin.Token(t), map[string]any{"action": "licenseAssign", "license": licence,
+			"ids": []string{ids[0], viewer, w.admin2.ID(), ids[1], ids[2], ids[3], "nosuchmember12"}})
+		expectStatus(t, r, 409, "bulk_ineligible")
+		got := contentResults(t, r)
+		want := map[string]string{ids[0]: "ok", viewer: "incompatible_type", w.admin2.ID(): "rank", ids[1]: "ok", ids[2]: "ok",
+			ids[3]: "license_full", "nosuchmember12": "not_found"}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("results %v, want %v", got, want)
+		}
+		if held() != 0 {
+			t.Fatal("half-applied")
+		}
+	})
+
+	t.Run("a dry run checks and changes nothing", func(t *testing.T) {
+		r := bulk(w.admin.Token(t), map[string]any{"action": "licenseAssign", "license": licence, "dryRun": true, "ids": ids})
+		if got := contentResults(t, r); r.Status != 200 || r.JSON["cost"] != nil || got[ids[3]] != "license_full" || held() != 0 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+	})
+
+	t.Run("the eligible get the licence, each audited", func(t *testing.T) {
+		r := bulk(w.admin.Token(t), map[string]any{"action": "licenseAssign", "license": licence, "skipIneligible": true,
+			"ids": []string{ids[0], viewer, ids[1], ids[2], ids[3]}})
+		if r.Status != 200 || r.JSON["changed"] != 3.0 || held() != 3 || w.count(t, "auditLog", dbx.HashExp{"action": "licenses.assign"}) != 3 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		r = bulk(w.admin.Token(t), map[string]any{"action": "licenseAssign", "license": licence, "ids": ids[:3]})
+		if got := contentResults(t, r); r.Status != 200 || r.JSON["changed"] != 0.0 || got[ids[0]] != "unchanged" {
+			t.Fatalf("again: %d %s", r.Status, r.Raw)
+		}
+	})
+
+	t.Run("the licence is revoked from those who hold it", func(t *testing.T) {
+		r := bulk(w.owner.Token(t), map[string]any{"action": "licenseRevoke", "license": licence, "ids": ids[1:]})
+		if got := contentResults(t, r); r.Status != 200 || r.JSON["changed"] != 2.0 || got[ids[3]] != "unchanged" || held() != 1 ||
+			w.count(t, "auditLog", dbx.HashExp{"action": "licenses.revoke"}) != 2 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+	})
+
+	editors := w.seed(t, "groups", map[string]any{"org": w.org.ID, "owner": w.member.ID(), "title": "Éditeurs",
+		"members": []string{w.member.ID()}, "sharedUpdate": true}).Id
+	ownersGroup := w.seed(t, "groups", map[string]any{"org": w.org.ID, "owner": w.owner.ID(), "title": "Direction",
+		"members": []string{w.owner.ID()}}).Id
+	elsewhere := w.seed(t, "groups", map[string]any{"org": w.other.ID, "owner": w.other.Owner.ID(), "title": "Ailleurs",
+		"members": []string{w.other.Owner.ID()}}).Id
+	inGroup := func(g string) []string {
+		r, err := w.app.FindRecordById("groups", g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.GetStringSlice("members")
+	}
+
+	t.Run("the group is required, one of the organisation's", func(t *testing.T) {
+		for _, action := range []string{"groupAdd", "groupRemove"} {
+			expectField(t, bulk(w.owner.Token(t), map[string]any{"action": action, "ids": ids[:1]}), "group")
+			expectField(t, bulk(w.owner.Token(t), map[string]any{"action": action, "ids": ids[:1], "group": "nosuchgroup123"}), "group")
+			expectStatus(t, bulk(w.owner.Token(t), map[string]any{"action": action, "ids": ids[:1], "group": elsewhere}), 404, "not_found")
+		}
+	})
+
+	t.Run("a viewer cannot join a shared-update group: nobody joins", func(t *testing.T) {
+		r := bulk(w.admin.Token(t), map[string]any{"action": "groupAdd", "group": editors, "ids": []string{ids[0], viewer, ids[1]}})
+		expectStatus(t, r, 409, "bulk_ineligible")
+		if got := contentResults(t, r); got[viewer] != "cannot_edit_shared" || got[ids[0]] != "ok" || len(inGroup(editors)) != 1 {
+			t.Fatalf("results %v, members %v", got, inGroup(editors))
+		}
+	})
+
+	t.Run("only who may edit the group changes its members", func(t *testing.T) {
+		r := bulk(w.member2.Token(t), map[string]any{"action": "groupAdd", "group": editors, "ids": ids[:2]})
+		if got := contentResults(t, r); r.Status != 409 || got[ids[0]] != "not_owner" {
+			t.Fatalf("a member on another's group: %d %s", r.Status, r.Raw)
+		}
+		r = bulk(w.admin.Token(t), map[string]any{"action": "groupAdd", "group": ownersGroup, "ids": ids[:1]})
+		if got := contentResults(t, r); r.Status != 409 || got[ids[0]] != "not_owner" {
+			t.Fatalf("an admin on the owner's group: %d %s", r.Status, r.Raw)
+		}
+	})
+
+	t.Run("the eligible join, with one audit row for the group", func(t *testing.T) {
+		r := bulk(w.admin.Token(t), map[string]any{"action": "groupAdd", "group": editors, "skipIneligible": true,
+			"ids": []string{ids[0], viewer, ids[1], w.member.ID()}})
+		if got := contentResults(t, r); r.Status != 200 || r.JSON["changed"] != 2.0 || got[w.member.ID()] != "unchanged" {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		if got := inGroup(editors); len(got) != 3 || w.count(t, "auditLog", dbx.HashExp{"action": "groups.members", "targetId": editors}) != 1 {
+			t.Fatalf("members %v", got)
+		}
+	})
+
+	t.Run("members leave, but the group's owner stays in it", func(t *testing.T) {
+		r := bulk(w.admin.Token(t), map[string]any{"action": "groupRemove", "group": editors, "ids": []string{ids[0], w.member.ID()}})
+		if got := contentResults(t, r); r.Status != 409 || got[w.member.ID()] != "group_owner" || len(inGroup(editors)) != 3 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		r = bulk(w.admin.Token(t), map[string]any{"action": "groupRemove", "group": editors, "dryRun": true, "ids": ids[:2]})
+		if r.Status != 200 || len(inGroup(editors)) != 3 {
+			t.Fatalf("dry run: %d %s", r.Status, r.Raw)
+		}
+		r = bulk(w.admin.Token(t), map[string]any{"action": "groupRemove", "group": editors, "ids": ids[:3]})
+		if got := contentResults(t, r); r.Status != 200 || r.JSON["changed"] != 2.0 || got[ids[2]] != "unchanged" || len(inGroup(editors)) != 1 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+	})
 }

@@ -62,6 +62,37 @@ type Outcome struct {
 	Changed int      `json:"changed"`
 }
 
+// ErrUnchanged is a batch's Check for a member the change would leave as they are.
+var ErrUnchanged = errors.New("unchanged")
+
+// checkEach runs check on each member of ids, in order: a result per id (not_found for
+// the ids ps lacks; OK with code "unchanged" for ErrUnchanged), the refusal at each
+// place (nil where none), and the members check accepted.
+func checkEach(ids []string, ps map[string]person, check func(person) error) ([]Result, []*fail.Error, []person, error) {
+	results := make([]Result, len(ids))
+	errs := make([]*fail.Error, len(ids))
+	var todo []person
+	for i, id := range ids {
+		results[i] = Result{ID: id, OK: true}
+		p, ok := ps[id]
+		err := error(fail.NotFound("Member not found."))
+		if ok {
+			err = check(p)
+		}
+		switch e, isFail := fail.As(err); {
+		case err == nil:
+			todo = append(todo, p)
+		case errors.Is(err, ErrUnchanged):
+			results[i].Code = "unchanged"
+		case isFail:
+			results[i], errs[i] = Result{ID: id, Code: e.Code, Message: e.Message}, e
+		default:
+			return nil, nil, nil, err
+		}
+	}
+	return results, errs, todo, nil
+}
+
 // refused turns the first refused result of a batch into the request's error, with
 // every result in its details: a batch is all or nothing. nil when none was refused.
 func refused(results []Result, errs []*fail.Error) error {

@@ -283,11 +283,7 @@ func UpdateGroupMembers(app core.App, a access.Actor, id string, ch MembersChang
 	}
 	out := &Outcome{}
 	err := app.RunInTransaction(func(tx core.App) error {
-		g, err := find(tx, "groups", a.Org, id, "Group")
-		if err != nil {
-			return err
-		}
-		canEdit, err := moderates(tx, a, g.GetString("owner"))
+		b, err := OpenGroupBatch(tx, a, id)
 		if err != nil {
 			return err
 		}
@@ -295,58 +291,94 @@ func UpdateGroupMembers(app core.App, a access.Actor, id string, ch MembersChang
 		if err != nil {
 			return err
 		}
-		members := g.GetStringSlice("members")
-		var results []Result
-		var errs []*fail.Error
-		var added, removed []string
-		check := func(mid string, adding bool) {
-			r, in := Result{ID: mid, OK: true}, slices.Contains(members, mid)
-			p, found := ps[mid]
-			var e *fail.Error
-			switch {
-			case !found:
-				e = fail.NotFound("Member not found.")
-			case !canEdit && (adding || mid != a.ID):
-				e = fail.Forbidden("not_owner", "Only the group's owner can change its members.")
-			case adding == in:
-				r.Code = "unchanged"
-			case adding && g.GetBool("sharedUpdate") && !p.Policy().UserType.CanEditShared():
-				e, _ = fail.As(cannotEditShared([]string{mid}))
-			case !adding && mid == g.GetString("owner"):
-				e = fail.Conflict("group_owner", "A group's owner stays in it: transfer or delete the group instead.", nil)
-			case adding:
-				added = append(added, mid)
-			default:
-				removed = append(removed, mid)
-			}
-			if e != nil {
-				r = Result{ID: mid, Code: e.Code, Message: e.Message}
-			}
-			results, errs = append(results, r), append(errs, e)
+		results, errs, added, err := checkEach(add, ps, func(p person) error { return b.Check(p, true) })
+		if err != nil {
+			return err
 		}
-		for _, mid := range add {
-			check(mid, true)
+		rs, es, removed, err := checkEach(remove, ps, func(p person) error { return b.Check(p, false) })
+		if err != nil {
+			return err
 		}
-		for _, mid := range remove {
-			check(mid, false)
-		}
+		results, errs = append(results, rs...), append(errs, es...)
 		if err := refused(results, errs); err != nil {
 			return err
 		}
 		out.Results, out.Changed = results, len(added)+len(removed)
-		if out.Changed == 0 {
-			return nil
-		}
-		members = append(slices.DeleteFunc(members, func(m string) bool { return slices.Contains(removed, m) }), added...)
-		g.Set("members", members)
-		if err := tx.Save(g); err != nil {
-			return err
-		}
-		return audit.Record(tx, a, access.GroupsMembers, "group", g.Id, g.GetString("title"),
-			map[string]any{"added": added, "removed": removed})
+		return b.Apply(tx, added, removed)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// GroupBatch is a change of one group's members: Check each member, then Apply to
+// those Check accepted, in one transaction. UpdateGroupMembers and the members' bulk
+// action share it.
+type GroupBatch struct {
+	a       access.Actor
+	g       *core.Record
+	canEdit bool
+}
+
+// OpenGroupBatch reads group id of a's organisation and whether a may edit it (its
+// owner, or a moderator). Errors: 404 group.
+func OpenGroupBatch(tx core.App, a access.Actor, id string) (*GroupBatch, error) {
+	g, err := find(tx, "groups", a.Org, id, "Group")
+	if err != nil {
+		return nil, err
+	}
+	canEdit, err := moderates(tx, a, g.GetString("owner"))
+	if err != nil {
+		return nil, err
+	}
+	return &GroupBatch{a: a, g: g, canEdit: canEdit}, nil
+}
+
+// Check decides whether member p may join the group (adding) or leave it: nil,
+// ErrUnchanged (already in, or already out), or the refusal: 403 not_owner (only who
+// may edit the group changes its members, but anyone may leave it), 409
+// cannot_edit_shared (a shared-update group and a user type that cannot edit it), 409
+// group_owner (the owner cannot leave their own group: transfer or delete it).
+func (b *GroupBatch) Check(p person, adding bool) error {
+	mid := p.M.Id
+	switch {
+	case !b.canEdit && (adding || mid != b.a.ID):
+		return fail.Forbidden("not_owner", "Only the group's owner can change its members.")
+	case adding == slices.Contains(b.g.GetStringSlice("members"), mid):
+		return ErrUnchanged
+	case adding && b.g.GetBool("sharedUpdate") && !p.Policy().UserType.CanEditShared():
+		return cannotEditShared([]string{mid})
+	case !adding && mid == b.g.GetString("owner"):
+		return fail.Conflict("group_owner", "A group's owner stays in it: transfer or delete the group instead.", nil)
+	}
+	return nil
+}
+
+// Apply adds and removes the members Check accepted, with one audit row for the group;
+// nothing when both are empty.
+func (b *GroupBatch) Apply(tx core.App, add, remove []person) error {
+	if len(add)+len(remove) == 0 {
+		return nil
+	}
+	added, removed := membershipIDs(add), membershipIDs(remove)
+	members := append(slices.DeleteFunc(b.g.GetStringSlice("members"), func(m string) bool { return slices.Contains(removed, m) }), added...)
+	b.g.Set("members", members)
+	if err := tx.Save(b.g); err != nil {
+		return err
+	}
+	return audit.Record(tx, b.a, access.GroupsMembers, "group", b.g.Id, b.g.GetString("title"),
+		map[string]any{"added": added, "removed": removed})
+}
+
+// membershipIDs are the ids of ps (nil for none, as the audit rows have always had it).
+func membershipIDs(ps []person) []string {
+	if len(ps) == 0 {
+		return nil
+	}
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.M.Id
+	}
+	return out
 }

@@ -323,10 +323,9 @@ func batchLicense(app core.App, a access.Actor, id string, memberIDs []string, a
 	if !slices.Contains(access.Permissions(a.Member), action) {
 		return nil, access.Can(a.Member, action, &access.Member{Role: access.RoleMember})
 	}
-	assign := action == access.LicensesAssign
 	out := &Outcome{}
 	err := app.RunInTransaction(func(tx core.App) error {
-		l, err := find(tx, "licenses", a.Org, id, "Licence")
+		b, err := OpenLicenseBatch(tx, a, id, action == access.LicensesAssign, ids)
 		if err != nil {
 			return err
 		}
@@ -334,60 +333,17 @@ func batchLicense(app core.App, a access.Actor, id string, memberIDs []string, a
 		if err != nil {
 			return err
 		}
-		held, err := holders(tx, l.Id, ids)
+		results, errs, todo, err := checkEach(ids, ps, b.Check)
 		if err != nil {
 			return err
-		}
-		assigned, err := assignedCount(tx, l.Id)
-		if err != nil {
-			return err
-		}
-		seats, allowed := l.GetInt("seats"), compatible(l)
-		results := make([]Result, len(ids))
-		errs := make([]*fail.Error, len(ids))
-		var todo []person
-		for i, mid := range ids {
-			results[i] = Result{ID: mid, OK: true}
-			p, ok := ps[mid]
-			var e *fail.Error
-			switch {
-			case !ok:
-				e = fail.NotFound("Member not found.")
-			default:
-				target := p.Policy()
-				if err := access.Can(a.Member, action, &target); err != nil {
-					e, _ = fail.As(err)
-					if e == nil {
-						return err
-					}
-					break
-				}
-				switch {
-				case assign == held[mid]:
-					results[i].Code = "unchanged"
-				case assign && !slices.Contains(allowed, target.UserType):
-					e = fail.Conflict("incompatible_type",
-						fmt.Sprintf("A %s cannot use this licence.", target.UserType), nil)
-				case assign && seats > 0 && assigned+len(todo) >= seats:
-					e = fail.Conflict("license_full",
-						fmt.Sprintf("All %d seats of this licence are taken: revoke it from someone or add seats.", seats), nil)
-				default:
-					todo = append(todo, p)
-				}
-			}
-			if e != nil {
-				results[i], errs[i] = Result{ID: mid, Code: e.Code, Message: e.Message}, e
-			}
 		}
 		if err := refused(results, errs); err != nil {
 			fe, _ := fail.As(err)
-			fe.Details["license"] = licenseOf(l, assigned)
+			fe.Details["license"] = b.License()
 			return fe
 		}
-		for _, p := range todo {
-			if err := applyLicense(tx, a, l, p, assign); err != nil {
-				return err
-			}
+		if err := b.Apply(tx, todo); err != nil {
+			return err
 		}
 		out.Results, out.Changed = results, len(todo)
 		return nil
@@ -396,6 +352,79 @@ func batchLicense(app core.App, a access.Actor, id string, memberIDs []string, a
 		return nil, err
 	}
 	return out, nil
+}
+
+// LicenseBatch is one licence being assigned to, or revoked from, several members:
+// Check each member in the order asked (the licence's free seats go to the first
+// accepted), then Apply to those Check accepted, all in one transaction. The single
+// forms (AssignLicense, RevokeLicense) and the members' bulk action share it.
+type LicenseBatch struct {
+	a        access.Actor
+	l        *core.Record
+	action   access.Action
+	held     map[string]bool
+	assigned int
+	accepted int
+}
+
+// OpenLicenseBatch reads licence id of a's organisation, how many members hold it and
+// which of the members ids do. Errors: 404 licence.
+func OpenLicenseBatch(tx core.App, a access.Actor, id string, assign bool, ids []string) (*LicenseBatch, error) {
+	l, err := find(tx, "licenses", a.Org, id, "Licence")
+	if err != nil {
+		return nil, err
+	}
+	b := &LicenseBatch{a: a, l: l, action: access.LicensesRevoke}
+	if assign {
+		b.action = access.LicensesAssign
+	}
+	if b.held, err = holders(tx, l.Id, ids); err != nil {
+		return nil, err
+	}
+	if b.assigned, err = assignedCount(tx, l.Id); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Action is the policy action the batch takes on each member: licenses.assign or licenses.revoke.
+func (b *LicenseBatch) Action() access.Action { return b.action }
+
+// License is the licence as it stood when the batch opened.
+func (b *LicenseBatch) License() License { return licenseOf(b.l, b.assigned) }
+
+// Check decides for member p: nil (p is counted in), ErrUnchanged (p already holds it,
+// or does not), or the refusal: the policy's 403 codes, 409 incompatible_type (their
+// user type is not in compatibleTypes), 409 license_full (as many members hold it, or
+// were accepted before p, as it has seats).
+func (b *LicenseBatch) Check(p person) error {
+	target := p.Policy()
+	if err := access.Can(b.a.Member, b.action, &target); err != nil {
+		return err
+	}
+	assign := b.action == access.LicensesAssign
+	seats := b.l.GetInt("seats")
+	switch {
+	case assign == b.held[p.M.Id]:
+		return ErrUnchanged
+	case assign && !slices.Contains(compatible(b.l), target.UserType):
+		return fail.Conflict("incompatible_type", fmt.Sprintf("A %s cannot use this licence.", target.UserType), nil)
+	case assign && seats > 0 && b.assigned+b.accepted >= seats:
+		return fail.Conflict("license_full",
+			fmt.Sprintf("All %d seats of this licence are taken: revoke it from someone or add seats.", seats), nil)
+	}
+	b.accepted++
+	return nil
+}
+
+// Apply assigns or revokes the licence of ps, each of whom Check accepted, with an audit row each.
+func (b *LicenseBatch) Apply(tx core.App, ps []person) error {
+	for _, p := range ps {
+		if err := applyLicense(tx, b.a, b.l, p, b.action == access.LicensesAssign); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // holders tells which of the members hold licence id.

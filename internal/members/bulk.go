@@ -9,6 +9,7 @@ import (
 
 	"roster/internal/access"
 	"roster/internal/billing"
+	"roster/internal/content"
 	"roster/internal/fail"
 )
 
@@ -24,11 +25,16 @@ const (
 	BulkCredits     = "credits"
 	BulkEndSessions = "endSessions"
 	BulkRemove      = "remove"
+	BulkLicense     = "licenseAssign"
+	BulkUnlicense   = "licenseRevoke"
+	BulkGroupAdd    = "groupAdd"
+	BulkGroupRemove = "groupRemove"
 )
 
 // BulkRequest is one action on up to MaxBulk members, with what that action needs:
-// userType, role, credits (allocated, or unlimited) or, for a removal, what becomes of
-// the content (RemoveOptions, the same for every member).
+// userType, role, credits (allocated, or unlimited), the licence or the group (ids of
+// the organisation's) or, for a removal, what becomes of the content (RemoveOptions, the
+// same for every member).
 type BulkRequest struct {
 	Action         string   `json:"action"`
 	IDs            []string `json:"ids"`
@@ -36,6 +42,8 @@ type BulkRequest struct {
 	Role           string   `json:"role"`
 	Allocated      *float64 `json:"allocated"`
 	Unlimited      bool     `json:"unlimited"`
+	License        string   `json:"license"`
+	Group          string   `json:"group"`
 	SkipIneligible bool     `json:"skipIneligible"`
 	DryRun         bool     `json:"dryRun"` // check every member and price the change; change nothing
 	RemoveOptions
@@ -64,7 +72,8 @@ type BulkOutcome struct {
 // in one transaction with one audit row each. Without
 // SkipIneligible it is all or nothing: if any member is ineligible nothing changes.
 // Errors: 400 ids (none, or more than MaxBulk once duplicates collapse), 400 action,
-// 400 userType; 403 when the actor may not take the action on anyone; 409 bulk_ineligible with the per-id results in details.
+// 400 userType, role, allocated, transferTo, license or group (missing, or no such id);
+// 404 license or group of another organisation; 403 when the actor may not take the action on anyone; 409 bulk_ineligible with the per-id results in details.
 // A DryRun answers the results and, for a change of seats, its Cost, changing nothing.
 func Bulk(app core.App, actor access.Actor, req BulkRequest) (*BulkOutcome, error) {
 	ids := distinct(req.IDs)
@@ -158,9 +167,24 @@ func bulkOp(actor access.Actor, req BulkRequest, ids []string) (op, access.Actio
 		}
 		r := &removal{actor: actor, opts: req.RemoveOptions, action: access.MembersRemove, notify: true}
 		return r.op(), access.MembersRemove, nil
+	case BulkLicense, BulkUnlicense:
+		if req.License == "" {
+			return op{}, "", fail.Invalid("license", "required", "Choose the licence.")
+		}
+		if req.Action == BulkLicense {
+			return licenseOp(actor, req.License, true), access.LicensesAssign, nil
+		}
+		return licenseOp(actor, req.License, false), access.LicensesRevoke, nil
+	case BulkGroupAdd, BulkGroupRemove:
+		if req.Group == "" {
+			return op{}, "", fail.Invalid("group", "required", "Choose the group.")
+		}
+		// Who may change a group's members is the group's rule (its owner, or a
+		// moderator; anyone may leave), checked per member: the policy asks content.use.
+		return groupOp(actor, req.Group, req.Action == BulkGroupAdd), access.ContentUse, nil
 	}
 	return op{}, "", fail.Invalid("action", "invalid_choice",
-		"Choose one of: disable, enable, userType, role, credits, endSessions, remove.")
+		"Choose one of: disable, enable, userType, role, credits, endSessions, remove, licenseAssign, licenseRevoke, groupAdd, groupRemove.")
 }
 
 // checkAll loads and checks every id, reading what the checks need once for all.
@@ -194,7 +218,7 @@ func checkAll(tx core.App, actor access.Actor, ids []string, o op) ([]BulkResult
 		switch {
 		case err == nil:
 			eligible = append(eligible, t)
-		case errors.Is(err, errUnchanged):
+		case errors.Is(err, errUnchanged), errors.Is(err, content.ErrUnchanged):
 			results[i].Code = "unchanged"
 		case errors.As(err, &fe):
 			results[i] = BulkResult{ID: id, Code: fe.Code, Message: fe.Message}
