@@ -55,8 +55,9 @@ crash: ## 200 kill -9 runs during bulk, accept and removal, then roster doctor
 drill: ## backup under writes, restore into a fresh dir and in place, doctor and smoke test
 	$(GO) test -count=1 ./e2e -run TestBackupRestoreDrill -v
 
-abuse: ## spraying, lockout, 413 bodies and files, request smuggling, slow clients
-	$(GO) test -count=1 ./internal/api -run 'Spraying|GuessingOne|UnknownAndKnown|Oversized|UnreadBody|SlowClients|UploadsTake' -v
+abuse: ## spraying, lockout, 413 bodies and files, request smuggling, slow clients, forged proxy headers
+	$(GO) test -count=1 ./internal/api -run 'Spraying|GuessingOne|UnknownAndKnown|Oversized|UnreadBody|SlowClients|UploadsTake|TrustedProxy|PocketBaseProxySetting' -v
+	$(GO) test -count=1 ./e2e -run TestBehindNginx -v
 
 doctor-test: ## roster doctor against healthy instances and injected corruptions (unit and real binary)
 	$(GO) test -count=1 ./internal/doctor -v
