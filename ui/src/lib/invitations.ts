@@ -14,8 +14,6 @@ export const invitationStatuses: InvitationStatus[] = ['pending', 'accepted', 'r
 export interface Invitation {
   id: string
   email: string
-  givenName: string // as the inviter wrote them, "" when not given
-  familyName: string
   role: Role
   userType: UserType
   status: InvitationStatus
@@ -152,8 +150,6 @@ export interface Preview {
   role: Role
   userType: UserType
   email: string
-  givenName: string // the names the inviter gave, to fill in the form
-  familyName: string
   expires: string
   language: Lang | ''
 }
@@ -189,7 +185,6 @@ export const csvTemplate = [
 
 const rowReasons: Record<string, MessageKey> = {
   invalid_email: 'invitations.reason.invalid_email',
-  invalid_name: 'invitations.reason.invalid_name',
   duplicate: 'invitations.reason.duplicate',
   invalid_role: 'invitations.reason.invalid_role',
   invalid_user_type: 'invitations.reason.invalid_user_type',

@@ -9,7 +9,6 @@ import { lifecycleFr } from './lifecycle.fr'
 import { filtersFr } from './filters.fr'
 import { auditActionsFr } from './auditActions.fr'
 import { tableFr } from './table.fr'
-import { onboardingFr } from './onboarding.fr'
 
 export const fr = {
   'common.loading': 'Chargement…',
@@ -208,10 +207,8 @@ export const fr = {
   'bulk.newUserType': 'Nouveau type d’utilisateur',
   'bulk.role': 'Changer le rôle',
   'bulk.roleTitle': 'Changer le rôle',
-  'bulk.roleText.one':
-    'Choisissez le nouveau rôle du membre sélectionné. Il sera déconnecté, et prévenu par courriel si un serveur de messagerie est configuré.',
-  'bulk.roleText.other':
-    'Choisissez le nouveau rôle des {n} membres sélectionnés. Ils seront déconnectés, et prévenus par courriel si un serveur de messagerie est configuré.',
+  'bulk.roleText.one': 'Choisissez le nouveau rôle du membre sélectionné. Il sera déconnecté et prévenu par courriel.',
+  'bulk.roleText.other': 'Choisissez le nouveau rôle des {n} membres sélectionnés. Ils seront déconnectés et prévenus par courriel.',
   'bulk.newRole': 'Nouveau rôle',
   'bulk.roleHint': 'Un administrateur est créateur ou professionnel ; le propriétaire ne change que par un transfert.',
   'bulk.roleChanged': 'Rôle modifié',
@@ -343,7 +340,6 @@ export const fr = {
   ...orgFr,
   ...filtersFr,
   ...auditActionsFr,
-  ...onboardingFr,
 }
 
 export type Messages = typeof fr
