@@ -90,11 +90,14 @@ func updateOwnProfile(e *core.RequestEvent) error {
 // checklist is a new organisation's first steps, for whoever may take them: invite
 // someone (done once there is another member or a pending invitation), choose the plan
 // (the owner's: billing.PlanChosen). Turning on two-factor sign-in is the account's own
-// mfaEnabled. Nil for a member who may not invite.
+// mfaEnabled. Nil for a member who may not invite, and once the organisation counts
+// setUpAt members: it is past its first steps, and its members list needs the room.
 type checklist struct {
 	Invited    bool  `json:"invited"`
 	PlanChosen *bool `json:"planChosen,omitempty"`
 }
+
+const setUpAt = 10
 
 func checklistOf(app core.App, a access.Actor) (*checklist, error) {
 	if access.Can(a.Member, access.MembersInvite, &access.Member{Role: access.RoleMember}) != nil {
@@ -103,6 +106,9 @@ func checklistOf(app core.App, a access.Actor) (*checklist, error) {
 	seats, err := invites.SeatsOf(app, a)
 	if err != nil {
 		return nil, err
+	}
+	if seats.Used >= setUpAt {
+		return nil, nil
 	}
 	c := &checklist{Invited: seats.Used > 1 || seats.Pending > 0}
 	if access.Can(a.Member, access.BillingManage, nil) == nil {

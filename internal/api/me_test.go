@@ -237,6 +237,14 @@ func TestMeTellsTheFirstStepsAndWhetherMailGoesOut(t *testing.T) {
 			t.Fatalf("a member's /api/me has a checklist: %s", r.Raw)
 		}
 	})
+	t.Run("an organisation of ten members is past its first steps", func(t *testing.T) {
+		for range 7 { // the owner, the administrator and the member above are three
+			testapp.AddMember(t, app, org, access.RoleMember, access.Viewer)
+		}
+		if r := me(t, owner); r.JSON["checklist"] != nil {
+			t.Fatalf("ten members and still a checklist: %s", r.Raw)
+		}
+	})
 	t.Run("with a mail server, mail goes out", func(t *testing.T) {
 		app.Settings().SMTP.Enabled = true
 		defer func() { app.Settings().SMTP.Enabled = false }()
