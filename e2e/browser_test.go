@@ -63,6 +63,16 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	}
 }
 
+// phoneScreenshot looks at the page as a phone shows it (375 × 812): it must not scroll
+// sideways, and is saved to e2e/artifacts/<name>.png; then the window is 1280 × 800 again.
+func phoneScreenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	do(t, ctx, chromedp.EmulateViewport(375, 812))
+	noSideScroll(t, ctx, name+" at 375 px")
+	screenshot(t, ctx, name)
+	do(t, ctx, chromedp.EmulateViewport(1280, 800))
+}
+
 // text returns the trimmed text of the first element matching sel.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()

@@ -58,13 +58,13 @@ func TestBrowserInvitations(t *testing.T) {
 		screenshot(t, ctx, "invite-dialog-fr")
 		checkAccessibility(t, ctx, "invite dialog")
 
-		// Vérifier: each row's verdict, in French, and the seat numbers; nothing is sent.
+		// Vérifier: each row's verdict, in French, and the seat numbers; nothing is created.
 		do(t, ctx,
 			chromedp.SendKeys(chromedp.CSS("#invite-emails"), "Zoé Martin <zoe.martin@atelier.example>, yann.leroy@atelier.example\npas-une-adresse, owner@atelier.example"),
 			chromedp.Click(chromedp.CSS("#invite-check")),
 			chromedp.WaitVisible(chromedp.CSS("#invite-results")),
 		)
-		waitText(t, ctx, "#invite-summary", "1 adresse peut être invitée. 3 adresses ne peuvent pas être invitées. Rien n’a encore été envoyé.")
+		waitText(t, ctx, "#invite-summary", "1 adresse peut être invitée. 3 adresses ne peuvent pas être invitées. Rien n’a encore été créé.")
 		rows := evalJS[[]string](t, ctx, `[...document.querySelectorAll("#invite-results li")].map(li => li.innerText.replace(/\s+/g, " ").trim())`)
 		want := [][2]string{
 			{"✓ zoe.martin@atelier.example", "Peut être invitée"},
@@ -242,7 +242,7 @@ func TestBrowserInvitations(t *testing.T) {
 		)
 		waitText(t, ctx, "#invite-seats", "Votre abonnement n’a pas assez de places libres.")
 		waitText(t, ctx, "#invite-seats", "5 places occupées sur 5\u00a0: 2 membres et 3 invitations en attente. 0 place libre pour 1 adresse à inviter.")
-		waitText(t, ctx, "#invite-summary", "Aucune invitation n’a été envoyée")
+		waitText(t, ctx, "#invite-summary", "Aucune invitation n’a été créée")
 		screenshot(t, ctx, "invite-seat-limit-fr")
 		if got := pendingInvitations(t, owner, org, "yann"); got != 0 {
 			t.Fatal("an invitation beyond the plan's seats was created")
@@ -260,7 +260,7 @@ func TestBrowserInvitations(t *testing.T) {
 			chromedp.SetUploadFiles(chromedp.CSS("#invite-file"), []string{csv}),
 			chromedp.Click(chromedp.CSS("#invite-check")),
 		)
-		waitText(t, ctx, "#invite-summary", "3 adresses ne peuvent pas être invitées. Rien n’a encore été envoyé.")
+		waitText(t, ctx, "#invite-summary", "3 adresses ne peuvent pas être invitées. Rien n’a encore été créé.")
 		waitText(t, ctx, "#invite-results li:nth-child(1)", "ne permet que le rôle Membre")
 		waitText(t, ctx, "#invite-results li:nth-child(2)", "déjà membre")
 		waitText(t, ctx, "#invite-results li:nth-child(3)", "Plus de place libre")
@@ -284,11 +284,11 @@ func TestBrowserInvitations(t *testing.T) {
 		waitText(t, ctx, "#invitations-flash", "Invitation révoquée\u00a0: alix@atelier.example.")
 		waitText(t, ctx, "#invitation-count", "2 invitations")
 
-		// Renvoyer: a new link, once, with its QR code; the old one stops working.
+		// « Nouveau lien » (Resend without a mail server): a new link, once, with its QR code; the old one stops working.
 		resend := evalJS[string](t, ctx, `document.querySelector('#invitations-table tr[data-email="bruno@atelier.example"] [id^=resend-]').id`)
 		do(t, ctx, chromedp.Click(chromedp.CSS("#"+resend)), chromedp.WaitVisible(chromedp.CSS("#invitation-confirm")))
 		do(t, ctx, chromedp.Click(chromedp.CSS("#invitation-confirm")), chromedp.WaitVisible(chromedp.CSS("#resent-link")))
-		waitText(t, ctx, "#invitation-dialog", "Invitation renvoyée à bruno@atelier.example")
+		waitText(t, ctx, "#invitation-dialog", "Nouveau lien d’invitation pour bruno@atelier.example")
 		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#resent-qr svg")))
 		newLink := evalJS[string](t, ctx, `document.querySelector("#resent-link").value`)
 		nm := joinToken.FindStringSubmatch(newLink)
@@ -298,7 +298,7 @@ func TestBrowserInvitations(t *testing.T) {
 		screenshot(t, ctx, "invitation-resent-fr")
 		checkAccessibility(t, ctx, "resent link")
 		do(t, ctx, chromedp.Click(chromedp.CSS("#invitation-close")), chromedp.WaitNotPresent(chromedp.CSS("#invitation-dialog")))
-		waitJS(t, ctx, `document.activeElement?.id === `+jsString(resend), "focus back on Renvoyer")
+		waitJS(t, ctx, `document.activeElement?.id === `+jsString(resend), "focus back on Nouveau lien")
 		waitText(t, ctx, `#invitations-table tr[data-email="bruno@atelier.example"]`, "2 envois")
 		if code := joinPreviewStatus(t, s, cliTokens[1]); code != 404 {
 			t.Errorf("the replaced link answers %d, want 404", code)

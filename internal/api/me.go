@@ -4,6 +4,9 @@ import (
 	"github.com/pocketbase/pocketbase/core"
 
 	"roster/internal/access"
+	"roster/internal/billing"
+	"roster/internal/invites"
+	"roster/internal/mail"
 	"roster/internal/members"
 	"roster/internal/people"
 )
@@ -24,6 +27,10 @@ func me(e *core.RequestEvent) error {
 	if restrictions == nil {
 		restrictions = []string{}
 	}
+	checklist, err := checklistOf(e.App, a.Actor)
+	if err != nil {
+		return err
+	}
 	return e.JSON(200, map[string]any{
 		"user": map[string]any{
 			"id": u.Id, "email": u.Email(), "username": u.GetString("username"),
@@ -42,6 +49,10 @@ func me(e *core.RequestEvent) error {
 		"permissions":    perms,
 		"restrictions":   restrictions,
 		"invitableRoles": access.InvitableRoles(a.Member),
+		// Whether Roster can send mail: without a mail server the UI promises none, and
+		// says that invitation links and temporary passwords are handed over by hand.
+		"mail":      mail.Enabled(e.App),
+		"checklist": checklist,
 		// What user types allow, so the UI's pickers offer only who would be accepted.
 		"userTypes": map[string]any{
 			"owners":        access.UserTypesThat(access.UserType.CanOwn),
@@ -74,4 +85,38 @@ func updateOwnProfile(e *core.RequestEvent) error {
 		return err
 	}
 	return e.NoContent(204)
+}
+
+// checklist is a new organisation's first steps, for whoever may take them: invite
+// someone (done once there is another member or a pending invitation), choose the plan
+// (the owner's: billing.PlanChosen). Turning on two-factor sign-in is the account's own
+// mfaEnabled. Nil for a member who may not invite, and once the organisation counts
+// setUpAt members: it is past its first steps, and its members list needs the room.
+type checklist struct {
+	Invited    bool  `json:"invited"`
+	PlanChosen *bool `json:"planChosen,omitempty"`
+}
+
+const setUpAt = 10
+
+func checklistOf(app core.App, a access.Actor) (*checklist, error) {
+	if access.Can(a.Member, access.MembersInvite, &access.Member{Role: access.RoleMember}) != nil {
+		return nil, nil
+	}
+	seats, err := invites.SeatsOf(app, a)
+	if err != nil {
+		return nil, err
+	}
+	if seats.Used >= setUpAt {
+		return nil, nil
+	}
+	c := &checklist{Invited: seats.Used > 1 || seats.Pending > 0}
+	if access.Can(a.Member, access.BillingManage, nil) == nil {
+		chosen, err := billing.PlanChosen(app, a.Org)
+		if err != nil {
+			return nil, err
+		}
+		c.PlanChosen = &chosen
+	}
+	return c, nil
 }

@@ -172,3 +172,84 @@ func TestOwnProfile(t *testing.T) {
 		}
 	})
 }
+
+// A new organisation's checklist (invite someone, choose the plan; two-factor is the
+// account's mfaEnabled) and whether Roster can send mail, from GET /api/me.
+func TestMeTellsTheFirstStepsAndWhetherMailGoesOut(t *testing.T) {
+	app := testapp.New(t)
+	c := testapp.Serve(t, app)
+	org := testapp.CreateOrg(t, app, "Acme", "")
+	owner := org.Owner.Token(t)
+	me := func(t *testing.T, tok string) testapp.Response {
+		t.Helper()
+		r := c.Do("GET", "/api/me", tok, nil)
+		if r.Status != 200 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		return r
+	}
+	checklist := func(t *testing.T, tok string) map[string]any {
+		t.Helper()
+		got, _ := me(t, tok).JSON["checklist"].(map[string]any)
+		return got
+	}
+
+	t.Run("a new organisation: nothing done yet, and no mail server", func(t *testing.T) {
+		r := me(t, owner)
+		if got := checklist(t, owner); got["invited"] != false || got["planChosen"] != false {
+			t.Fatalf("%s", r.Raw)
+		}
+		if r.JSON["mail"] != false || r.JSON["user"].(map[string]any)["mfaEnabled"] != false {
+			t.Fatalf("%s", r.Raw)
+		}
+	})
+	t.Run("an invitation is the first step done", func(t *testing.T) {
+		if r := c.Do("POST", "/api/orgs/"+org.ID+"/invitations", owner, map[string]any{"emails": "new@example.org"}); r.Status != 200 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		if got := checklist(t, owner); got["invited"] != true || got["planChosen"] != false {
+			t.Fatalf("%v", got)
+		}
+	})
+	t.Run("another plan, or a payment method on the plan kept, is the plan chosen", func(t *testing.T) {
+		other := testapp.CreateOrg(t, app, "Globex", "")
+		tok := other.Owner.Token(t)
+		if r := c.Do("POST", "/api/orgs/"+other.ID+"/payment-methods", tok, map[string]any{"kind": "transfer", "label": "Virement"}); r.Status != 200 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		if got := checklist(t, tok); got["planChosen"] != true {
+			t.Fatalf("with a payment method: %v", got)
+		}
+		if r := c.Do("POST", "/api/orgs/"+org.ID+"/subscription/plan", owner, map[string]any{"plan": "business"}); r.Status != 200 {
+			t.Fatalf("%d %s", r.Status, r.Raw)
+		}
+		if got := checklist(t, owner); got["planChosen"] != true {
+			t.Fatalf("on the business plan: %v", got)
+		}
+	})
+	t.Run("an administrator sees the steps but the plan, a member none", func(t *testing.T) {
+		admin := testapp.AddMember(t, app, org, access.RoleAdmin, access.Creator)
+		member := testapp.AddMember(t, app, org, access.RoleMember, access.Viewer)
+		if got := checklist(t, admin.Token(t)); got["invited"] != true || got["planChosen"] != nil {
+			t.Fatalf("the administrator's checklist %v", got)
+		}
+		if r := me(t, member.Token(t)); r.JSON["checklist"] != nil {
+			t.Fatalf("a member's /api/me has a checklist: %s", r.Raw)
+		}
+	})
+	t.Run("an organisation of ten members is past its first steps", func(t *testing.T) {
+		for range 7 { // the owner, the administrator and the member above are three
+			testapp.AddMember(t, app, org, access.RoleMember, access.Viewer)
+		}
+		if r := me(t, owner); r.JSON["checklist"] != nil {
+			t.Fatalf("ten members and still a checklist: %s", r.Raw)
+		}
+	})
+	t.Run("with a mail server, mail goes out", func(t *testing.T) {
+		app.Settings().SMTP.Enabled = true
+		defer func() { app.Settings().SMTP.Enabled = false }()
+		if r := me(t, owner); r.JSON["mail"] != true {
+			t.Fatalf("%s", r.Raw)
+		}
+	})
+}

@@ -305,3 +305,18 @@ func reprice(tx core.App, org string, from, to Prices, actor string) (int, int, 
 // owner asks the policy whether a may manage the organisation's billing (the owner
 // alone: billing.manage).
 func owner(a access.Actor) error { return access.Can(a.Member, access.BillingManage, nil) }
+
+// DefaultPlan is the plan a new organisation starts on unless told otherwise.
+const DefaultPlan = "team"
+
+// PlanChosen tells whether the organisation's owner has settled its subscription, for
+// the new organisation's checklist: it is on another plan than DefaultPlan (changed, or
+// created so), or a payment method is on file (the owner kept the plan and set up paying).
+func PlanChosen(app core.App, org string) (bool, error) {
+	var chosen bool
+	err := app.DB().NewQuery(`SELECT
+		(SELECT p.code FROM subscriptions s JOIN plans p ON p.id = s.plan WHERE s.org = {:org}) != {:plan}
+		OR EXISTS (SELECT 1 FROM paymentMethods WHERE org = {:org})`).
+		Bind(dbx.Params{"org": org, "plan": DefaultPlan}).Row(&chosen)
+	return chosen, err
+}

@@ -63,7 +63,7 @@ type RowResult struct {
 // Errors: 400 emails (none, or more than 100), role, userType, credits, message;
 // 403 from the policy; 409 when a row fails and SkipInvalid is off — nothing is then
 // created. The 409's code is the failing rows' code when they all share one
-// (invalid_email, duplicate, invalid_role, invalid_user_type, role_incompatible_type,
+// (invalid_email, invalid_name, duplicate, invalid_role, invalid_user_type, role_incompatible_type,
 // domain_not_allowed, already_member, other_org, already_invited, seat_limit) and
 // invite_ineligible otherwise; its data holds the per-row results and, for
 // seat_limit, seatsUsed, pending, maxSeats and requested. 409 pool_exceeded {allocated,
@@ -86,7 +86,6 @@ func InviteAsOperator(app core.App, org string, req Request) (*Result, error) {
 type candidate struct {
 	Row
 	email    string
-	name     string
 	role     access.Role
 	userType access.UserType
 	code     string
@@ -202,17 +201,20 @@ func invite(app core.App, by access.Actor, req Request) (*Result, error) {
 	return out, nil
 }
 
-// judgeRow checks what a row says on its own: the address, the role and user type.
+// judgeRow checks what a row says on its own: the address, the names, the role and user type.
 func judgeRow(row Row, role access.Role, userType access.UserType) *candidate {
 	c := &candidate{Row: row, email: strings.TrimSpace(row.Email)}
-	c.name = strings.TrimSpace(row.GivenName + " " + row.FamilyName)
+	c.GivenName, c.FamilyName = strings.TrimSpace(row.GivenName), strings.TrimSpace(row.FamilyName)
 	if a, err := mail.ParseAddress(c.email); err == nil && roster.ValidAddress(a.Address) {
 		c.email = strings.ToLower(a.Address)
-		if c.name == "" {
-			c.name = strings.TrimSpace(a.Name)
+		if c.GivenName == "" && c.FamilyName == "" {
+			c.GivenName, c.FamilyName = splitName(a.Name)
 		}
 	} else {
 		c.refuse("invalid_email", "This is not a valid email address.")
+	}
+	if utf8.RuneCountInString(c.GivenName) > 100 || utf8.RuneCountInString(c.FamilyName) > 100 {
+		c.refuse("invalid_name", "A given or family name is at most 100 characters.")
 	}
 	var ok bool
 	if c.role, ok = roleOf(row.Role, role); !ok {
@@ -392,7 +394,8 @@ func create(tx core.App, org *core.Record, by access.Actor, c *candidate, partne
 	expires := sent.Add(ttl(org))
 	r := core.NewRecord(col)
 	r.Load(map[string]any{
-		"org": org.Id, "email": c.email, "role": string(c.role), "userType": string(c.userType),
+		"org": org.Id, "email": c.email, "givenName": c.GivenName, "familyName": c.FamilyName,
+		"role": string(c.role), "userType": string(c.userType),
 		"partnerAccess": partner, "creditsLimited": credits != nil, "creditsAllocated": 0, "message": message,
 		"tokenHash": hash, "expires": expires, "status": Pending, "invitedBy": by.ID, "sentCount": 1, "lastSent": sent,
 	})
@@ -408,7 +411,7 @@ func create(tx core.App, org *core.Record, by access.Actor, c *candidate, partne
 	if err != nil {
 		return nil, err
 	}
-	if err := sendInvitation(tx, org, r, c.name, token); err != nil {
+	if err := sendInvitation(tx, org, r, token); err != nil {
 		return nil, err
 	}
 	inv := view(tx, by, r)

@@ -49,6 +49,8 @@ const MaxBatch = 100
 type Invitation struct {
 	ID            string          `json:"id"`
 	Email         string          `json:"email"`
+	GivenName     string          `json:"givenName"`
+	FamilyName    string          `json:"familyName"`
 	Role          access.Role     `json:"role"`
 	UserType      access.UserType `json:"userType"`
 	Status        string          `json:"status"`
@@ -140,7 +142,8 @@ func ttl(org *core.Record) time.Duration {
 // view builds what owners and administrators see of an invitation record.
 func view(app core.App, viewer access.Actor, r *core.Record) Invitation {
 	inv := Invitation{
-		ID: r.Id, Email: r.GetString("email"), Role: access.Role(r.GetString("role")),
+		ID: r.Id, Email: r.GetString("email"), GivenName: r.GetString("givenName"), FamilyName: r.GetString("familyName"),
+		Role:     access.Role(r.GetString("role")),
 		UserType: access.UserType(r.GetString("userType")), Status: r.GetString("status"),
 		Expires: r.GetDateTime("expires").String(), SentCount: r.GetInt("sentCount"),
 		LastSent: r.GetDateTime("lastSent").String(), Created: r.GetDateTime("created").String(),

@@ -24,9 +24,12 @@ type Preview struct {
 	Role     access.Role     `json:"role"`
 	UserType access.UserType `json:"userType"`
 	Email    string          `json:"email"`
-	Expires  string          `json:"expires"`
-	Language string          `json:"language"`      // the organisation's default, for the page and the form
-	SSO      *PreviewSSO     `json:"sso,omitempty"` // the enterprise sign-in, when the operator configured one
+	// The names the inviter gave, to fill in the form (the invitee may change them).
+	GivenName  string      `json:"givenName"`
+	FamilyName string      `json:"familyName"`
+	Expires    string      `json:"expires"`
+	Language   string      `json:"language"`      // the organisation's default, for the page and the form
+	SSO        *PreviewSSO `json:"sso,omitempty"` // the enterprise sign-in, when the operator configured one
 }
 
 // PreviewOrg names the organisation one is invited to.
@@ -77,6 +80,7 @@ func PreviewOf(app core.App, token string) (*Preview, error) {
 		Org:     PreviewOrg{Name: org.GetString("name")},
 		Inviter: inviterName(app, r.GetString("invitedBy")), Role: access.Role(r.GetString("role")),
 		UserType: access.UserType(r.GetString("userType")), Email: r.GetString("email"),
+		GivenName: r.GetString("givenName"), FamilyName: r.GetString("familyName"),
 		Expires: r.GetDateTime("expires").String(), Language: org.GetString("defaultLanguage"),
 		SSO: ssoOf(app, org),
 	}

@@ -211,7 +211,7 @@ func Resend(app core.App, actor access.Actor, id string) (*Invitation, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := sendInvitation(tx, org, r, "", token); err != nil {
+		if err := sendInvitation(tx, org, r, token); err != nil {
 			return nil, err
 		}
 		inv := view(tx, actor, r)

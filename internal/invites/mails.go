@@ -8,6 +8,7 @@ import (
 
 	"roster/internal/access"
 	roster "roster/internal/mail"
+	"roster/internal/people"
 )
 
 // invitationMail is the part of the invitation mail's data that only it needs. The
@@ -24,12 +25,13 @@ type invitationMail struct {
 // sendInvitation queues the invitation mail to r's address, in the organisation's
 // default language (the invitee has not chosen one yet). The outbox keeps the
 // recipient, template and subject only: the link with its token is in the body alone.
-func sendInvitation(tx core.App, org, r *core.Record, name, token string) error {
+// It greets the invitee by the names the inviter gave, if any.
+func sendInvitation(tx core.App, org, r *core.Record, token string) error {
 	lang := roster.Language("", org.GetString("defaultLanguage"))
 	return roster.Queue(tx, roster.Mail{
 		Org: org.Id, To: r.GetString("email"), Template: "invitation", Language: lang,
 		Data: map[string]any{
-			"Name": name, "OrgName": org.GetString("name"),
+			"Name": people.FullName(r.GetString("givenName"), r.GetString("familyName"), ""), "OrgName": org.GetString("name"),
 			"Invitation": invitationMail{
 				Inviter: inviterName(tx, r.GetString("invitedBy")),
 				As:      asRole(lang, access.Role(r.GetString("role"))),

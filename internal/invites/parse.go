@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"net/mail"
 	"strings"
 	"unicode/utf8"
 
@@ -14,7 +15,8 @@ import (
 )
 
 // Row is one address to invite, as the inviter wrote it. Role and UserType, when set,
-// override the request's; the names only greet the invitee in the mail.
+// override the request's. The names greet the invitee in the mail and fill in the join
+// form; without them, the address's display name gives them ("Marc Membre <marc@x.org>").
 type Row struct {
 	Email      string `json:"email"`
 	Role       string `json:"role,omitempty"`
@@ -23,16 +25,40 @@ type Row struct {
 	FamilyName string `json:"familyName,omitempty"`
 }
 
-// ParseEmails splits a pasted list ("a@x.org, b@y.org\nZoë <z@x.org>") on commas,
-// semicolons and line breaks. Empty entries are dropped; nothing else is judged here.
+// ParseEmails reads a pasted list: pieces separated by line breaks or semicolons, each an
+// address list as mail headers write it (net/mail: `Marc Membre <marc@x.org>, "Membre,
+// Marc" <m@y.org>`), one Row per address with the display name split (splitName). A
+// piece that is not a valid list is split on its commas instead, so that each bad
+// address gets its own verdict. Empty entries are dropped; nothing else is judged here.
 func ParseEmails(text string) []Row {
 	var out []Row
-	for _, f := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' }) {
-		if f = strings.TrimSpace(f); f != "" {
-			out = append(out, Row{Email: f})
+	for _, piece := range strings.FieldsFunc(text, func(r rune) bool { return r == ';' || r == '\n' || r == '\r' }) {
+		if list, err := mail.ParseAddressList(piece); err == nil {
+			for _, a := range list {
+				given, family := splitName(a.Name)
+				out = append(out, Row{Email: a.Address, GivenName: given, FamilyName: family})
+			}
+			continue
+		}
+		for _, f := range strings.Split(piece, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				out = append(out, Row{Email: f})
+			}
 		}
 	}
 	return out
+}
+
+// splitName reads a display name as given name, then family name: split on its first
+// space ("Jean Pierre Dupont" → Jean, Pierre Dupont), or on its comma in the directory
+// form "Family, Given" ("Membre, Marc" → Marc, Membre). The join form shows both, editable.
+func splitName(name string) (given, family string) {
+	name = strings.Join(strings.Fields(name), " ")
+	if family, given, ok := strings.Cut(name, ","); ok {
+		return strings.TrimSpace(given), strings.TrimSpace(family)
+	}
+	given, family, _ = strings.Cut(name, " ")
+	return given, family
 }
 
 // headers maps a CSV column title (lower-cased, without spaces, dashes, underscores

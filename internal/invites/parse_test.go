@@ -12,7 +12,19 @@ import (
 
 func TestPastedAddressesAreSplitOnCommasSemicolonsAndLines(t *testing.T) {
 	got := invites.ParseEmails(" a@x.org, b@y.org;\r\nZoë Durand <zoe@x.org>\n\n ,c@z.org ")
-	want := []invites.Row{{Email: "a@x.org"}, {Email: "b@y.org"}, {Email: "Zoë Durand <zoe@x.org>"}, {Email: "c@z.org"}}
+	want := []invites.Row{{Email: "a@x.org"}, {Email: "b@y.org"}, {Email: "zoe@x.org", GivenName: "Zoë", FamilyName: "Durand"}, {Email: "c@z.org"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	// A display name as mail programs copy it: quoted, with a comma, or of three words.
+	got = invites.ParseEmails(`"Membre, Marc" <marc@x.org>, Jean Pierre Dupont <jp@x.org>`)
+	want = []invites.Row{{Email: "marc@x.org", GivenName: "Marc", FamilyName: "Membre"}, {Email: "jp@x.org", GivenName: "Jean", FamilyName: "Pierre Dupont"}}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	// A line that is no address list keeps each comma-separated piece for its own verdict.
+	got = invites.ParseEmails("Marc Membre <marc@, b@y.org")
+	want = []invites.Row{{Email: "Marc Membre <marc@"}, {Email: "b@y.org"}}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %v, want %v", got, want)
 	}

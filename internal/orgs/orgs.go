@@ -70,7 +70,7 @@ func Create(app core.App, in New, actor, ip string) (*Created, error) {
 		in.Slug = Slugify(in.Name)
 	}
 	if in.Plan == "" {
-		in.Plan = "team"
+		in.Plan = billing.DefaultPlan
 	}
 	if in.Language == "" {
 		in.Language = "en"

@@ -101,6 +101,15 @@ export function passwordProblem(password: string): string {
   return ''
 }
 
+// usernameFrom suggests a username from an email address's local part, in the server's
+// pattern (3 to 32 of a-z 0-9 . _ -, pb_migrations' users.username): lower-cased, accents
+// removed, any other run of characters a dot, padded with zeros to 3. "" for no address.
+export function usernameFrom(email: string): string {
+  const local = (email.split('@')[0] ?? '').toLowerCase().normalize('NFD').replace(/\p{Mn}/gu, '')
+  const name = local.replace(/[^a-z0-9._-]+/g, '.').replace(/^\.+|\.+$/g, '').slice(0, 32)
+  return name && name.padEnd(3, '0')
+}
+
 // resetTokenState reads a forgot-password link's token (a JWT) without trusting it: an
 // unreadable or expired one can be told at once; the server decides the rest.
 export function resetTokenState(token: string, now = Date.now()): 'ok' | 'invalid' | 'expired' {

@@ -52,6 +52,9 @@ export interface Me {
   // What user types allow (the server's rule): who may own content (and the organisation),
   // who may be an administrator, who may join a shared-update group.
   userTypes: { owners: UserType[]; admins: UserType[]; sharedEditors: UserType[] }
+  mail: boolean // Roster can send mail; without, no text may promise one
+  // A new organisation's first steps, for whoever may invite (planChosen: the owner's).
+  checklist: { invited: boolean; planChosen?: boolean } | null
 }
 
 // Problem is an API error in PocketBase's shape ({status, message, data}); status 0 means the

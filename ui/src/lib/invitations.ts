@@ -14,6 +14,8 @@ export const invitationStatuses: InvitationStatus[] = ['pending', 'accepted', 'r
 export interface Invitation {
   id: string
   email: string
+  givenName: string // as the inviter wrote them, "" when not given
+  familyName: string
   role: Role
   userType: UserType
   status: InvitationStatus
@@ -150,6 +152,8 @@ export interface Preview {
   role: Role
   userType: UserType
   email: string
+  givenName: string // the names the inviter gave, to fill in the form
+  familyName: string
   expires: string
   language: Lang | ''
 }
@@ -185,6 +189,7 @@ export const csvTemplate = [
 
 const rowReasons: Record<string, MessageKey> = {
   invalid_email: 'invitations.reason.invalid_email',
+  invalid_name: 'invitations.reason.invalid_name',
   duplicate: 'invitations.reason.duplicate',
   invalid_role: 'invitations.reason.invalid_role',
   invalid_user_type: 'invitations.reason.invalid_user_type',

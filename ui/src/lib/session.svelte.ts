@@ -96,3 +96,9 @@ export async function loadMe(): Promise<void> {
 export function can(action: string): boolean {
   return me?.permissions.includes(action) ?? false
 }
+
+// byMail picks what is true on this server: the message that says a mail goes out, or,
+// without a mail server (GET /api/me's mail), the one that says what to do instead.
+export function byMail<K extends string>(withMail: K, withoutMail: K): K {
+  return me?.mail ? withMail : withoutMail
+}

@@ -149,6 +149,8 @@ export const accountEn: Record<keyof typeof accountFr, string> = {
   'reset.confirmTitle': 'Reset {name}’s password?',
   'reset.confirmText':
     'Roster creates a temporary password, valid for 24 hours, and emails it to {name}. Their current sessions end, and {name} must choose a new password at the next sign-in.',
+  'reset.confirmTextNoMail':
+    'Roster creates a temporary password, valid for 24 hours, and shows it to you once: no mail server is configured, so you give it to {name} yourself. Their current sessions end, and {name} must choose a new password at the next sign-in.',
   'reset.confirm': 'Reset',
   'reset.doneAdminTitle': '{name}’s password was reset',
   'reset.mailed':
@@ -166,6 +168,8 @@ export const accountEn: Record<keyof typeof accountFr, string> = {
   'disableMfa.confirmTitle': 'Disable {name}’s two-factor authentication?',
   'disableMfa.confirmText':
     'Do this when {name} has lost their phone. Their authenticator app and recovery codes will stop working, their current sessions will end, and an email will tell them.',
+  'disableMfa.confirmTextNoMail':
+    'Do this when {name} has lost their phone. Their authenticator app and recovery codes will stop working and their current sessions will end. No mail server is configured: tell them yourself.',
   'disableMfa.required':
     'Your organisation requires two-factor authentication: {name} must set it up again at the next sign-in.',
   'disableMfa.confirm': 'Disable',

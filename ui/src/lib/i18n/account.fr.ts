@@ -155,6 +155,8 @@ export const accountFr = {
   'reset.confirmTitle': 'Réinitialiser le mot de passe de {name} ?',
   'reset.confirmText':
     'Roster crée un mot de passe temporaire, valable 24 heures, et l’envoie à {name} par e-mail. Ses sessions en cours prennent fin, et {name} devra choisir un nouveau mot de passe à sa prochaine connexion.',
+  'reset.confirmTextNoMail':
+    'Roster crée un mot de passe temporaire, valable 24 heures, et vous l’affiche une fois : aucun serveur de messagerie n’est configuré, c’est donc à vous de le transmettre à {name}. Ses sessions en cours prennent fin, et {name} devra choisir un nouveau mot de passe à sa prochaine connexion.',
   'reset.confirm': 'Réinitialiser',
   'reset.doneAdminTitle': 'Mot de passe de {name} réinitialisé',
   'reset.mailed':
@@ -172,6 +174,8 @@ export const accountFr = {
   'disableMfa.confirmTitle': 'Désactiver la double authentification de {name} ?',
   'disableMfa.confirmText':
     'À faire si {name} a perdu son téléphone. Son application d’authentification et ses codes de secours ne fonctionneront plus, ses sessions en cours prendront fin, et un e-mail l’en informera.',
+  'disableMfa.confirmTextNoMail':
+    'À faire si {name} a perdu son téléphone. Son application d’authentification et ses codes de secours ne fonctionneront plus, et ses sessions en cours prendront fin. Aucun serveur de messagerie n’est configuré : prévenez cette personne vous-même.',
   'disableMfa.required':
     'Votre organisation exige la double authentification : {name} devra la configurer de nouveau à sa prochaine connexion.',
   'disableMfa.confirm': 'Désactiver',

@@ -7,6 +7,7 @@ import { lifecycleEn } from './lifecycle.en'
 import { filtersEn } from './filters.en'
 import { auditActionsEn } from './auditActions.en'
 import { tableEn } from './table.en'
+import { onboardingEn } from './onboarding.en'
 
 // English messages: typed as Messages, so a missing or extra key is a type error.
 export const en: Messages = {
@@ -199,8 +200,10 @@ export const en: Messages = {
   'bulk.newUserType': 'New user type',
   'bulk.role': 'Change role',
   'bulk.roleTitle': 'Change role',
-  'bulk.roleText.one': 'Choose the new role of the selected member. They will be signed out and told by email.',
-  'bulk.roleText.other': 'Choose the new role of the {n} selected members. They will be signed out and told by email.',
+  'bulk.roleText.one':
+    'Choose the new role of the selected member. They will be signed out, and told by email if a mail server is configured.',
+  'bulk.roleText.other':
+    'Choose the new role of the {n} selected members. They will be signed out, and told by email if a mail server is configured.',
   'bulk.newRole': 'New role',
   'bulk.roleHint': 'An administrator is a creator or a professional; the owner changes only by a transfer.',
   'bulk.roleChanged': 'Role changed',
@@ -330,4 +333,5 @@ export const en: Messages = {
   ...orgEn,
   ...filtersEn,
   ...auditActionsEn,
+  ...onboardingEn,
 }

@@ -9,6 +9,7 @@ import { lifecycleFr } from './lifecycle.fr'
 import { filtersFr } from './filters.fr'
 import { auditActionsFr } from './auditActions.fr'
 import { tableFr } from './table.fr'
+import { onboardingFr } from './onboarding.fr'
 
 export const fr = {
   'common.loading': 'Chargement…',
@@ -207,8 +208,10 @@ export const fr = {
   'bulk.newUserType': 'Nouveau type d’utilisateur',
   'bulk.role': 'Changer le rôle',
   'bulk.roleTitle': 'Changer le rôle',
-  'bulk.roleText.one': 'Choisissez le nouveau rôle du membre sélectionné. Il sera déconnecté et prévenu par courriel.',
-  'bulk.roleText.other': 'Choisissez le nouveau rôle des {n} membres sélectionnés. Ils seront déconnectés et prévenus par courriel.',
+  'bulk.roleText.one':
+    'Choisissez le nouveau rôle du membre sélectionné. Il sera déconnecté, et prévenu par courriel si un serveur de messagerie est configuré.',
+  'bulk.roleText.other':
+    'Choisissez le nouveau rôle des {n} membres sélectionnés. Ils seront déconnectés, et prévenus par courriel si un serveur de messagerie est configuré.',
   'bulk.newRole': 'Nouveau rôle',
   'bulk.roleHint': 'Un administrateur est créateur ou professionnel ; le propriétaire ne change que par un transfert.',
   'bulk.roleChanged': 'Rôle modifié',
@@ -340,6 +343,7 @@ export const fr = {
   ...orgFr,
   ...filtersFr,
   ...auditActionsFr,
+  ...onboardingFr,
 }
 
 export type Messages = typeof fr

@@ -9,13 +9,13 @@ export const invitationsEn: typeof invitationsFr = {
     'Each person you invite gets a link to create their account and join the organisation. A pending invitation holds a seat of your subscription.',
   'invitations.emails': 'Email addresses',
   'invitations.emailsHint':
-    'Separate addresses with commas or line breaks, 100 at most. For example: claire.martin@example.org, Paul Durand <paul.durand@example.org>',
+    'Separate addresses with commas or line breaks, 100 at most. A name before an address fills in the person’s join form. For example: claire.martin@example.org, Paul Durand <paul.durand@example.org>',
   'invitations.csv': 'Or upload a CSV file',
   'invitations.csvHint':
     'A header row, then one person per row (100 at most). Columns: email (required); role, userType, givenName and familyName (optional, in any order).',
   'invitations.csvHelp': 'Columns and template file',
   'invitations.csvColumns':
-    'A role (member, admin) or a user type (viewer, contributor, creator, professional) given on a row overrides the one chosen below. Given and family names greet the person in the email. Separator: comma or semicolon; encoding UTF-8.',
+    'A role (member, admin) or a user type (viewer, contributor, creator, professional) given on a row overrides the one chosen below. Given and family names fill in the person’s join form, and greet them in the invitation email when one is sent. Separator: comma or semicolon; encoding UTF-8.',
   'invitations.csvTemplate': 'Template',
   'invitations.csvDownload': 'Download the template (CSV)',
   'invitations.csvRemove': 'Remove the file',
@@ -36,9 +36,13 @@ export const invitationsEn: typeof invitationsFr = {
   'invitations.checking': 'Checking…',
   'invitations.send': 'Send invitations',
   'invitations.sending': 'Sending…',
+  'invitations.create': 'Create invitations',
+  'invitations.creating': 'Creating…',
+  'invitations.noMail':
+    'No mail server is configured: Roster sends no email. Once the invitations are created, copy each link (or show its QR code) and share it yourself.',
   'invitations.sendValid.one': 'Invite the valid address',
   'invitations.sendValid.other': 'Invite the {n} valid addresses',
-  'invitations.checkLead': 'Check verifies each address and sends nothing.',
+  'invitations.checkLead': 'Check verifies each address and creates nothing.',
   'invitations.resultsLabel': 'Check of each address',
   'invitations.rowOk': 'Can be invited',
   'invitations.okCount.one': '{n} address can be invited.',
@@ -46,8 +50,8 @@ export const invitationsEn: typeof invitationsFr = {
   'invitations.badCount.one': '{n} address cannot be invited.',
   'invitations.badCount.other': '{n} addresses cannot be invited.',
   'invitations.nothingSent':
-    'No invitation was sent: correct or remove the refused addresses, or invite only the valid ones.',
-  'invitations.checkedNothingSent': 'Nothing has been sent yet.',
+    'No invitation was created: correct or remove the refused addresses, or invite only the valid ones.',
+  'invitations.checkedNothingSent': 'Nothing has been created yet.',
   'invitations.seatLimitTitle': 'Your subscription does not have enough free seats.',
   'invitations.seats.taken': '{taken} of {max} seats taken: {members} and {pending}.',
   'invitations.seats.members.one': '{n} member',
@@ -63,6 +67,7 @@ export const invitationsEn: typeof invitationsFr = {
     'Revoke pending invitations, remove members or move to a larger plan (Billing).',
 
   'invitations.reason.invalid_email': 'This is not a valid email address.',
+  'invitations.reason.invalid_name': 'A given or family name is at most 100 characters.',
   'invitations.reason.duplicate': 'This address appears more than once in the list.',
   'invitations.reason.invalid_role': 'Unknown role: use member or admin.',
   'invitations.reason.invalid_user_type':
@@ -156,12 +161,20 @@ export const invitationsEn: typeof invitationsFr = {
   'invitations.revoked': 'Invitation revoked: {email}.',
   'invitations.resendTitle': 'Resend the invitation for {email}?',
   'invitations.resendText':
-    'A new link is made, and emailed if a mail server is configured. The old link stops working and the invitation is valid again for its full duration.',
+    'A new link is made and emailed. The old link stops working and the invitation is valid again for its full duration.',
   'invitations.resendConfirm': 'Resend invitation',
   'invitations.resentTitle': 'Invitation resent to {email}',
   'invitations.resentText':
     'Here is the new invitation link. It is shown only once: copy it or have the QR code scanned before closing. The old link no longer works.',
   'invitations.resent': 'Invitation resent: {email}.',
+  'invitations.renew': 'New link',
+  'invitations.renewFor': 'Make a new link for {email}',
+  'invitations.renewTitle': 'Make a new invitation link for {email}?',
+  'invitations.renewText':
+    'No mail server is configured: nothing is emailed. A new link is made for you to share yourself; the old link stops working and the invitation is valid again for its full duration.',
+  'invitations.renewConfirm': 'Make a new link',
+  'invitations.renewedTitle': 'New invitation link for {email}',
+  'invitations.renewed': 'New link made: {email}.',
 
   // The join page.
   'join.pageTitle': 'Join an organisation',

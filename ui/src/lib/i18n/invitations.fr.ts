@@ -9,13 +9,13 @@ export const invitationsFr = {
     'Chaque personne invitée reçoit un lien pour créer son compte et rejoindre l’organisation. Une invitation en attente réserve une place de votre abonnement.',
   'invitations.emails': 'Adresses e-mail',
   'invitations.emailsHint':
-    'Séparez les adresses par des virgules ou des retours à la ligne, 100 au plus. Par exemple : claire.martin@example.org, Paul Durand <paul.durand@example.org>',
+    'Séparez les adresses par des virgules ou des retours à la ligne, 100 au plus. Un nom devant l’adresse préremplit le formulaire d’inscription de la personne. Par exemple : claire.martin@example.org, Paul Durand <paul.durand@example.org>',
   'invitations.csv': 'Ou importez un fichier CSV',
   'invitations.csvHint':
     'Une ligne d’en-tête, puis une personne par ligne (100 au plus). Colonnes : email (obligatoire) ; role, userType, givenName et familyName (facultatives, dans n’importe quel ordre).',
   'invitations.csvHelp': 'Colonnes et modèle de fichier',
   'invitations.csvColumns':
-    'Un rôle (member, admin) ou un type d’utilisateur (viewer, contributor, creator, professional) indiqué sur une ligne remplace celui choisi ci-dessous ; les noms en français (membre, administrateur, lecteur, contributeur, créateur, professionnel) sont acceptés. Les prénoms et noms servent à saluer la personne dans l’e-mail. Séparateur : virgule ou point-virgule ; encodage UTF-8.',
+    'Un rôle (member, admin) ou un type d’utilisateur (viewer, contributor, creator, professional) indiqué sur une ligne remplace celui choisi ci-dessous ; les noms en français (membre, administrateur, lecteur, contributeur, créateur, professionnel) sont acceptés. Les prénoms et noms préremplissent le formulaire d’inscription de la personne, et la saluent dans l’e-mail d’invitation quand il est envoyé. Séparateur : virgule ou point-virgule ; encodage UTF-8.',
   'invitations.csvTemplate': 'Modèle',
   'invitations.csvDownload': 'Télécharger le modèle (CSV)',
   'invitations.csvRemove': 'Retirer le fichier',
@@ -37,9 +37,13 @@ export const invitationsFr = {
   'invitations.checking': 'Vérification…',
   'invitations.send': 'Envoyer les invitations',
   'invitations.sending': 'Envoi…',
+  'invitations.create': 'Créer les invitations',
+  'invitations.creating': 'Création…',
+  'invitations.noMail':
+    'Aucun serveur de messagerie n’est configuré : Roster n’envoie aucun e-mail. Une fois les invitations créées, copiez chaque lien (ou montrez son QR code) et transmettez-le vous-même.',
   'invitations.sendValid.one': 'Inviter l’adresse valide',
   'invitations.sendValid.other': 'Inviter les {n} adresses valides',
-  'invitations.checkLead': 'Vérifier contrôle chaque adresse sans rien envoyer.',
+  'invitations.checkLead': 'Vérifier contrôle chaque adresse sans rien créer.',
   'invitations.resultsLabel': 'Vérification de chaque adresse',
   'invitations.rowOk': 'Peut être invitée',
   'invitations.okCount.one': '{n} adresse peut être invitée.',
@@ -47,8 +51,8 @@ export const invitationsFr = {
   'invitations.badCount.one': '{n} adresse ne peut pas être invitée.',
   'invitations.badCount.other': '{n} adresses ne peuvent pas être invitées.',
   'invitations.nothingSent':
-    'Aucune invitation n’a été envoyée : corrigez ou retirez les adresses refusées, ou n’invitez que les adresses valides.',
-  'invitations.checkedNothingSent': 'Rien n’a encore été envoyé.',
+    'Aucune invitation n’a été créée : corrigez ou retirez les adresses refusées, ou n’invitez que les adresses valides.',
+  'invitations.checkedNothingSent': 'Rien n’a encore été créé.',
   'invitations.seatLimitTitle': 'Votre abonnement n’a pas assez de places libres.',
   'invitations.seats.taken': '{taken} places occupées sur {max} : {members} et {pending}.',
   'invitations.seats.members.one': '{n} membre',
@@ -64,6 +68,7 @@ export const invitationsFr = {
     'Révoquez des invitations en attente, retirez des membres ou passez à un abonnement supérieur (Facturation).',
 
   'invitations.reason.invalid_email': 'Ce n’est pas une adresse e-mail valide.',
+  'invitations.reason.invalid_name': 'Un prénom ou un nom a 100 caractères au plus.',
   'invitations.reason.duplicate': 'Cette adresse figure plusieurs fois dans la liste.',
   'invitations.reason.invalid_role': 'Rôle inconnu : utilisez member (membre) ou admin (administrateur).',
   'invitations.reason.invalid_user_type':
@@ -160,12 +165,20 @@ export const invitationsFr = {
   'invitations.revoked': 'Invitation révoquée : {email}.',
   'invitations.resendTitle': 'Renvoyer l’invitation de {email} ?',
   'invitations.resendText':
-    'Un nouveau lien est créé, et envoyé par e-mail si un serveur de messagerie est configuré. L’ancien lien cesse de fonctionner et l’invitation est de nouveau valable pour toute sa durée.',
+    'Un nouveau lien est créé et envoyé par e-mail. L’ancien lien cesse de fonctionner et l’invitation est de nouveau valable pour toute sa durée.',
   'invitations.resendConfirm': 'Renvoyer l’invitation',
   'invitations.resentTitle': 'Invitation renvoyée à {email}',
   'invitations.resentText':
     'Voici le nouveau lien d’invitation. Il ne s’affiche qu’une fois : copiez-le ou faites scanner le QR code avant de fermer. L’ancien lien ne fonctionne plus.',
   'invitations.resent': 'Invitation renvoyée : {email}.',
+  'invitations.renew': 'Nouveau lien',
+  'invitations.renewFor': 'Créer un nouveau lien pour {email}',
+  'invitations.renewTitle': 'Créer un nouveau lien d’invitation pour {email} ?',
+  'invitations.renewText':
+    'Aucun serveur de messagerie n’est configuré : rien n’est envoyé par e-mail. Un nouveau lien est créé, à transmettre vous-même ; l’ancien lien cesse de fonctionner et l’invitation est de nouveau valable pour toute sa durée.',
+  'invitations.renewConfirm': 'Créer un nouveau lien',
+  'invitations.renewedTitle': 'Nouveau lien d’invitation pour {email}',
+  'invitations.renewed': 'Nouveau lien créé : {email}.',
 
   // The join page.
   'join.pageTitle': 'Rejoindre une organisation',

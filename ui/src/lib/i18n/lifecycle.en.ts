@@ -83,6 +83,8 @@ export const lifecycleEn: Record<keyof typeof lifecycleFr, string> = {
   'removal.warning':
     'Deleting a member removes all their access and their data. This includes access to maps, data and personal settings.',
   'removal.final': '{name} will be told by email. This cannot be undone.',
+  'removal.finalNoMail':
+    'No mail server is configured: tell {name} yourself. This cannot be undone.',
   'removal.done': '{name} is no longer a member of the organisation.',
   'removal.doneTransfer': 'Content transferred to {to}: {what}.',
   'removal.doneDelete': 'Content deleted: {what}.',
@@ -98,6 +100,8 @@ export const lifecycleEn: Record<keyof typeof lifecycleFr, string> = {
   'changeRole.incompatible':
     'A {type} can only be a member: only a Creator or a Professional can be an administrator. Change their user type first.',
   'changeRole.effects': 'The current sessions of {name} end, and they are told by email.',
+  'changeRole.effectsNoMail':
+    'The current sessions of {name} end. No mail server is configured: tell them yourself.',
 
   'transfer.title': 'Transfer ownership of the organisation',
   'transfer.lead':
@@ -120,6 +124,7 @@ export const lifecycleEn: Record<keyof typeof lifecycleFr, string> = {
   'transfer.doneTitle': 'Ownership transferred',
   'transfer.done': '{name} now owns the organisation.',
   'transfer.doneYou': 'You are now an administrator. You have both been told by email.',
+  'transfer.doneYouNoMail': 'You are now an administrator.',
 
   'leave.title': 'Leave the organisation',
   'leave.lead':

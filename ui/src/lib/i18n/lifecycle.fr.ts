@@ -94,6 +94,8 @@ export const lifecycleFr = {
   'removal.warning':
     'La suppression d’un membre supprimera tous ses accès ainsi que ses données. Cela inclut l’accès aux cartes, aux données et aux paramètres personnels.',
   'removal.final': 'Un e-mail en informera {name}. Cette action est définitive.',
+  'removal.finalNoMail':
+    'Aucun serveur de messagerie n’est configuré : prévenez {name} vous-même. Cette action est définitive.',
   'removal.done': '{name} ne fait plus partie de l’organisation.',
   'removal.doneTransfer': 'Contenu transféré à {to} : {what}.',
   'removal.doneDelete': 'Contenu supprimé : {what}.',
@@ -111,6 +113,8 @@ export const lifecycleFr = {
   'changeRole.incompatible':
     'Un {type} ne peut être que membre : seul un Créateur ou un Professionnel peut être administrateur. Changez d’abord son type d’utilisateur.',
   'changeRole.effects': 'Les sessions en cours de {name} prendront fin, et un e-mail l’en informera.',
+  'changeRole.effectsNoMail':
+    'Les sessions en cours de {name} prendront fin. Aucun serveur de messagerie n’est configuré : prévenez cette personne vous-même.',
 
   // « Transférer la propriété ».
   'transfer.title': 'Transférer la propriété de l’organisation',
@@ -134,6 +138,7 @@ export const lifecycleFr = {
   'transfer.doneTitle': 'Propriété transférée',
   'transfer.done': '{name} est désormais propriétaire de l’organisation.',
   'transfer.doneYou': 'Vous êtes maintenant administrateur. Tous deux en êtes informés par e-mail.',
+  'transfer.doneYouNoMail': 'Vous êtes maintenant administrateur.',
 
   // « Quitter l'organisation » (My account).
   'leave.title': 'Quitter l’organisation',

@@ -1,1 +1,0 @@
-import{F as e,Ot as t,St as n,it as r,ot as i,tt as a,w as o}from"./format-BlZ4oqIP.js";var s=i(`<p class="count svelte-1ym5xfv"> </p>`);function c(i,c){let l=o(c,`live`,3,!1);var u=s(),d=t(u,!0);n(()=>{e(u,`id`,c.id),e(u,`role`,l()?`status`:void 0),a(d,c.text)}),r(i,u)}export{c as t};

@@ -1,1 +1,0 @@
-import{Et as e,F as t,H as n,J as r,Jt as i,St as a,it as o,ot as s,w as c}from"./format-BlZ4oqIP.js";var l=s(`<div><!></div>`);function u(s,u){let d=c(u,`align`,3,`center`);var f=l();let p;var m=e(f);r(m,()=>u.children),i(f),a(()=>{p=n(f,1,`panel empty svelte-h8efys`,null,p,{start:d()===`start`}),t(f,`id`,u.id)}),o(s,f)}export{u as t};
