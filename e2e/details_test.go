@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -48,6 +49,51 @@ func TestDetailsUI(t *testing.T) {
 			}
 		})
 	}
+
+	// The profile's language is saved after it is shown. An answer of /api/me that arrives in
+	// between (here Settings reloads it after a save) must not put the former language back.
+	t.Run("a language just chosen stays while it is being saved", func(t *testing.T) {
+		ctx := newBrowser(t, 1280, 800)
+		signIn(t, ctx, s, ownerEmail, "#members-table")
+		owner := apiSignIn(t, s, ownerEmail)
+		stored := func() string {
+			var me struct{ User struct{ Language string } }
+			owner.get(t, "/api/me", &me)
+			return me.User.Language
+		}
+		waitStored := func(lang string) {
+			t.Helper()
+			for deadline := time.Now().Add(10 * time.Second); stored() != lang; {
+				if time.Now().After(deadline) {
+					t.Fatalf("the profile's language is %q, not %q", stored(), lang)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+		}
+		do(t, ctx, chromedp.Click(chromedp.CSS("#lang-fr")), chromedp.Click(chromedp.CSS("#lang-en")))
+		waitStored("en")
+		openPage(t, ctx, s, "/settings")
+		do(t, ctx, chromedp.WaitVisible(chromedp.CSS("#settings-name")))
+		// Hold the profile's save until released.
+		evalJS[bool](t, ctx, `(() => {
+			window.held = [];
+			const fetch = window.fetch;
+			window.fetch = (input, init) => String(input).includes("/api/account/profile") && init?.method === "PATCH"
+				? new Promise((resolve) => window.held.push(() => resolve(fetch(input, init))))
+				: fetch(input, init);
+			return true;
+		})()`)
+		do(t, ctx, chromedp.Click(chromedp.CSS("#lang-fr")))
+		waitJS(t, ctx, `window.held.length === 1`, "the language's save held")
+		do(t, ctx, setField("#settings-name", "Détails SA"), chromedp.Click(chromedp.CSS("#settings-org-save")))
+		waitText(t, ctx, "header .org", "Détails SA") // /api/me reloaded, with the former language
+		if lang := evalJS[string](t, ctx, `document.documentElement.lang`); lang != "fr" {
+			t.Errorf("the reloaded /api/me put the page back in %q", lang)
+		}
+		waitText(t, ctx, "h1", "Paramètres")
+		evalJS[bool](t, ctx, `(window.held.forEach((release) => release()), true)`)
+		waitStored("fr")
+	})
 
 	t.Run("dialogs start on their first field", func(t *testing.T) {
 		ctx := newBrowser(t, 1280, 800)

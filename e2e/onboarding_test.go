@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -268,4 +269,25 @@ func TestBrowserInvitationsWithAMailServer(t *testing.T) {
 	waitText(t, ctx, "#invitation-dialog", "A new link is made and emailed.")
 	waitText(t, ctx, "#invitation-confirm", "Resend invitation")
 	screenshot(t, ctx, "invitation-resend-mail-en")
+
+	// With a mail server, Forgot password asks for the address, and known and unknown
+	// addresses get the same answer.
+	anon := newBrowser(t, 1280, 800)
+	do(t, anon, chromedp.Navigate(s.URL+"/signin"), chromedp.WaitVisible(chromedp.CSS("#signin-email")), chromedp.Click(chromedp.CSS("#lang-fr")),
+		chromedp.Click(chromedp.CSS(`a[href="/forgot-password"]`)), chromedp.WaitVisible(chromedp.CSS("#forgot-email")))
+	checkAccessibility(t, anon, "forgot password")
+	answers := map[string]string{}
+	for _, address := range []string{"owner@sud.example", "nobody@nowhere.example"} {
+		do(t, anon, chromedp.Navigate(s.URL+"/forgot-password"), chromedp.WaitVisible(chromedp.CSS("#forgot-email")),
+			chromedp.SendKeys(chromedp.CSS("#forgot-email"), address), chromedp.Click(chromedp.CSS("#forgot-submit")),
+			chromedp.WaitVisible(chromedp.CSS("#forgot-confirmation")))
+		answers[address] = strings.ReplaceAll(text(t, anon, "main"), address, "…")
+	}
+	if answers["owner@sud.example"] != answers["nobody@nowhere.example"] {
+		t.Errorf("the answers differ:\n%s\n---\n%s", answers["owner@sud.example"], answers["nobody@nowhere.example"])
+	}
+	if evalJS[bool](t, anon, `!!document.querySelector("#forgot-no-mail")`) {
+		t.Error("with a mail server, Forgot password says there is none")
+	}
+	screenshot(t, anon, "security-forgot-sent-fr")
 }

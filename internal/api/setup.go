@@ -4,11 +4,15 @@ import (
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
 
+	"roster/internal/mail"
 	"roster/internal/orgs"
 )
 
+// setupStatus tells the pages shown before sign-in what this server is: whether its first
+// run is still to do, and whether it sends mail (without it, Forgot password promises no
+// email).
 func setupStatus(e *core.RequestEvent) error {
-	return e.JSON(200, map[string]bool{"needed": orgs.Needed(e.App)})
+	return e.JSON(200, map[string]bool{"needed": orgs.Needed(e.App), "mail": mail.Enabled(e.App)})
 }
 
 // setupCreate completes the first run: creates the organisation and its owner, then

@@ -19,9 +19,14 @@ func TestFirstRunSetup(t *testing.T) {
 			"givenName": "Olivia", "familyName": "Owner", "username": "olivia", "language": "fr"}
 	}
 
-	if r := c.Do("GET", "/api/setup", "", nil); r.Status != 200 || r.JSON["needed"] != true {
+	if r := c.Do("GET", "/api/setup", "", nil); r.Status != 200 || r.JSON["needed"] != true || r.JSON["mail"] != false {
 		t.Fatalf("fresh instance: %d %s", r.Status, r.Raw)
 	}
+	app.Settings().SMTP.Enabled = true
+	if r := c.Do("GET", "/api/setup", "", nil); r.JSON["mail"] != true {
+		t.Fatalf("with a mail server: %s", r.Raw)
+	}
+	app.Settings().SMTP.Enabled = false
 	t.Run("a wrong token is refused", func(t *testing.T) {
 		r := c.Do("POST", "/api/setup", "", body("not-the-token"))
 		if r.Status != 403 || r.Code() != "setup_token_invalid" {

@@ -1,7 +1,7 @@
 // Who is signed in: the auth token (kept by the SDK in localStorage) and GET /api/me.
 import { getTokenPayload } from 'pocketbase'
 import { endSession, pb, type Me } from './api'
-import { browserLang, setLang } from './i18n/index.svelte'
+import { browserLang, setLang, type Lang } from './i18n/index.svelte'
 
 if (!pb.authStore.isValid) pb.authStore.clear() // an expired token is no session
 
@@ -86,11 +86,31 @@ export const session = {
 }
 
 // loadMe fetches the signed-in user, organisation and permissions, and switches to the user's
-// language, else the organisation's, else the browser's.
+// language, else the organisation's, else the browser's: when it first loads, and when that
+// changed since the last load (a profile or the organisation's default edited), unless a
+// choice made in this tab is still being saved: the answer would put back the one before it.
 export async function loadMe(): Promise<void> {
   const loaded = await pb.send<Me>('/api/me', {})
+  const before = me
   me = loaded
-  setLang(loaded.user.language || loaded.org.defaultLanguage || browserLang())
+  const changed =
+    !before ||
+    before.user.language !== loaded.user.language ||
+    before.org.defaultLanguage !== loaded.org.defaultLanguage
+  if (changed && savingLanguage === 0) setLang(loaded.user.language || loaded.org.defaultLanguage || browserLang())
+}
+
+let savingLanguage = 0
+
+// chooseLanguage shows the language at once and, when signed in, saves it to the profile.
+// A 401 ends the session (see api.ts); any other failure keeps the choice for this browser.
+export function chooseLanguage(lang: Lang): void {
+  setLang(lang)
+  if (!session.signedIn) return
+  savingLanguage++
+  pb.send('/api/account/profile', { method: 'PATCH', body: { language: lang } })
+    .catch(() => {})
+    .finally(() => savingLanguage--)
 }
 
 export function can(action: string): boolean {

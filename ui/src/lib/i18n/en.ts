@@ -89,6 +89,8 @@ export const en: Messages = {
 
   'forgot.title': 'Forgot password',
   'forgot.text': 'Enter your account’s email address: you will get a link to choose a new password.',
+  'forgot.noMail':
+    'This server sends no email, so no link can be mailed to you. Ask an administrator of your organisation to reset your password: they get a temporary password to give you, and you choose a new one at your next sign-in.',
 
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no Roster page at {path}.',

@@ -94,6 +94,8 @@ export const fr = {
   'forgot.title': 'Mot de passe oublié',
   'forgot.text':
     'Saisissez l’adresse e-mail de votre compte : vous y recevrez un lien pour choisir un nouveau mot de passe.',
+  'forgot.noMail':
+    'Ce serveur n’envoie aucun e-mail : aucun lien ne peut vous être adressé. Demandez à un administrateur de votre organisation de réinitialiser votre mot de passe : il obtient un mot de passe temporaire à vous transmettre, et vous en choisissez un nouveau à votre prochaine connexion.',
 
   'notFound.title': 'Page introuvable',
   'notFound.text': 'Aucune page de Roster ne se trouve à l’adresse {path}.',

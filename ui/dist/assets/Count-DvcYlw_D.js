@@ -1,1 +1,0 @@
-import{Ct as e,I as t,T as n,at as r,kt as i,nt as a,st as o}from"./format-BusR6iRQ.js";var s=o(`<p class="count svelte-1ym5xfv"> </p>`);function c(o,c){let l=n(c,`live`,3,!1);var u=s(),d=i(u,!0);e(()=>{t(u,`id`,c.id),t(u,`role`,l()?`status`:void 0),a(d,c.text)}),r(o,u)}export{c as t};

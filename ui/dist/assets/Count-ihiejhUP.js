@@ -1,0 +1,1 @@
+import{At as e,E as t,L as n,ct as r,ot as i,rt as a,wt as o}from"./format-CQ84TGta.js";var s=r(`<p class="count svelte-1ym5xfv"> </p>`);function c(r,c){let l=t(c,`live`,3,!1);var u=s(),d=e(u,!0);o(()=>{n(u,`id`,c.id),n(u,`role`,l()?`status`:void 0),a(d,c.text)}),i(r,u)}export{c as t};

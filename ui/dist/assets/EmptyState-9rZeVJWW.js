@@ -1,1 +1,0 @@
-import{Ct as e,Dt as t,I as n,T as r,U as i,Y as a,Yt as o,at as s,st as c}from"./format-BusR6iRQ.js";var l=c(`<div><!></div>`);function u(c,u){let d=r(u,`align`,3,`center`);var f=l();let p;var m=t(f);a(m,()=>u.children),o(f),e(()=>{p=i(f,1,`panel empty svelte-h8efys`,null,p,{start:d()===`start`}),n(f,`id`,u.id)}),s(c,f)}export{u as t};

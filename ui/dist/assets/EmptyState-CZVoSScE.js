@@ -1,0 +1,1 @@
+import{E as e,L as t,Ot as n,W as r,X as i,Xt as a,ct as o,ot as s,wt as c}from"./format-CQ84TGta.js";var l=o(`<div><!></div>`);function u(o,u){let d=e(u,`align`,3,`center`);var f=l();let p;var m=n(f);i(m,()=>u.children),a(f),c(()=>{p=r(f,1,`panel empty svelte-h8efys`,null,p,{start:d()===`start`}),t(f,`id`,u.id)}),s(o,f)}export{u as t};
